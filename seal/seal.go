@@ -1,0 +1,188 @@
+// Package seal encrypts direct identifiers at rest with AES-256-GCM. A
+// keyring holds one current key (used to seal) and older keys (used only to
+// open values sealed before a rotation). Keys come from a file or from the
+// NRM_KEYS environment variable, never from the database.
+package seal
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// KeySize is the AES-256 key length in bytes.
+const KeySize = 32
+
+// Key is one named AES-256 key.
+type Key struct {
+	ID    string
+	Bytes []byte
+}
+
+// Keyring implements nrm.Sealer.
+type Keyring struct {
+	current string
+	aeads   map[string]cipher.AEAD
+	order   []string
+}
+
+// New returns a keyring whose last key is the current one.
+func New(keys ...Key) (*Keyring, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("seal: no key")
+	}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}}
+	for _, key := range keys {
+		if len(key.Bytes) != KeySize {
+			return nil, fmt.Errorf("seal: key %q has %d bytes, want %d", key.ID, len(key.Bytes), KeySize)
+		}
+		if key.ID == "" || strings.ContainsAny(key.ID, ": \t\n") {
+			return nil, fmt.Errorf("seal: invalid key id %q", key.ID)
+		}
+		if _, dup := k.aeads[key.ID]; dup {
+			return nil, fmt.Errorf("seal: duplicate key id %q", key.ID)
+		}
+		block, err := aes.NewCipher(key.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		k.aeads[key.ID] = aead
+		k.order = append(k.order, key.ID)
+		k.current = key.ID
+	}
+	return k, nil
+}
+
+// CurrentID returns the id of the key used for sealing.
+func (k *Keyring) CurrentID() string { return k.current }
+
+// IDs returns the key ids, oldest first.
+func (k *Keyring) IDs() []string { return append([]string(nil), k.order...) }
+
+// Seal encrypts plaintext with the current key; the nonce is prepended.
+// additionalData binds the ciphertext to its row (e.g. the case reference)
+// so that a sealed value copied to another row does not open.
+func (k *Keyring) Seal(plaintext, additionalData []byte) ([]byte, string, error) {
+	aead := k.aeads[k.current]
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plaintext)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, "", err
+	}
+	return aead.Seal(nonce, nonce, plaintext, additionalData), k.current, nil
+}
+
+// Open decrypts a value sealed with the key keyID.
+func (k *Keyring) Open(ciphertext, additionalData []byte, keyID string) ([]byte, error) {
+	aead, ok := k.aeads[keyID]
+	if !ok {
+		return nil, fmt.Errorf("seal: unknown key %q", keyID)
+	}
+	n := aead.NonceSize()
+	if len(ciphertext) < n+aead.Overhead() {
+		return nil, errors.New("seal: ciphertext too short")
+	}
+	pt, err := aead.Open(nil, ciphertext[:n], ciphertext[n:], additionalData)
+	if err != nil {
+		return nil, fmt.Errorf("seal: cannot open value sealed with key %q: %w", keyID, err)
+	}
+	return pt, nil
+}
+
+// NewKey returns a fresh random key with the given id.
+func NewKey(id string) (Key, error) {
+	b := make([]byte, KeySize)
+	if _, err := rand.Read(b); err != nil {
+		return Key{}, err
+	}
+	return Key{ID: id, Bytes: b}, nil
+}
+
+// Parse reads keys, one "id:base64" per line; blank lines and lines
+// starting with # are ignored. The last key is the current one.
+func Parse(data []byte) ([]Key, error) {
+	var keys []Key
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		id, b64, ok := strings.Cut(s, ":")
+		if !ok {
+			return nil, fmt.Errorf("seal: key line %d: expected id:base64", line)
+		}
+		b, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(b) != KeySize {
+			return nil, fmt.Errorf("seal: key line %d: expected %d bytes in standard base64", line, KeySize)
+		}
+		keys = append(keys, Key{ID: id, Bytes: b})
+	}
+	return keys, sc.Err()
+}
+
+// Format writes keys in the format Parse reads.
+func Format(keys []Key) []byte {
+	var b bytes.Buffer
+	b.WriteString("# nrm identifier keys: id:base64(AES-256 key); the last line is current. Keep secret; back up separately from the database.\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s:%s\n", k.ID, base64.StdEncoding.EncodeToString(k.Bytes))
+	}
+	return b.Bytes()
+}
+
+// Load returns the keyring from the NRM_KEYS environment variable (keys in
+// the file format, ';' or newlines between keys) if set, else from path.
+// With create set and no key anywhere, a new key file is written (mode
+// 0600) so that a fresh installation encrypts from its first case.
+func Load(path string, create bool) (*Keyring, error) {
+	if env := os.Getenv("NRM_KEYS"); env != "" {
+		keys, err := Parse([]byte(strings.ReplaceAll(env, ";", "\n")))
+		if err != nil {
+			return nil, fmt.Errorf("NRM_KEYS: %w", err)
+		}
+		return New(keys...)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && create {
+		key, err := NewKey("k1")
+		if err != nil {
+			return nil, err
+		}
+		if err := WriteFile(path, []Key{key}); err != nil {
+			return nil, err
+		}
+		return New(key)
+	} else if err != nil {
+		return nil, fmt.Errorf("seal: read key file: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("seal: key file %s is readable by others (mode %v); run chmod 600", path, fi.Mode().Perm())
+	}
+	keys, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return New(keys...)
+}
+
+// WriteFile atomically writes keys to path with mode 0600.
+func WriteFile(path string, keys []Key) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, Format(keys), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

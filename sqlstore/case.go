@@ -1,0 +1,590 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"nrm"
+)
+
+// Ensure the interfaces are implemented.
+var (
+	_ nrm.CaseService  = (*DB)(nil)
+	_ nrm.Importer     = (*DB)(nil)
+	_ nrm.Exporter     = (*DB)(nil)
+	_ nrm.StatsService = (*DB)(nil)
+)
+
+const caseColumns = "c.id, c.ref, c.owner_org, c.gender, c.birth_year, c.nationality, c.residence_status, c.identifiers, c.key_id, c.version, c.created_at, c.updated_at, c.purged_at"
+
+// FindCaseByID returns one visible case with its identifiers opened; the
+// read is audited.
+func (d *DB) FindCaseByID(ctx context.Context, id int64) (*nrm.Case, error) {
+	return d.findCase(ctx, "c.id = ?", id)
+}
+
+// FindCaseByRef returns one visible case by reference; the read is audited.
+func (d *DB) FindCaseByRef(ctx context.Context, ref string) (*nrm.Case, error) {
+	return d.findCase(ctx, "c.ref = ?", ref)
+}
+
+func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, error) {
+	a := actorOf(ctx)
+	if !readsCases(a) {
+		return nil, forbidden()
+	}
+	var c *nrm.Case
+	err := d.inTx(ctx, func(tx *Tx) error {
+		var err error
+		c, err = tx.loadCase(ctx, where, arg)
+		if err != nil {
+			return err
+		}
+		if !canSee(a, c.OwnerOrg, c.SharedWith) {
+			return caseNotFound()
+		}
+		return tx.audit(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// loadCase reads one case and its children.
+func (tx *Tx) loadCase(ctx context.Context, where string, arg any) (*nrm.Case, error) {
+	row := tx.queryRow(ctx, "SELECT "+caseColumns+" FROM cases c WHERE "+where, arg)
+	c, sealed, keyID, err := scanCase(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, caseNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	if err := tx.db.openIdentifiers(c, sealed, keyID); err != nil {
+		return nil, err
+	}
+	if err := tx.loadChildren(ctx, map[int64]*nrm.Case{c.ID: c}, "case_id = ?", c.ID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCase(row scanner) (*nrm.Case, []byte, sql.NullString, error) {
+	c := &nrm.Case{}
+	var birthYear sql.NullInt64
+	var nat sql.NullString
+	var sealed []byte
+	var keyID sql.NullString
+	var purged sql.NullTime
+	err := row.Scan(&c.ID, &c.Ref, &c.OwnerOrg, &c.Gender, &birthYear, &nat, &c.ResidenceStatus, &sealed, &keyID,
+		&c.Version, &c.CreatedAt, &c.UpdatedAt, &purged)
+	c.BirthYear, c.Nationality = int(birthYear.Int64), nat.String
+	if purged.Valid {
+		t := purged.Time
+		c.PurgedAt = &t
+	}
+	return c, sealed, keyID, err
+}
+
+// openIdentifiers decrypts the sealed identifiers into c.
+func (d *DB) openIdentifiers(c *nrm.Case, sealed []byte, keyID sql.NullString) error {
+	if len(sealed) == 0 {
+		return nil
+	}
+	if d.sealer == nil {
+		return &nrm.Error{Code: nrm.EINTERNAL, Message: "No identifier key is configured."}
+	}
+	pt, err := d.sealer.Open(sealed, []byte(c.Ref), keyID.String)
+	if err != nil {
+		return fmt.Errorf("open identifiers of case %d: %w", c.ID, err)
+	}
+	return json.Unmarshal(pt, &c.Identifiers)
+}
+
+// sealIdentifiers encrypts c's identifiers; nil when there are none.
+func (d *DB) sealIdentifiers(c *nrm.Case) ([]byte, any, error) {
+	if c.Identifiers.IsZero() {
+		return nil, nil, nil
+	}
+	if d.sealer == nil {
+		return nil, nil, &nrm.Error{Code: nrm.EINTERNAL, Message: "No identifier key is configured."}
+	}
+	pt, err := json.Marshal(c.Identifiers)
+	if err != nil {
+		return nil, nil, err
+	}
+	ct, keyID, err := d.sealer.Seal(pt, []byte(c.Ref))
+	return ct, keyID, err
+}
+
+// loadChildren fills the children of the cases in byID, selected by a
+// condition on case_id.
+func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where string, args ...any) error {
+	get := func(id int64) *nrm.Case { return byID[id] }
+	q := func(sqlText string, each func(rows *sql.Rows) error) error {
+		rows, err := tx.query(ctx, sqlText, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	var caseID int64
+	if err := q("SELECT case_id, org FROM case_shares WHERE "+where+" ORDER BY case_id, org", func(r *sql.Rows) error {
+		var org string
+		if err := r.Scan(&caseID, &org); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.SharedWith = append(c.SharedWith, org)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, date, form, org, place FROM contacts WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		var ct nrm.Contact
+		if err := r.Scan(&caseID, &ct.ID, &ct.Date, &ct.Form, &ct.Org, &ct.Place); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.Contacts = append(c.Contacts, ct)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	forms := map[int64][]nrm.ExploitationForm{}
+	if err := q("SELECT a.case_id, f.assessment_id, f.form FROM assessment_forms f JOIN assessments a ON a.id = f.assessment_id WHERE a."+where, func(r *sql.Rows) error {
+		var aid int64
+		var f nrm.ExploitationForm
+		if err := r.Scan(&caseID, &aid, &f); err != nil {
+			return err
+		}
+		forms[aid] = append(forms[aid], f)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason FROM assessments WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		var a nrm.Assessment
+		if err := r.Scan(&caseID, &a.ID, &a.Date, &a.Authority, &a.Outcome, &a.LabourSector, &a.ExploitationCountry, &a.OverrideReason); err != nil {
+			return err
+		}
+		a.Exploitation = forms[a.ID]
+		if c := get(caseID); c != nil {
+			c.Assessments = append(c.Assessments, a)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
+		var p nrm.ReflectionPeriod
+		if err := r.Scan(&caseID, &p.ID, &p.Start, &p.End); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.ReflectionPeriods = append(c.ReflectionPeriods, p)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, kind, provider, start_date, end_date FROM accommodations WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
+		var a nrm.Accommodation
+		if err := r.Scan(&caseID, &a.ID, &a.Kind, &a.Provider, &a.Start, &a.End); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.Accommodations = append(c.Accommodations, a)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, kind, offered_on, accepted FROM offers WHERE "+where+" ORDER BY case_id, offered_on, id", func(r *sql.Rows) error {
+		var o nrm.Offer
+		var acc sql.NullBool
+		if err := r.Scan(&caseID, &o.ID, &o.Kind, &o.Offered, &acc); err != nil {
+			return err
+		}
+		if acc.Valid {
+			v := acc.Bool
+			o.Accepted = &v
+		}
+		if c := get(caseID); c != nil {
+			c.Offers = append(c.Offers, o)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return q("SELECT case_id, id, date, kind FROM exits WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		var e nrm.Exit
+		if err := r.Scan(&caseID, &e.ID, &e.Date, &e.Kind); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.Exits = append(c.Exits, e)
+		}
+		return nil
+	})
+}
+
+// CreateCase validates and stores a new case owned by c.OwnerOrg.
+func (d *DB) CreateCase(ctx context.Context, c *nrm.Case) error {
+	a := actorOf(ctx)
+	if !readsCases(a) {
+		return forbidden()
+	}
+	if a.Role != nrm.RoleAdmin && c.OwnerOrg != a.Org {
+		return &nrm.Error{Code: nrm.EFORBIDDEN, Message: "You may only register cases for your own organisation."}
+	}
+	if err := checkAssessments(a, nil, c.Assessments); err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		if err := c.Validate(nrm.DateOf(tx.now)); err != nil {
+			return err
+		}
+		c.Normalize()
+		if err := tx.insertCase(ctx, c); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "case.create", "case", strconv.FormatInt(c.ID, 10), "")
+	})
+}
+
+// UpdateCase replaces a case if c.Version is current.
+func (d *DB) UpdateCase(ctx context.Context, c *nrm.Case) error {
+	a := actorOf(ctx)
+	if !readsCases(a) {
+		return forbidden()
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		old, err := tx.loadCase(ctx, "c.id = ?", c.ID)
+		if err != nil {
+			return err
+		}
+		if !canSee(a, old.OwnerOrg, old.SharedWith) {
+			return caseNotFound()
+		}
+		if a.Role != nrm.RoleAdmin && c.OwnerOrg != old.OwnerOrg {
+			return &nrm.Error{Code: nrm.EFORBIDDEN, Message: "Only an administrator may change the owning organisation."}
+		}
+		if err := checkAssessments(a, old.Assessments, c.Assessments); err != nil {
+			return err
+		}
+		if c.Version != old.Version {
+			return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf(
+				"The case was changed by someone else (version %d, you edited version %d). Reload it and make your change again.", old.Version, c.Version)}
+		}
+		if c.Ref != old.Ref {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "The case reference cannot be changed.",
+				Fields: []nrm.FieldError{{Field: "case_ref", Rule: nrm.RuleNotAllowed, Value: c.Ref, Expected: old.Ref}}}
+		}
+		if old.PurgedAt != nil {
+			c.Identifiers = nrm.Identifiers{} // purged identifiers stay purged
+		}
+		if err := c.Validate(nrm.DateOf(tx.now)); err != nil {
+			return err
+		}
+		c.Normalize()
+		c.CreatedAt = old.CreatedAt
+		if err := tx.replaceCase(ctx, c); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "case.update", "case", strconv.FormatInt(c.ID, 10), "version "+strconv.Itoa(c.Version))
+	})
+}
+
+// DeleteCase removes a case and its children (administrators only).
+func (d *DB) DeleteCase(ctx context.Context, id int64) error {
+	if actorOf(ctx).Role != nrm.RoleAdmin {
+		return forbidden()
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, "DELETE FROM cases WHERE id = ?", id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return caseNotFound()
+		}
+		return tx.audit(ctx, "case.delete", "case", strconv.FormatInt(id, 10), "")
+	})
+}
+
+// summary is the per-case derived facts kept on the cases row.
+type summary struct {
+	firstContact     nrm.Date
+	contactForm      any
+	identifiedOn     nrm.Date
+	authority        any
+	identifiedAge    any
+	latestOutcome    any
+	closedOn         nrm.Date
+	identifyingIndex int // index into c.Assessments, -1 if none
+}
+
+func summarize(c *nrm.Case) summary {
+	s := summary{identifyingIndex: -1}
+	if ct, ok := c.FirstContact(); ok {
+		s.firstContact, s.contactForm = ct.Date, string(ct.Form)
+	}
+	for i, a := range c.Assessments {
+		if a.Outcome == nrm.OutcomeIdentified && (s.identifyingIndex < 0 || a.Date.Before(c.Assessments[s.identifyingIndex].Date)) {
+			s.identifyingIndex = i
+		}
+	}
+	if s.identifyingIndex >= 0 {
+		a := c.Assessments[s.identifyingIndex]
+		s.identifiedOn, s.authority = a.Date, string(a.Authority)
+		if age, ok := c.AgeAt(a.Date); ok {
+			s.identifiedAge = age
+		}
+	}
+	if len(c.Assessments) > 0 {
+		latest := c.Assessments[0]
+		for _, a := range c.Assessments[1:] {
+			if !a.Date.Before(latest.Date) {
+				latest = a
+			}
+		}
+		s.latestOutcome = string(latest.Outcome)
+	}
+	s.closedOn = c.ClosedOn()
+	return s
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// insertCase writes a new case row and its children.
+func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
+	sealed, keyID, err := tx.db.sealIdentifiers(c)
+	if err != nil {
+		return err
+	}
+	c.Version, c.CreatedAt, c.UpdatedAt = 1, tx.now, tx.now
+	id, err := tx.insertID(ctx, `INSERT INTO cases (ref, owner_org, gender, birth_year, nationality, residence_status, identifiers, key_id, content_hash, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Ref, c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality), string(c.ResidenceStatus),
+		sealed, keyID, c.ContentHash(), c.Version, c.CreatedAt, c.UpdatedAt)
+	if err != nil {
+		if nrm.ErrorCode(tx.db.dialect.translate(err)) == nrm.ECONFLICT {
+			return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf("A case with reference %q already exists.", c.Ref),
+				Fields: []nrm.FieldError{{Field: "case_ref", Rule: nrm.RuleDuplicate, Value: c.Ref}}}
+		}
+		return err
+	}
+	c.ID = id
+	return tx.writeChildren(ctx, c)
+}
+
+// replaceCase rewrites the case row and all its children, bumping the
+// version. The caller has checked the version.
+func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
+	sealed, keyID, err := tx.db.sealIdentifiers(c)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(ctx, `UPDATE cases SET owner_org = ?, gender = ?, birth_year = ?, nationality = ?, residence_status = ?,
+		identifiers = ?, key_id = ?, content_hash = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality), string(c.ResidenceStatus),
+		sealed, keyID, c.ContentHash(), tx.now, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return &nrm.Error{Code: nrm.ECONFLICT, Message: "The case was changed by someone else. Reload it and make your change again."}
+	}
+	c.Version++
+	c.UpdatedAt = tx.now
+	for _, t := range []string{"case_shares", "contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits"} {
+		if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
+			return err
+		}
+	}
+	return tx.writeChildren(ctx, c)
+}
+
+// writeChildren inserts all children of c and refreshes its summary.
+func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case) error {
+	for _, o := range c.SharedWith {
+		if _, err := tx.exec(ctx, "INSERT INTO case_shares (case_id, org) VALUES (?, ?)", c.ID, o); err != nil {
+			return err
+		}
+	}
+	for i := range c.Contacts {
+		ct := &c.Contacts[i]
+		id, err := tx.insertID(ctx, "INSERT INTO contacts (case_id, date, form, org, place) VALUES (?, ?, ?, ?, ?)",
+			c.ID, ct.Date, string(ct.Form), ct.Org, ct.Place)
+		if err != nil {
+			return err
+		}
+		ct.ID = id
+	}
+	for i := range c.Assessments {
+		as := &c.Assessments[i]
+		id, err := tx.insertID(ctx, `INSERT INTO assessments (case_id, date, authority, outcome, labour_sector, exploitation_country, override_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, as.Date, string(as.Authority), string(as.Outcome), string(as.LabourSector), as.ExploitationCountry, as.OverrideReason)
+		if err != nil {
+			return err
+		}
+		as.ID = id
+		for _, f := range as.Exploitation {
+			if _, err := tx.exec(ctx, "INSERT INTO assessment_forms (assessment_id, form) VALUES (?, ?)", id, string(f)); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range c.ReflectionPeriods {
+		p := &c.ReflectionPeriods[i]
+		id, err := tx.insertID(ctx, "INSERT INTO reflection_periods (case_id, start_date, end_date) VALUES (?, ?, ?)", c.ID, p.Start, p.End)
+		if err != nil {
+			return err
+		}
+		p.ID = id
+	}
+	for i := range c.Accommodations {
+		a := &c.Accommodations[i]
+		id, err := tx.insertID(ctx, "INSERT INTO accommodations (case_id, kind, provider, start_date, end_date) VALUES (?, ?, ?, ?, ?)",
+			c.ID, string(a.Kind), a.Provider, a.Start, a.End)
+		if err != nil {
+			return err
+		}
+		a.ID = id
+	}
+	for i := range c.Offers {
+		o := &c.Offers[i]
+		var acc any
+		if o.Accepted != nil {
+			acc = *o.Accepted
+		}
+		id, err := tx.insertID(ctx, "INSERT INTO offers (case_id, kind, offered_on, accepted) VALUES (?, ?, ?, ?)", c.ID, string(o.Kind), o.Offered, acc)
+		if err != nil {
+			return err
+		}
+		o.ID = id
+	}
+	for i := range c.Exits {
+		e := &c.Exits[i]
+		id, err := tx.insertID(ctx, "INSERT INTO exits (case_id, date, kind) VALUES (?, ?, ?)", c.ID, e.Date, string(e.Kind))
+		if err != nil {
+			return err
+		}
+		e.ID = id
+	}
+	s := summarize(c)
+	var assessmentID any
+	if s.identifyingIndex >= 0 {
+		assessmentID = c.Assessments[s.identifyingIndex].ID
+	}
+	_, err := tx.exec(ctx, `UPDATE cases SET first_contact_date = ?, first_contact_form = ?, identified_on = ?, identified_authority = ?,
+		identified_assessment_id = ?, identified_age = ?, latest_outcome = ?, closed_on = ? WHERE id = ?`,
+		s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn, c.ID)
+	return err
+}
+
+// FindCases lists visible case summaries matching f, newest first, and
+// the number of matches. Listing reveals no identifiers.
+func (d *DB) FindCases(ctx context.Context, f nrm.CaseFilter) ([]*nrm.CaseSummary, int, error) {
+	a := actorOf(ctx)
+	if !readsCases(a) {
+		return nil, 0, forbidden()
+	}
+	vis, args := visibleSQL(a)
+	where := []string{vis}
+	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	if f.Ref != "" {
+		add("c.ref = ?", f.Ref)
+	}
+	if f.Search != "" {
+		add("c.ref LIKE ? ESCAPE '\\'", escapeLike(f.Search)+"%")
+	}
+	if f.OwnerOrg != "" {
+		add("c.owner_org = ?", f.OwnerOrg)
+	}
+	if f.Nationality != "" {
+		add("c.nationality = ?", f.Nationality)
+	}
+	if f.Gender != "" {
+		add("c.gender = ?", string(f.Gender))
+	}
+	if f.Outcome != "" {
+		add("c.latest_outcome = ?", string(f.Outcome))
+	}
+	if f.Authority != "" {
+		add("c.identified_authority = ?", string(f.Authority))
+	}
+	if f.Open != nil {
+		if *f.Open {
+			where = append(where, "c.closed_on IS NULL")
+		} else {
+			where = append(where, "c.closed_on IS NOT NULL")
+		}
+	}
+	if f.IdentifiedYear != 0 {
+		add("c.identified_on >= ?", nrm.NewDate(f.IdentifiedYear, 1, 1))
+		add("c.identified_on <= ?", nrm.NewDate(f.IdentifiedYear, 12, 31))
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := d.queryRow(ctx, "SELECT COUNT(*) FROM cases c WHERE "+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	offset := max(f.Offset, 0)
+	rows, err := d.query(ctx, `SELECT c.id, c.ref, c.owner_org, c.gender, c.nationality, c.residence_status, c.first_contact_date,
+		c.first_contact_form, c.identified_on, c.identified_authority, c.latest_outcome, c.closed_on, c.version, c.updated_at
+		FROM cases c WHERE `+cond+" ORDER BY c.updated_at DESC, c.id DESC LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(offset), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*nrm.CaseSummary
+	for rows.Next() {
+		s := &nrm.CaseSummary{}
+		var nat, form, auth, outcome sql.NullString
+		if err := rows.Scan(&s.ID, &s.Ref, &s.OwnerOrg, &s.Gender, &nat, &s.ResidenceStatus, &s.FirstContact, &form,
+			&s.IdentifiedOn, &auth, &outcome, &s.ClosedOn, &s.Version, &s.UpdatedAt); err != nil {
+			return nil, 0, err
+		}
+		s.Nationality, s.ContactForm, s.Authority, s.LatestOutcome = nat.String, nrm.ContactForm(form.String), nrm.Authority(auth.String), nrm.Outcome(outcome.String)
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

@@ -1,0 +1,181 @@
+// Package sqlstore implements nrm's storage once, with database/sql, for
+// two engines: SQLite (modernc.org/sqlite, WAL mode) as the embedded default
+// and PostgreSQL (jackc/pgx) for production. Only real engine differences
+// live in the dialect. Every write runs in a transaction that also appends
+// the audit entry recording it.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"nrm"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the storage handle.
+type DB struct {
+	db      *sql.DB
+	dialect dialect
+	sealer  nrm.Sealer
+	// Now is the clock; transactions read it once so that every row of a
+	// change carries the same time. Tests replace it.
+	Now func() time.Time
+	dsn string
+}
+
+// Options configures Open.
+type Options struct {
+	// Sealer encrypts direct identifiers. Required for writing or reading
+	// identifiers; statistics work without it.
+	Sealer nrm.Sealer
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the database named by dsn — a SQLite file
+// path or a postgres:// URL — and applies pending migrations.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	d := &DB{sealer: opt.Sealer, Now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, dsn: dsn}
+	var err error
+	if IsPostgres(dsn) {
+		d.dialect = postgres{}
+		d.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			d.db.SetMaxOpenConns(16)
+			d.db.SetMaxIdleConns(16)
+		}
+	} else {
+		if dsn == "" {
+			return nil, errors.New("sqlstore: empty database path")
+		}
+		d.dialect = sqlite{}
+		// One connection pool; the pragmas run on every new connection.
+		// busy_timeout makes concurrent writers wait instead of failing.
+		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		d.db, err = sql.Open("sqlite", "file:"+dsn+q)
+		if err == nil {
+			d.db.SetMaxOpenConns(8)
+			d.db.SetMaxIdleConns(8)
+			d.db.SetConnMaxLifetime(0)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	if err := d.db.PingContext(ctx); err != nil {
+		d.db.Close()
+		return nil, fmt.Errorf("sqlstore: connect: %w", err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+d.dialect.name())
+	if err != nil {
+		return err
+	}
+	gd := goose.DialectSQLite3
+	if d.dialect.name() == "postgres" {
+		gd = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(gd, d.db, sub)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// SQL returns the underlying handle, for backups and benchmarks.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// Engine returns "sqlite" or "postgres".
+func (d *DB) Engine() string { return d.dialect.name() }
+
+// SetSealer replaces the sealer (used by key rotation).
+func (d *DB) SetSealer(s nrm.Sealer) { d.sealer = s }
+
+// Tx wraps a transaction with the time it started and the dialect.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// BeginTx starts a transaction.
+func (d *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	tx, err := d.db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: d, now: d.Now()}, nil
+}
+
+// exec runs a statement written with ? placeholders.
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+// insertID runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (d *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.db.QueryContext(ctx, d.dialect.rebind(q), args...)
+}
+
+func (d *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.db.QueryRowContext(ctx, d.dialect.rebind(q), args...)
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return d.dialect.translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return d.dialect.translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
