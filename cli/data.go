@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"nrm"
+	"nrm/bundle"
+	"nrm/bundle/xlsxbundle"
+	"nrm/refdata"
+	"nrm/sqlstore"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, importCmd, exportCmd, countriesCmd)
+}
+
+// openSource opens a bundle folder, zip or XLSX workbook.
+func openSource(path string) (bundle.Source, func(), error) {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		x, err := xlsxbundle.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return x, func() { x.Close() }, nil
+	}
+	s, err := bundle.OpenPath(path)
+	return s, func() {}, err
+}
+
+func knownOrgs(ctx context.Context, db *sqlstore.DB) (map[string]bool, error) {
+	orgs, err := db.FindOrganisations(ctx)
+	if err != nil || len(orgs) == 0 {
+		return nil, err // no registry yet: any well-formed code
+	}
+	m := map[string]bool{}
+	for _, o := range orgs {
+		m[o.Code] = true
+	}
+	return m, nil
+}
+
+func importCmd(env *Env) *cobra.Command {
+	var checkOnly, progress bool
+	cmd := &cobra.Command{
+		Use:   "import BUNDLE",
+		Short: "Load a data bundle (folder or .zip of CSV files, or an .xlsx workbook), all or nothing",
+		Long: `Load a bundle: cases.csv, accommodations.csv, exits.csv, prosecutions.csv (see README).
+Every row is checked first; one bad row means nothing is stored, and every problem is
+listed with file, line, column, value and what was expected. Re-importing the same
+bundle changes nothing; a changed row updates its case.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			src, done, err := openSource(args[0])
+			if err != nil {
+				return err
+			}
+			defer done()
+			orgs, err := knownOrgs(ctx, db)
+			if err != nil {
+				return err
+			}
+			opt := bundle.Options{KnownOrgs: orgs}
+			if checkOnly {
+				if err := bundle.Check(src, opt); err != nil {
+					return err
+				}
+				fmt.Fprintln(env.Stdout, msg(env.lang(), "Bundtet er i orden.", "The bundle is valid."))
+				return nil
+			}
+			var bar *progressbar.ProgressBar
+			if progress {
+				opt.Progress = func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(env.Stderr),
+							progressbar.OptionSetDescription(msg(env.lang(), "importerer sager", "importing cases")),
+							progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
+							progressbar.OptionOnCompletion(func() { fmt.Fprintln(env.Stderr) }))
+					}
+					bar.Set(done)
+				}
+			}
+			start := time.Now()
+			res, err := bundle.Import(ctx, src, db, opt)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "Importeret på %s: %d nye, %d opdaterede, %d uændrede sager; %d anklagerækker.\n",
+				"Imported in %s: %d new, %d updated, %d unchanged cases; %d prosecution rows.\n"),
+				time.Since(start).Round(time.Millisecond), res.Created, res.Updated, res.Unchanged, res.Prosecutions)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&checkOnly, "check", false, "only check the bundle; store nothing")
+	cmd.Flags().BoolVar(&progress, "progress", isTerminal(os.Stderr), "show a progress bar")
+	return cmd
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func msg(lang nrm.Lang, da, en string) string {
+	if lang == nrm.LangEN {
+		return en
+	}
+	return da
+}
+
+func exportCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export DIR|FILE.zip|FILE.xlsx",
+		Short: "Write every case as a bundle (same format as import; contains birth dates — keep it safe)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			pros, err := db.FindProsecutions(ctx)
+			if err != nil {
+				return err
+			}
+			var n int
+			if strings.EqualFold(filepath.Ext(args[0]), ".xlsx") {
+				f, err := os.OpenFile(args[0], os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				sink := xlsxbundle.NewSink(f)
+				if n, err = bundle.Export(ctx, db, pros, sink); err != nil {
+					return err
+				}
+				if err := sink.Close(); err != nil {
+					return err
+				}
+			} else if n, err = bundle.ExportPath(ctx, db, pros, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "Eksporterede %d sager til %s.\n", "Exported %d cases to %s.\n"), n, args[0])
+			return nil
+		},
+	}
+}
+
+func countriesCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{Use: "countries", Short: "Show or edit the nationality → region-of-origin mapping"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "import FILE",
+		Short: "Load an edited mapping file (code,name_da,name_en,region)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			cs, err := refdata.CountriesFrom(f)
+			if err != nil {
+				return err
+			}
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ptrs := make([]*nrm.Country, len(cs))
+			for i := range cs {
+				ptrs[i] = &cs[i]
+			}
+			if err := db.UpsertCountries(ctx, ptrs); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "%d lande indlæst.\n", "%d countries loaded.\n"), len(cs))
+			return nil
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "Print the mapping as CSV",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			cs, err := db.FindCountries(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, "code,name_da,name_en,region")
+			for _, c := range cs {
+				fmt.Fprintf(env.Stdout, "%s,%s,%s,%s\n", c.Code, csvCell(c.NameDA), csvCell(c.NameEN), csvCell(string(c.Region)))
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+func csvCell(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}

@@ -1,0 +1,12 @@
+// Command nrm is the national referral mechanism's server and tool.
+package main
+
+import (
+	"os"
+
+	"nrm/cli"
+)
+
+func main() {
+	os.Exit(cli.Execute(os.Args[1:], os.Stdout, os.Stderr))
+}
