@@ -249,7 +249,7 @@ func parseCase(p *parser, opt Options) *nrm.Case {
 	ex, sector, country := p.r.get("exploitation"), p.r.get("labour_sector"), p.r.get("exploitation_country")
 	if adate != "" || aauth != "" || aout != "" {
 		a := nrm.Assessment{Date: p.date("assessment_date", true), Authority: nrm.Authority(p.code("assessment_authority", "authority", true)),
-			Outcome: nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true)),
+			Outcome:      nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true)),
 			LabourSector: nrm.LabourSector(p.code("labour_sector", "labour_sector", false)), ExploitationCountry: p.country("exploitation_country", nil)}
 		for _, f := range strings.Split(ex, ";") {
 			f = strings.TrimSpace(f)

@@ -62,7 +62,9 @@ func stay(kind nrm.AccommodationKind, start, end string) nrm.Accommodation {
 	return a
 }
 
-func exit(date string, kind nrm.ExitKind) nrm.Exit { return nrm.Exit{Date: nrm.MustDate(date), Kind: kind} }
+func exit(date string, kind nrm.ExitKind) nrm.Exit {
+	return nrm.Exit{Date: nrm.MustDate(date), Kind: kind}
+}
 
 func load(t *testing.T, db *sqlstore.DB, specs ...caseSpec) {
 	t.Helper()
