@@ -334,7 +334,7 @@ var codeSets = map[string]*codeSet{}
 func init() {
 	for _, s := range []*codeSet{genders, residenceStatuses, authorities, outcomes, contactForms,
 		exploitationForms, labourSectors, accommodationKinds, exitKinds, offerKinds, orgKinds,
-		regions, activityStates, roles} {
+		regions, activityStates, roles, outreachKinds} {
 		codeSets[s.name] = s
 	}
 }
