@@ -1,0 +1,672 @@
+// Package disclosure protects published statistics against revealing
+// individual victims: primary and secondary cell suppression of count
+// tables, an exact audit that proves no suppressed number can be derived
+// back, and the application of both to the statistics contract.
+//
+// The model, in short:
+//
+//   - A count 1 ≤ n < k is suppressed (primary). A zero is published: a
+//     zero is not a person, so it discloses nobody, and hiding zeros would
+//     make every sparse table unreadable. Totals are counts of persons
+//     too, so a total below k is suppressed like any cell.
+//   - Every published total is a linear relation among the numbers of its
+//     line. A line whose total is published must hide 0 or at least 2 of
+//     its numbers, and the hidden ones must add up to k or more (else the
+//     union of the hidden groups is itself a group smaller than k). The
+//     extra numbers hidden for that are the secondary suppressions: the
+//     smallest non-zero number of the line, a zero only when nothing else
+//     is left, the total itself as the last resort.
+//   - A reader knows more than the relations: a number shown as "<k" lies
+//     in [0, k-1], one shown as ".." in [k, ∞), and all are non-negative
+//     integers. Recoverable computes, for each suppressed number, whether
+//     these facts pin it to one value; Suppress keeps hiding numbers until
+//     none is pinned.
+//
+// Suppressed values that are not below k are shown as ".." rather than
+// "<k" because "<k" would be false for them; the reader may therefore
+// learn that such a value is at least k, and the audit accounts for it.
+// Rarely (tiny tables, k = 2) that knowledge pins a number even when all
+// are hidden, e.g. a ".." total of two "<2" cells; then the tables fall
+// back to the uniform display, where every hidden number is shown as ".."
+// and tells nothing about its size.
+//
+// Known limits: the audit covers the relations of the tables (and links)
+// it is given. Relations an attacker could find between separately
+// protected tables, or inferences from the suppression algorithm itself,
+// are outside it; SuppressStats therefore protects the tables of the
+// report that share numbers together.
+package disclosure
+
+import (
+	"strconv"
+)
+
+// DefaultK is the threshold for published reports (design.md §4).
+const DefaultK = 3
+
+// Confidential is how a suppressed number that is not below k is shown.
+const Confidential = ".."
+
+// Table is a table of person counts to publish; the totals, when flagged,
+// are derived from the cells and published too.
+type Table struct {
+	// Name identifies the table (e.g. "by_region").
+	Name string
+	// RowLabels label the rows; codes where a code set applies.
+	RowLabels []string
+	// ColLabels label the columns.
+	ColLabels []string
+	// Cells are non-negative person counts, rows × columns.
+	Cells [][]int
+	// RowTotals publishes a total per row (a row-total column).
+	RowTotals bool
+	// ColTotals publishes a total per column (a column-total row). With
+	// both flags the grand total is published too.
+	ColTotals bool
+}
+
+// Ref names one number of a set of tables in extended coordinates: Row ==
+// rows means the column-total row, Col == cols the row-total column.
+type Ref struct {
+	// Table indexes the tables passed together.
+	Table int
+	// Row is the row, or the number of rows for the column-total row.
+	Row int
+	// Col is the column, or the number of columns for the row total.
+	Col int
+}
+
+// Link states that the numbers Parts add up to Total across (or within)
+// tables, so that they are protected together; a single part states an
+// equality (the same number published twice).
+type Link struct {
+	// Parts are the numbers that add up.
+	Parts []Ref
+	// Total is their sum.
+	Total Ref
+}
+
+// Masked is a table with its suppression pattern. It keeps the true values
+// (the audit needs them); writers format through Cell or Value, which never
+// show a suppressed number, or publish a Scrub'bed copy.
+type Masked struct {
+	Table
+	// K is the threshold the table was protected with (≤ 1: off).
+	K int
+	// Uniform shows every suppressed number as Confidential, revealing no
+	// range; set when the "<k" display could not be protected.
+	Uniform bool
+	// Suppressed flags the cells, indexed like Cells.
+	Suppressed [][]bool
+	// RowTotal holds the row totals when RowTotals is set.
+	RowTotal []int
+	// ColTotal holds the column totals when ColTotals is set.
+	ColTotal []int
+	// GrandTotal is the grand total when both totals are published.
+	GrandTotal int
+	// RowTotalSuppressed flags the row totals.
+	RowTotalSuppressed []bool
+	// ColTotalSuppressed flags the column totals.
+	ColTotalSuppressed []bool
+	// GrandTotalSuppressed flags the grand total.
+	GrandTotalSuppressed bool
+	// RowSet names the nrm code set of the row labels ("" when the labels
+	// are shown as they are), for nrm.Label.
+	RowSet string
+	// ColSet names the nrm code set of the column labels.
+	ColSet string
+}
+
+// Suppress protects one table with threshold k (k ≤ 1: nothing is hidden).
+func Suppress(t Table, k int) Masked {
+	return SuppressLinked([]Table{t}, k, nil)[0]
+}
+
+// SuppressLinked protects tables that share numbers together, so that no
+// table gives back what another hides. A link that the data do not satisfy
+// is ignored: it states no relation a reader could use.
+func SuppressLinked(ts []Table, k int, links []Link) []Masked {
+	ms := make([]Masked, len(ts))
+	for i, t := range ts {
+		ms[i] = newMasked(t, k)
+	}
+	if k <= 1 {
+		return ms
+	}
+	s := newSystem(ms, links, k)
+	s.primary()
+	if !s.protect() {
+		s = newSystem(ms, links, k)
+		s.uniform = true
+		s.primary()
+		s.protect()
+		for i := range ms {
+			ms[i].Uniform = true
+		}
+	}
+	s.store(ms)
+	return ms
+}
+
+// newMasked copies t into a rectangular table with its derived totals and
+// nothing suppressed.
+func newMasked(t Table, k int) Masked {
+	r := len(t.Cells)
+	if len(t.RowLabels) > r {
+		r = len(t.RowLabels)
+	}
+	c := len(t.ColLabels)
+	for _, row := range t.Cells {
+		c = max(c, len(row))
+	}
+	m := Masked{K: k}
+	m.Name = t.Name
+	m.RowLabels = append([]string(nil), t.RowLabels...)
+	m.ColLabels = append([]string(nil), t.ColLabels...)
+	m.RowTotals, m.ColTotals = t.RowTotals, t.ColTotals
+	m.Cells = make([][]int, r)
+	m.Suppressed = make([][]bool, r)
+	for i := range r {
+		m.Cells[i] = make([]int, c)
+		m.Suppressed[i] = make([]bool, c)
+		if i < len(t.Cells) {
+			copy(m.Cells[i], t.Cells[i])
+		}
+	}
+	if t.RowTotals {
+		m.RowTotal = make([]int, r)
+		m.RowTotalSuppressed = make([]bool, r)
+	}
+	if t.ColTotals {
+		m.ColTotal = make([]int, c)
+		m.ColTotalSuppressed = make([]bool, c)
+	}
+	for i := range r {
+		for j := range c {
+			v := m.Cells[i][j]
+			if t.RowTotals {
+				m.RowTotal[i] += v
+			}
+			if t.ColTotals {
+				m.ColTotal[j] += v
+			}
+			m.GrandTotal += v
+		}
+	}
+	if !m.hasGrand() {
+		m.GrandTotal = 0
+	}
+	return m
+}
+
+// Rows returns the number of rows, without the column-total row.
+func (m Masked) Rows() int { return len(m.Cells) }
+
+// Cols returns the number of columns, without the row-total column.
+func (m Masked) Cols() int {
+	if len(m.Cells) > 0 {
+		return len(m.Cells[0])
+	}
+	return len(m.ColLabels)
+}
+
+func (m Masked) hasGrand() bool { return m.RowTotals && m.ColTotals }
+
+// Exists reports whether extended coordinates (i, j) hold a number: a
+// cell, or a total the table publishes.
+func (m Masked) Exists(i, j int) bool {
+	r, c := m.Rows(), m.Cols()
+	switch {
+	case i < 0 || j < 0 || i > r || j > c:
+		return false
+	case i < r && j < c:
+		return true
+	case i < r:
+		return m.RowTotals
+	case j < c:
+		return m.ColTotals
+	}
+	return m.hasGrand()
+}
+
+// raw returns the true value and suppression flag at extended (i, j).
+func (m Masked) raw(i, j int) (int, bool) {
+	r, c := m.Rows(), m.Cols()
+	switch {
+	case i < r && j < c:
+		return m.Cells[i][j], m.Suppressed[i][j]
+	case i < r:
+		return m.RowTotal[i], m.RowTotalSuppressed[i]
+	case j < c:
+		return m.ColTotal[j], m.ColTotalSuppressed[j]
+	}
+	return m.GrandTotal, m.GrandTotalSuppressed
+}
+
+func (m *Masked) setSuppressed(i, j int, on bool) {
+	r, c := m.Rows(), m.Cols()
+	switch {
+	case i < r && j < c:
+		m.Suppressed[i][j] = on
+	case i < r:
+		m.RowTotalSuppressed[i] = on
+	case j < c:
+		m.ColTotalSuppressed[j] = on
+	default:
+		m.GrandTotalSuppressed = on
+	}
+}
+
+// IsSuppressed reports whether the number at extended (i, j) is hidden.
+func (m Masked) IsSuppressed(i, j int) bool {
+	if !m.Exists(i, j) {
+		return false
+	}
+	_, s := m.raw(i, j)
+	return s
+}
+
+// Value returns the number at extended (i, j) and whether it is
+// published; a suppressed or absent number gives (0, false).
+func (m Masked) Value(i, j int) (int, bool) {
+	if !m.Exists(i, j) {
+		return 0, false
+	}
+	v, s := m.raw(i, j)
+	if s {
+		return 0, false
+	}
+	return v, true
+}
+
+// Cell formats the number at extended (i, j): the number, "<k" when it is
+// suppressed and below k (a suppressed zero included), Confidential when it
+// is suppressed and not below k, "" when the table has no such total.
+func (m Masked) Cell(i, j int) string {
+	if !m.Exists(i, j) {
+		return ""
+	}
+	v, s := m.raw(i, j)
+	return format(v, s, m.K, m.Uniform)
+}
+
+func format(v int, suppressed bool, k int, uniform bool) string {
+	switch {
+	case !suppressed:
+		return strconv.Itoa(v)
+	case v < k && !uniform:
+		return "<" + strconv.Itoa(k)
+	}
+	return Confidential
+}
+
+// Scrub returns a copy in which every suppressed number is replaced by a
+// stand-in that formats the same (0 below k, k otherwise), so that a
+// writer handed the copy cannot leak a hidden value by mistake. The audit
+// needs the true values: run Recoverable before scrubbing.
+func (m Masked) Scrub() Masked {
+	out := m
+	out.RowLabels = append([]string(nil), m.RowLabels...)
+	out.ColLabels = append([]string(nil), m.ColLabels...)
+	out.Cells = make([][]int, len(m.Cells))
+	out.Suppressed = make([][]bool, len(m.Suppressed))
+	for i := range m.Cells {
+		out.Cells[i] = append([]int(nil), m.Cells[i]...)
+		out.Suppressed[i] = append([]bool(nil), m.Suppressed[i]...)
+	}
+	out.RowTotal = append([]int(nil), m.RowTotal...)
+	out.ColTotal = append([]int(nil), m.ColTotal...)
+	out.RowTotalSuppressed = append([]bool(nil), m.RowTotalSuppressed...)
+	out.ColTotalSuppressed = append([]bool(nil), m.ColTotalSuppressed...)
+	stand := func(v int) int {
+		if v < m.K {
+			return 0
+		}
+		return m.K
+	}
+	for i := range out.Cells {
+		for j := range out.Cells[i] {
+			if out.Suppressed[i][j] {
+				out.Cells[i][j] = stand(out.Cells[i][j])
+			}
+		}
+	}
+	for i := range out.RowTotal {
+		if out.RowTotalSuppressed[i] {
+			out.RowTotal[i] = stand(out.RowTotal[i])
+		}
+	}
+	for j := range out.ColTotal {
+		if out.ColTotalSuppressed[j] {
+			out.ColTotal[j] = stand(out.ColTotal[j])
+		}
+	}
+	if out.GrandTotalSuppressed {
+		out.GrandTotal = stand(out.GrandTotal)
+	}
+	return out
+}
+
+// layout places one table's numbers in the system's entry list: cells in
+// row-major order, then row totals, column totals and the grand total.
+type layout struct {
+	base, r, c   int
+	rowT, colT   bool
+	grand        bool
+	size, tableI int
+}
+
+func newLayout(m Masked, base, ti int) layout {
+	l := layout{base: base, r: m.Rows(), c: m.Cols(), rowT: m.RowTotals, colT: m.ColTotals, grand: m.hasGrand(), tableI: ti}
+	l.size = l.r * l.c
+	if l.rowT {
+		l.size += l.r
+	}
+	if l.colT {
+		l.size += l.c
+	}
+	if l.grand {
+		l.size++
+	}
+	return l
+}
+
+// idx returns the entry of extended (i, j), or -1 if there is none.
+func (l layout) idx(i, j int) int {
+	switch {
+	case i < 0 || j < 0 || i > l.r || j > l.c:
+		return -1
+	case i < l.r && j < l.c:
+		return l.base + i*l.c + j
+	}
+	off := l.base + l.r*l.c
+	if i < l.r {
+		if !l.rowT {
+			return -1
+		}
+		return off + i
+	}
+	if l.rowT {
+		off += l.r
+	}
+	if j < l.c {
+		if !l.colT {
+			return -1
+		}
+		return off + j
+	}
+	if l.colT {
+		off += l.c
+	}
+	if !l.grand {
+		return -1
+	}
+	return off
+}
+
+// ref returns the extended coordinates of entry e of this layout.
+func (l layout) ref(e int) Ref {
+	o := e - l.base
+	if o < l.r*l.c {
+		return Ref{l.tableI, o / l.c, o % l.c}
+	}
+	o -= l.r * l.c
+	if l.rowT {
+		if o < l.r {
+			return Ref{l.tableI, o, l.c}
+		}
+		o -= l.r
+	}
+	if l.colT {
+		if o < l.c {
+			return Ref{l.tableI, l.r, o}
+		}
+	}
+	return Ref{l.tableI, l.r, l.c}
+}
+
+// line is one published relation: the members add up to the total.
+type line struct {
+	members []int
+	total   int
+}
+
+// system is the set of numbers of linked tables and the relations among
+// them, with the suppression pattern being built.
+type system struct {
+	k       int
+	uniform bool // the reader learns nothing from a hidden number's label
+	val     []int
+	sup     []bool
+	lines   []line
+	byEntry [][]int // lines each entry takes part in
+	lays    []layout
+}
+
+func newSystem(ms []Masked, links []Link, k int) *system {
+	s := &system{k: k}
+	base := 0
+	for ti, m := range ms {
+		s.uniform = s.uniform || m.Uniform
+		l := newLayout(m, base, ti)
+		s.lays = append(s.lays, l)
+		base += l.size
+	}
+	s.val = make([]int, base)
+	s.sup = make([]bool, base)
+	for ti, m := range ms {
+		l := s.lays[ti]
+		for i := 0; i <= l.r; i++ {
+			for j := 0; j <= l.c; j++ {
+				if e := l.idx(i, j); e >= 0 {
+					s.val[e], s.sup[e] = m.raw(i, j)
+				}
+			}
+		}
+		if l.rowT {
+			for i := range l.r {
+				mem := make([]int, l.c)
+				for j := range l.c {
+					mem[j] = l.idx(i, j)
+				}
+				s.addLine(mem, l.idx(i, l.c))
+			}
+		}
+		if l.colT {
+			for j := range l.c {
+				mem := make([]int, l.r)
+				for i := range l.r {
+					mem[i] = l.idx(i, j)
+				}
+				s.addLine(mem, l.idx(l.r, j))
+			}
+		}
+		if l.grand {
+			mem := make([]int, l.c)
+			for j := range l.c {
+				mem[j] = l.idx(l.r, j)
+			}
+			s.addLine(mem, l.idx(l.r, l.c))
+			mem = make([]int, l.r)
+			for i := range l.r {
+				mem[i] = l.idx(i, l.c)
+			}
+			s.addLine(mem, l.idx(l.r, l.c))
+		}
+	}
+	for _, ln := range links {
+		s.addLink(ln)
+	}
+	s.byEntry = make([][]int, len(s.val))
+	for li, ln := range s.lines {
+		for _, e := range ln.members {
+			s.byEntry[e] = append(s.byEntry[e], li)
+		}
+		s.byEntry[ln.total] = append(s.byEntry[ln.total], li)
+	}
+	return s
+}
+
+func (s *system) entry(r Ref) int {
+	if r.Table < 0 || r.Table >= len(s.lays) {
+		return -1
+	}
+	return s.lays[r.Table].idx(r.Row, r.Col)
+}
+
+func (s *system) addLink(ln Link) {
+	t := s.entry(ln.Total)
+	if t < 0 || len(ln.Parts) == 0 {
+		return
+	}
+	mem := make([]int, 0, len(ln.Parts))
+	sum := 0
+	for _, p := range ln.Parts {
+		e := s.entry(p)
+		if e < 0 || e == t {
+			return
+		}
+		mem = append(mem, e)
+		sum += s.val[e]
+	}
+	if sum != s.val[t] {
+		return
+	}
+	s.addLine(mem, t)
+}
+
+func (s *system) addLine(members []int, total int) {
+	if len(members) == 0 {
+		return
+	}
+	s.lines = append(s.lines, line{members: members, total: total})
+}
+
+// primary hides every count 1 ≤ n < k.
+func (s *system) primary() {
+	for e, v := range s.val {
+		if v >= 1 && v < s.k {
+			s.sup[e] = true
+		}
+	}
+}
+
+// protect adds secondary suppressions until every published line is safe
+// and the audit finds no hidden number that can be derived; false when
+// hiding everything still leaves one derivable.
+func (s *system) protect() bool {
+	for {
+		s.lineRule()
+		det := s.determined()
+		if len(det) == 0 {
+			return true
+		}
+		if !s.widen(det[0]) {
+			return false
+		}
+	}
+}
+
+// lineRule enforces, for every line whose total is published: no hidden
+// number, or at least two whose sum is at least k (or zero).
+func (s *system) lineRule() {
+	for changed := true; changed; {
+		changed = false
+		for _, ln := range s.lines {
+			if s.sup[ln.total] {
+				continue
+			}
+			n, sum := 0, 0
+			for _, e := range ln.members {
+				if s.sup[e] {
+					n++
+					sum += s.val[e]
+				}
+			}
+			if n == 0 || (n >= 2 && (sum >= s.k || sum == 0)) {
+				continue
+			}
+			if c := s.pick(-1, ln.members); c >= 0 {
+				s.sup[c] = true
+			} else {
+				s.sup[ln.total] = true
+			}
+			changed = true
+		}
+	}
+}
+
+// better orders candidates for secondary suppression: non-zero before
+// zero (hiding a zero protects little: a reader guesses it), then the
+// smallest value (least information lost), then position.
+func (s *system) better(a, b int) bool {
+	if b < 0 {
+		return true
+	}
+	za, zb := s.val[a] == 0, s.val[b] == 0
+	if za != zb {
+		return !za
+	}
+	if s.val[a] != s.val[b] {
+		return s.val[a] < s.val[b]
+	}
+	return a < b
+}
+
+// pick returns the best unsuppressed entry of es, starting from best.
+func (s *system) pick(best int, es []int) int {
+	for _, e := range es {
+		if !s.sup[e] && s.better(e, best) {
+			best = e
+		}
+	}
+	return best
+}
+
+// widen hides one more number to break the derivation of entry e: a member
+// of one of its lines, else a total of them, else anything left.
+func (s *system) widen(e int) bool {
+	best := -1
+	for _, li := range s.byEntry[e] {
+		best = s.pick(best, s.lines[li].members)
+	}
+	if best < 0 {
+		for _, li := range s.byEntry[e] {
+			best = s.pick(best, []int{s.lines[li].total})
+		}
+	}
+	if best < 0 {
+		for x := range s.val {
+			best = s.pick(best, []int{x})
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	s.sup[best] = true
+	return true
+}
+
+// store writes the suppression pattern back into the tables.
+func (s *system) store(ms []Masked) {
+	for ti := range ms {
+		l := s.lays[ti]
+		for i := 0; i <= l.r; i++ {
+			for j := 0; j <= l.c; j++ {
+				if e := l.idx(i, j); e >= 0 {
+					ms[ti].setSuppressed(i, j, s.sup[e])
+				}
+			}
+		}
+	}
+}
+
+// refOf maps an entry back to its table and extended coordinates.
+func (s *system) refOf(e int) Ref {
+	for _, l := range s.lays {
+		if e >= l.base && e < l.base+l.size {
+			return l.ref(e)
+		}
+	}
+	return Ref{-1, -1, -1}
+}

@@ -1,0 +1,381 @@
+package intlexport
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math/rand/v2"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"nrm"
+)
+
+func ip(v int) *int { return &v }
+
+// syntheticRows draws a deterministic population shaped like the Danish
+// one: mostly women from a few countries exploited sexually in Denmark,
+// with rare nationalities, ages, sectors and countries at the edges.
+func syntheticRows(n int) []CaseRow {
+	rng := rand.New(rand.NewPCG(7, 2011))
+	pick := func(weights map[string]int) string {
+		keys := make([]string, 0, len(weights))
+		total := 0
+		for k, w := range weights {
+			keys = append(keys, k)
+			total += w
+		}
+		slices.Sort(keys)
+		x := rng.IntN(total)
+		for _, k := range keys {
+			if x -= weights[k]; x < 0 {
+				return k
+			}
+		}
+		return keys[0]
+	}
+	region := map[string]nrm.Region{"NG": "Africa", "UG": "Africa", "GH": "Africa", "TH": "Asia", "CN": "Asia", "VN": "Asia",
+		"RO": "Europe", "BG": "Europe", "HU": "Europe", "PL": "Europe", "LT": "Europe", "UA": "Europe", "BR": "Latin America", "IQ": "Middle East", "": ""}
+	var rows []CaseRow
+	for range n {
+		r := CaseRow{Year: 2010 + rng.IntN(3), ContactForm: nrm.ContactPolice, Authority: nrm.AuthorityUS}
+		r.Gender = nrm.Gender(pick(map[string]int{"female": 80, "male": 15, "transgender": 2, "unknown": 3}))
+		if rng.IntN(10) > 0 {
+			r.Age = ip(15 + rng.IntN(25) + rng.IntN(15))
+		}
+		r.Nationality = pick(map[string]int{"NG": 30, "RO": 15, "TH": 12, "BG": 8, "UG": 5, "GH": 4, "CN": 4, "VN": 3,
+			"HU": 3, "PL": 3, "LT": 2, "UA": 2, "BR": 2, "IQ": 1, "": 6})
+		r.Region = region[r.Nationality]
+		switch x := rng.IntN(100); {
+		case x < 78:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationSexual}
+		case x < 90:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationForcedLabour}
+		case x < 94:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationForcedCriminality}
+		case x < 97:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationSexual, nrm.ExploitationForcedLabour}
+		}
+		if slices.Contains(r.Exploitation, nrm.ExploitationForcedLabour) {
+			r.LabourSector = nrm.LabourSector(pick(map[string]int{"domestic_work": 4, "agriculture": 4, "cleaning": 2, "": 1, "fishing": 1}))
+		}
+		r.ExploitationCountry = pick(map[string]int{"DK": 90, "DE": 3, "IT": 2, "NO": 2, "": 3})
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func readCSV(t *testing.T, b []byte) (header []string, rows [][]string) {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs[0], recs[1:]
+}
+
+func TestHTCDSHeader(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := WriteHTCDS(&buf, nil, 11); err != nil {
+		t.Fatal(err)
+	}
+	want := "yearOfRegistration,Datasource,gender,ageBroad,majorityStatus,citizenship," +
+		"isForcedLabour,isSexualExploit,isOtherExploit,isSexAndLabour,isForcedMarriage,isOrganRemoval," +
+		"typeOfExploitConcatenated,typeOfLabourAgriculture,typeOfLabourConstruction,typeOfLabourDomesticWork," +
+		"typeOfLabourHospitality,typeOfLabourManufacturing,typeOfLabourTransportation,typeOfLabourOther," +
+		"typeOfLabourNotSpecified,typeOfLabourConcatenated,typeOfSexProstitution,typeOfSexConcatenated,CountryOfExploitation\n"
+	if buf.String() != want {
+		t.Fatalf("header\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestHTCDSKAnonymous(t *testing.T) {
+	in := syntheticRows(600)
+	for _, k := range []int{0, 5, 11} {
+		var buf bytes.Buffer
+		rep, err := WriteHTCDS(&buf, in, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := k
+		if k == 0 {
+			want = DefaultK
+		}
+		header, rows := readCSV(t, buf.Bytes())
+		if rep.Rows != len(rows) || rep.Rows+rep.Suppressed != len(in) {
+			t.Fatalf("k=%d report %+v for %d rows written of %d", k, rep, len(rows), len(in))
+		}
+		if len(rep.Generalisations) == 0 {
+			t.Fatalf("k=%d: this population needs generalisation", k)
+		}
+		full := map[string]int{}
+		qi := map[string]int{}
+		qiCols := []string{"yearOfRegistration", "gender", "ageBroad", "majorityStatus", "citizenship", "CountryOfExploitation",
+			"isForcedLabour", "isSexualExploit", "isOtherExploit", "isForcedMarriage", "isOrganRemoval"}
+		for _, r := range rows {
+			full[strings.Join(r, ",")]++
+			var q []string
+			for _, c := range qiCols {
+				q = append(q, r[slices.Index(header, c)])
+			}
+			qi[strings.Join(q, ",")]++
+		}
+		for key, n := range qi {
+			if n < want {
+				t.Fatalf("k=%d: combination %q occurs %d times", k, key, n)
+			}
+		}
+		for key, n := range full {
+			if n < want {
+				t.Fatalf("k=%d: row %q occurs %d times", k, key, n)
+			}
+		}
+		checkPicklists(t, header, rows)
+		t.Logf("k=%d: %d rows, %d suppressed, %v", want, rep.Rows, rep.Suppressed, rep.Generalisations)
+	}
+}
+
+func checkPicklists(t *testing.T, header []string, rows [][]string) {
+	t.Helper()
+	iso := regexp.MustCompile(`^[A-Z]{2}$`)
+	regions := nrm.Codes("region")
+	oneOf := func(v string, set ...string) bool { return slices.Contains(set, v) }
+	for _, r := range rows {
+		for i, h := range header {
+			v := r[i]
+			ok := true
+			switch {
+			case h == "yearOfRegistration":
+				ok = regexp.MustCompile(`^20\d\d$`).MatchString(v)
+			case h == "Datasource":
+				ok = v == DatasourceCaseManagement
+			case h == "gender":
+				ok = oneOf(v, "Female", "Male", "Transgender/NonConforming", "Unknown")
+			case h == "ageBroad":
+				ok = v == "" || slices.Contains(AgeBroad, v)
+			case h == "majorityStatus":
+				ok = oneOf(v, "", MajorityAdult, MajorityMinor)
+			case h == "citizenship":
+				ok = v == "" || iso.MatchString(v) || (slices.Contains(regions, v) && v != "Unknown")
+			case h == "CountryOfExploitation":
+				ok = v == "" || iso.MatchString(v) || oneOf(v, ExploitationEU, ExploitationNonEU)
+			case strings.HasPrefix(h, "is") || (strings.HasPrefix(h, "typeOf") && !strings.HasSuffix(h, "Concatenated")):
+				ok = oneOf(v, "", "0", "1")
+			case h == "typeOfLabourConcatenated":
+				ok = oneOf(v, "", "Agriculture", "Construction", "Domestic work", "Hospitality", "Manufacturing", "Transportation", "Other")
+			case h == "typeOfSexConcatenated":
+				ok = oneOf(v, "", "Prostitution")
+			}
+			if !ok {
+				t.Fatalf("%s = %q is not a picklist value", h, v)
+			}
+		}
+		if age, maj := r[slices.Index(header, "ageBroad")], r[slices.Index(header, "majorityStatus")]; age != "" {
+			minor := age == "0--8" || age == "9--17"
+			if (maj == MajorityMinor) != minor {
+				t.Fatalf("ageBroad %s with majorityStatus %s", age, maj)
+			}
+		}
+	}
+}
+
+func TestHTCDSNoGeneralisationAtK1(t *testing.T) {
+	in := syntheticRows(200)
+	var buf bytes.Buffer
+	rep, err := WriteHTCDS(&buf, in, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Suppressed != 0 || len(rep.Generalisations) != 0 || rep.Rows != len(in) {
+		t.Fatalf("k=1: %+v", rep)
+	}
+	header, rows := readCSV(t, buf.Bytes())
+	withAge, withNat := 0, 0
+	for _, c := range in {
+		if c.Age != nil {
+			withAge++
+		}
+		if c.Nationality != "" {
+			withNat++
+		}
+	}
+	gotAge, gotNat := 0, 0
+	for _, r := range rows {
+		if r[slices.Index(header, "ageBroad")] != "" {
+			gotAge++
+		}
+		if len(r[slices.Index(header, "citizenship")]) == 2 {
+			gotNat++
+		}
+	}
+	if gotAge != withAge || gotNat != withNat {
+		t.Fatalf("k=1 lost detail: ages %d/%d, nationalities %d/%d", gotAge, withAge, gotNat, withNat)
+	}
+}
+
+func TestHTCDSMapping(t *testing.T) {
+	rows := []CaseRow{{Year: 2011, Gender: nrm.GenderTransgender, Age: ip(17), Nationality: "RO", Region: nrm.RegionEurope,
+		Exploitation: []nrm.ExploitationForm{nrm.ExploitationSexual, nrm.ExploitationForcedLabour}, LabourSector: "domestic_work", ExploitationCountry: "DK"}}
+	var buf bytes.Buffer
+	if _, err := WriteHTCDS(&buf, rows, 1); err != nil {
+		t.Fatal(err)
+	}
+	header, recs := readCSV(t, buf.Bytes())
+	got := map[string]string{}
+	for i, h := range header {
+		got[h] = recs[0][i]
+	}
+	want := map[string]string{"yearOfRegistration": "2011", "Datasource": "Case Management", "gender": "Transgender/NonConforming",
+		"ageBroad": "9--17", "majorityStatus": "Minor", "citizenship": "RO", "isForcedLabour": "1", "isSexualExploit": "1",
+		"isOtherExploit": "0", "isSexAndLabour": "1", "typeOfExploitConcatenated": "Sexual exploitation;Forced labour",
+		"typeOfLabourDomesticWork": "1", "typeOfLabourAgriculture": "0", "typeOfLabourConcatenated": "Domestic work",
+		"typeOfSexProstitution": "1", "CountryOfExploitation": "DK"}
+	for h, v := range want {
+		if got[h] != v {
+			t.Errorf("%s = %q, want %q", h, got[h], v)
+		}
+	}
+}
+
+func TestHTCDSOrderIndependent(t *testing.T) {
+	in := syntheticRows(300)
+	rev := slices.Clone(in)
+	slices.Reverse(rev)
+	var a, b bytes.Buffer
+	ra, _ := WriteHTCDS(&a, in, 11)
+	rb, _ := WriteHTCDS(&b, rev, 11)
+	if a.String() != b.String() || !reflect.DeepEqual(ra, rb) {
+		t.Fatal("the output depends on the input order")
+	}
+}
+
+func TestHTCDSInvalidCodesAreUnknown(t *testing.T) {
+	rows := []CaseRow{{Year: 2011, Gender: "x", Nationality: "=HYPERLINK(\"http://x\")", ExploitationCountry: "@SUM(1)"}}
+	var buf bytes.Buffer
+	if _, err := WriteHTCDS(&buf, rows, 1); err != nil {
+		t.Fatal(err)
+	}
+	if s := buf.String(); strings.Contains(s, "HYPERLINK") || strings.Contains(s, "SUM") || !strings.Contains(s, "Unknown") {
+		t.Fatalf("invalid codes reached the file: %s", s)
+	}
+}
+
+func TestWriteCSVFormulaInjection(t *testing.T) {
+	tab := Table{Code: "x", Headers: []string{"=h", "b"}, Rows: [][]string{{"=SUM(A1)", "+1"}, {"-2", "@x"}, {"\tx", "\rx"}, {"ok", "<3"}}}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, tab); err != nil {
+		t.Fatal(err)
+	}
+	_, rows := readCSV(t, buf.Bytes())
+	want := [][]string{{"'=SUM(A1)", "'+1"}, {"'-2", "'@x"}, {"'\tx", "'\rx"}, {"ok", "<3"}}
+	// encoding/csv reads a lone \r inside quotes as \n; compare the rest.
+	rows[2][1] = strings.ReplaceAll(rows[2][1], "\n", "\r")
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("rows %q, want %q", rows, want)
+	}
+	if !strings.HasPrefix(buf.String(), "'=h,b\n") {
+		t.Fatalf("header not defused: %q", buf.String())
+	}
+}
+
+func TestEU(t *testing.T) {
+	if n := len(EUMembers(2011)); n != 27 {
+		t.Fatalf("EU in 2011: %d members", n)
+	}
+	if n := len(EUMembers(2014)); n != 28 {
+		t.Fatalf("EU in 2014: %d members", n)
+	}
+	if n := len(EUMembers(2021)); n != 27 || IsEU("GB", 2020) || !IsEU("GB", 2019) || !IsEU("HR", 2013) || IsEU("HR", 2012) {
+		t.Fatal("EU-27 after Brexit, Croatia from 2013")
+	}
+	if !IsEU(ReportingCountry, 2011) {
+		t.Fatal("Denmark is an EU member")
+	}
+}
+
+func eurostatStats() *nrm.Stats {
+	s := &nrm.Stats{Year: 2011}
+	s.Identified.Total = 60
+	s.ByGender = map[string]int{"female": 56, "male": 3, "transgender": 1, "unknown": 0}
+	s.Age = nrm.AgeStats{Known: 57, Unknown: 3, Bands: map[string]int{"0-17": 2, "18-19": 5, "20-24": 50}}
+	s.ByNationality = map[string]int{"DK": 4, "GB": 1, "RO": 10, "BG": 5, "NG": 30, "TH": 8, "VN": 0}
+	s.ByExploitationGender = map[string]map[string]int{
+		"sexual":             {"female": 55, "transgender": 1},
+		"forced_labour":      {"female": 1, "male": 2},
+		"forced_criminality": {"female": 1, "male": 1},
+		"begging":            {"male": 1},
+	}
+	s.Prosecution = nrm.ProsecutionStats{Reported: true, Charges: 30, Decisions: 20, ConvictionsUnconditional: 8, ConvictionsPartlySuspended: 2, ConvictionsTotal: 10}
+	return s
+}
+
+func tableByCode(t *testing.T, ts []Table, code string) Table {
+	t.Helper()
+	for _, tb := range ts {
+		if tb.Code == code {
+			return tb
+		}
+	}
+	t.Fatalf("no table %s", code)
+	return Table{}
+}
+
+func TestEurostatExact(t *testing.T) {
+	ts := EurostatTablesK(eurostatStats(), 1)
+	check := func(code string, want [][]string) {
+		t.Helper()
+		if got := tableByCode(t, ts, code).Rows; !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %v, want %v", code, got, want)
+		}
+	}
+	check(CodeVictimsSex, [][]string{{"female", "56"}, {"male", "3"}, {"unknown", "1"}, {"total", "60"}})
+	check(CodeVictimsAge, [][]string{{"child", "2"}, {"adult", "55"}, {"unknown", "3"}, {"total", "60"}})
+	// 2011: GB is other EU; the 2 persons without nationality are unknown.
+	check(CodeVictimsCitizenship, [][]string{{"national", "4"}, {"other_eu", "16"}, {"non_eu", "38"}, {"unknown", "2"}, {"total", "60"}})
+	check(CodeVictimsExploitation, [][]string{{"sexual", "55", "0", "1", "56"}, {"labour", "1", "2", "0", "3"}, {"other", "1", "2", "0", "3"}})
+	check(CodeProsecution, [][]string{{"suspected", "30"}, {"prosecuted", "20"}, {"convicted", "10"}, {"convicted_unconditional", "8"}, {"convicted_partly_suspended", "2"}})
+
+	s := eurostatStats()
+	s.Year = 2021
+	ctz := tableByCode(t, EurostatTablesK(s, 1), CodeVictimsCitizenship)
+	if ctz.Rows[1][1] != "15" || ctz.Rows[2][1] != "39" {
+		t.Fatalf("2021: GB is non-EU: %v", ctz.Rows)
+	}
+}
+
+func TestEurostatProtected(t *testing.T) {
+	ts := EurostatTables(eurostatStats())
+	for _, tb := range ts {
+		if tb.Code == CodeProsecution {
+			continue
+		}
+		for _, r := range tb.Rows {
+			for _, c := range r[1:] {
+				if c == "1" || c == "2" {
+					t.Fatalf("%s publishes a count below 3: %v", tb.Code, r)
+				}
+			}
+		}
+	}
+	sex := tableByCode(t, ts, CodeVictimsSex)
+	if sex.Rows[3][1] != "60" || sex.Rows[2][1] != "<3" || sex.Rows[1][1] != ".." {
+		t.Fatalf("sex table %v", sex.Rows)
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, sex); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != "sex,victims\nfemale,56\nmale,..\nunknown,<3\ntotal,60\n" {
+		t.Fatalf("csv %q", buf.String())
+	}
+	if p := tableByCode(t, ts, CodeProsecution); p.Rows[2][1] != "10" {
+		t.Fatal("prosecution is published as reported")
+	}
+	s := eurostatStats()
+	s.Prosecution = nrm.ProsecutionStats{}
+	if p := tableByCode(t, EurostatTables(s), CodeProsecution); p.Rows[0][1] != "" {
+		t.Fatal("an unreported year is empty, not zero")
+	}
+}
