@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+
+	"nrm"
+	"nrm/auth"
+	"nrm/bundle"
+	"nrm/demo"
+	demoplan "nrm/demo/plan"
+	"nrm/planio"
+	"nrm/sqlstore"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, demoCmd)
+}
+
+func demoCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Load the demo data: organisations, the 2007–2012 cases, prosecution rows, the 2011–2014 action plan and the reference network",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return LoadDemo(ctx, db, env)
+		},
+	}
+}
+
+// DemoAdmin is the user the demo creates.
+const DemoAdmin = "admin"
+
+// LoadDemo loads the demo data into db. It is idempotent: loading twice
+// changes nothing. On first load it creates the administrator "admin" and
+// prints a one-time password.
+func LoadDemo(ctx context.Context, db *sqlstore.DB, env *Env) error {
+	ctx = systemCtx(ctx)
+	read := func(name string) ([]byte, error) { return fs.ReadFile(demoplan.FS, name) }
+	b, err := read("organisations.csv")
+	if err != nil {
+		return err
+	}
+	orgs, err := planio.ReadOrganisationsCSV(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	for i := range orgs {
+		if err := db.UpsertOrganisation(ctx, &orgs[i]); err != nil {
+			return fmt.Errorf("demo organisation %s: %w", orgs[i].Code, err)
+		}
+	}
+	sub, err := fs.Sub(demo.Bundle, "bundle")
+	if err != nil {
+		return err
+	}
+	res, err := bundle.Import(ctx, bundle.FS(sub), db, bundle.Options{})
+	if err != nil {
+		return err
+	}
+	if b, err = read("actionplan_2011_2014.yaml"); err != nil {
+		return err
+	}
+	plan, err := planio.ReadPlanYAML(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	if err := db.SavePlan(ctx, plan); err != nil {
+		return fmt.Errorf("demo plan: %w", err)
+	}
+	if b, err = read("network.yaml"); err != nil {
+		return err
+	}
+	net, err := planio.ReadNetworkYAML(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	if err := saveNetwork(ctx, db, net); err != nil {
+		return fmt.Errorf("demo network: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, msg(env.lang(), "Demodata indlæst: %d organisationer, %d nye og %d uændrede sager, handlingsplanen %s, %d referencegrupper.\n",
+		"Demo data loaded: %d organisations, %d new and %d unchanged cases, action plan %s, %d reference groups.\n"),
+		len(orgs), res.Created, res.Unchanged, plan.Code, len(net.Groups))
+	if _, err := db.FindUserByUsername(ctx, DemoAdmin); nrm.ErrorCode(err) == nrm.ENOTFOUND {
+		pw, err := auth.OneTimePassword()
+		if err != nil {
+			return err
+		}
+		u := &nrm.User{Username: DemoAdmin, DisplayName: "Demo administrator", Role: nrm.RoleAdmin, Org: "CMM"}
+		if err := db.CreateUser(ctx, u, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, msg(env.lang(), "Administrator %q oprettet med engangsadgangskoden: %s\n(skift den ved første login; den vises ikke igen)\n",
+			"Administrator %q created with the one-time password: %s\n(change it at first sign-in; it is not shown again)\n"), DemoAdmin, pw)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// saveNetwork stores reference groups, meetings and outreach statistics,
+// skipping meetings that are already there.
+func saveNetwork(ctx context.Context, db *sqlstore.DB, n *nrm.Network) error {
+	for i := range n.Groups {
+		if err := db.SaveGroup(ctx, &n.Groups[i]); err != nil {
+			return err
+		}
+	}
+	have, err := db.FindMeetings(ctx, "")
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, m := range have {
+		seen[m.GroupCode+"|"+m.Date.String()] = true
+	}
+	for i := range n.Meetings {
+		m := &n.Meetings[i]
+		if seen[m.GroupCode+"|"+m.Date.String()] {
+			continue
+		}
+		if err := db.AddMeeting(ctx, m); err != nil {
+			return err
+		}
+	}
+	for i := range n.Services {
+		if err := db.SaveOutreachService(ctx, &n.Services[i]); err != nil {
+			return err
+		}
+	}
+	for i := range n.Stats {
+		if err := db.SaveOutreachStat(ctx, &n.Stats[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"nrm"
+	"nrm/auth"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, userCmd)
+}
+
+// readPassword reads one line from r (a pipe or a redirected file), so
+// that a chosen password never appears in the process list or the shell
+// history.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// newPassword returns the password from stdin when asked, else a fresh
+// one-time password; generated reports which.
+func newPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool, err error) {
+	if fromStdin {
+		pw, err = readPassword(cmd.InOrStdin())
+		return pw, false, err
+	}
+	pw, err = auth.OneTimePassword()
+	return pw, true, err
+}
+
+func userCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{Use: "user", Short: "Manage users: add, disable, enable, reset, list, token"}
+
+	var role, org, authority, name, lang string
+	var pwStdin bool
+	add := &cobra.Command{
+		Use:   "add USERNAME",
+		Short: "Create a user and print a one-time password (or read one from stdin with --password-stdin)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			pw, generated, err := newPassword(cmd, pwStdin)
+			if err != nil {
+				return err
+			}
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			u := &nrm.User{Username: args[0], DisplayName: name, Role: nrm.Role(role), Org: org, Authority: nrm.Authority(strings.ToUpper(authority)), Lang: nrm.Lang(lang)}
+			if err := db.CreateUser(ctx, u, pw); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "Bruger %q oprettet (%s, %s).\n", "User %q created (%s, %s).\n"), u.Username, u.Role.Label(env.lang()), u.Org)
+			if generated {
+				printOneTime(env, pw)
+			}
+			return nil
+		},
+	}
+	add.Flags().StringVar(&role, "role", "", "role: admin, coordinator, assessor, caseworker, analyst or auditor (required)")
+	add.Flags().StringVar(&org, "org", "", "organisation code, e.g. CMM (required)")
+	add.Flags().StringVar(&authority, "authority", "", "for assessors: the authority they decide for, US or CMM")
+	add.Flags().StringVar(&name, "name", "", "display name")
+	add.Flags().StringVar(&lang, "user-lang", "", "the user's language: da or en")
+	add.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin instead of generating one")
+	add.MarkFlagRequired("role")
+	add.MarkFlagRequired("org")
+	cmd.AddCommand(add)
+
+	for _, disable := range []bool{true, false} {
+		use, short := "enable USERNAME", "Let a disabled user sign in again"
+		if disable {
+			use, short = "disable USERNAME", "Stop a user from signing in; their sessions end and their API tokens stop working"
+		}
+		cmd.AddCommand(&cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				ctx := systemCtx(cmd.Context())
+				db, err := env.Open(ctx)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				if err := db.SetDisabled(ctx, args[0], disable); err != nil {
+					return err
+				}
+				if disable {
+					fmt.Fprintf(env.Stdout, msg(env.lang(), "Bruger %q er spærret.\n", "User %q is disabled.\n"), args[0])
+				} else {
+					fmt.Fprintf(env.Stdout, msg(env.lang(), "Bruger %q er genåbnet.\n", "User %q is enabled.\n"), args[0])
+				}
+				return nil
+			},
+		})
+	}
+
+	var resetStdin, clearTOTP bool
+	reset := &cobra.Command{
+		Use:   "reset USERNAME",
+		Short: "Give a user a new one-time password and lift a lock-out; their sessions end",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			pw, generated, err := newPassword(cmd, resetStdin)
+			if err != nil {
+				return err
+			}
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.SetPassword(ctx, args[0], pw); err != nil {
+				return err
+			}
+			if clearTOTP {
+				if err := db.ResetTOTP(ctx, args[0]); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "Adgangskoden for %q er nulstillet, og en eventuel spærring efter fejlede login er ophævet.\n",
+				"The password of %q is reset and any lock-out after failed sign-ins is lifted.\n"), args[0])
+			if clearTOTP {
+				fmt.Fprintln(env.Stdout, msg(env.lang(), "Totrinsbekræftelsen er fjernet; brugeren kan sætte den op igen.",
+					"Two-factor sign-in is removed; the user can set it up again."))
+			}
+			if generated {
+				printOneTime(env, pw)
+			}
+			return nil
+		},
+	}
+	reset.Flags().BoolVar(&resetStdin, "password-stdin", false, "read the new password from the first line of stdin instead of generating one")
+	reset.Flags().BoolVar(&clearTOTP, "clear-totp", false, "also remove the user's two-factor (TOTP) secret, e.g. after a lost phone")
+	cmd.AddCommand(reset)
+
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List users with role, organisation and status",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			users, err := db.FindUsers(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.Stdout)
+				for _, u := range users {
+					if err := enc.Encode(u); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			l := env.lang()
+			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, msg(l, "BRUGERNAVN\tNAVN\tROLLE\tORGANISATION\tMYNDIGHED\tSTATUS\tTOTRIN\tSIDSTE LOGIN",
+				"USERNAME\tNAME\tROLE\tORGANISATION\tAUTHORITY\tSTATUS\tTWO-FACTOR\tLAST SIGN-IN"))
+			now := time.Now()
+			for _, u := range users {
+				status := msg(l, "aktiv", "active")
+				switch {
+				case u.Disabled:
+					status = msg(l, "spærret", "disabled")
+				case u.LockedUntil != nil && u.LockedUntil.After(now):
+					status = msg(l, "låst til ", "locked until ") + u.LockedUntil.Local().Format("2006-01-02 15:04")
+				}
+				totp := msg(l, "nej", "no")
+				if u.TOTPEnabled {
+					totp = msg(l, "ja", "yes")
+				}
+				last := "-"
+				if u.LastLoginAt != nil {
+					last = u.LastLoginAt.Local().Format("2006-01-02 15:04")
+				}
+				auth := string(u.Authority)
+				if auth == "" {
+					auth = "-"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.DisplayName, u.Role, u.Org, auth, status, totp, last)
+			}
+			return w.Flush()
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON lines")
+	cmd.AddCommand(list)
+
+	var tokenName string
+	token := &cobra.Command{
+		Use:   "token USERNAME",
+		Short: "Issue an API token for an integration acting as the user; it is printed once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			tok, err := db.CreateAPIToken(ctx, args[0], tokenName)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, msg(env.lang(), "API-nøgle %q udstedt til %q. Den vises kun denne ene gang; gem den sikkert.\n",
+				"API token %q issued for %q. It is shown only this once; store it safely.\n"), tokenName, args[0])
+			fmt.Fprintln(env.Stdout, tok)
+			return nil
+		},
+	}
+	token.Flags().StringVar(&tokenName, "name", "", "what the token is for, e.g. eurostat-export (required)")
+	token.MarkFlagRequired("name")
+	cmd.AddCommand(token)
+	return cmd
+}
+
+// printOneTime shows a generated password once, with how to hand it over.
+func printOneTime(env *Env, pw string) {
+	fmt.Fprintf(env.Stdout, msg(env.lang(), "Engangsadgangskode: %s\nGiv den til brugeren ad en sikker kanal; den vises ikke igen.\n",
+		"One-time password: %s\nGive it to the user over a secure channel; it is not shown again.\n"), pw)
+}

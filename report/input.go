@@ -1,0 +1,174 @@
+package report
+
+import (
+	"time"
+
+	"nrm"
+)
+
+// Input is what the report is built from.
+type Input struct {
+	// Stats is the statistics contract for the reporting year.
+	Stats *nrm.Stats
+	// Lang is the report language: nrm.LangDA (default) or nrm.LangEN.
+	Lang nrm.Lang
+	// Title overrides the default title ("Statusrapport 2011").
+	Title string
+	// Intro is the editable introduction, paragraphs separated by blank
+	// lines; empty gives a default adapted from the seed's "Indledning".
+	Intro string
+	// Plan is the action plan; nil makes "Nye aktiviteter" say that no
+	// plan is loaded.
+	Plan *nrm.Plan
+	// Period selects the status period shown, e.g. "2012-spring"; "" shows
+	// each activity's latest status.
+	Period string
+	// OrgNames maps organisation codes to display names (fallback: code).
+	OrgNames map[string]string
+	// K is the disclosure threshold; 0 or 1 turns disclosure control off
+	// (an internal report). When K > 1 every count from 1 to K-1 is shown
+	// as "<K" and is never stated in the narrative.
+	K int
+	// Mask adds cells to withhold (secondary suppression from the
+	// disclosure package); nil withholds only the counts below K.
+	Mask Mask
+	// Generated is the time shown in the footer.
+	Generated time.Time
+}
+
+// Mask reports whether the count at (table, row, col) must be withheld.
+// Cells are named by their path in the statistics contract (the JSON keys
+// of nrm.Stats), so a disclosure package working on nrm.Stats can answer
+// without knowing the report's layout:
+//
+//	table                                   row                 col
+//	identified                              total | US | CMM    ""
+//	identified.by_year_authority            "2011"              US | CMM
+//	by_contact_form, by_region,
+//	by_nationality, by_exploitation,
+//	by_gender, forced_labour_sectors,
+//	age.bands, shelter.buckets              code/band/bucket    ""
+//	by_exploitation_gender                  form                gender
+//	age                                     min | max | mean    ""
+//	age.by_region                           region              count | min | max | mean
+//	minors                                  count               ""
+//	shelter                                 count | still_at_year_end  ""
+//	private_housing                         count | still_at_year_end | disappeared | self_return  ""
+//	returns.period, returns.cohort          exit kind           ""
+//	returns.period.by_identification_year   "2010"              exit kind
+//	returns.cohort.by_exit_year             "2012"              exit kind
+//	prosecution                             charges | decisions | convictions_unconditional |
+//	                                        convictions_partly_suspended | convictions_total  ""
+//	multi_form_persons                      ""                  ""
+//	age                                     unknown             ""
+//
+// A withheld count shows as "<K" when it is below K, else as "x"; a
+// withheld age or mean shows as "x".
+type Mask func(table, row, col string) bool
+
+// Mask table names (the first argument of Mask).
+const (
+	TabIdentified          = "identified"
+	TabByYearAuthority     = "identified.by_year_authority"
+	TabContactForm         = "by_contact_form"
+	TabRegion              = "by_region"
+	TabNationality         = "by_nationality"
+	TabExploitation        = "by_exploitation"
+	TabExploitationGender  = "by_exploitation_gender"
+	TabLabourSectors       = "forced_labour_sectors"
+	TabGender              = "by_gender"
+	TabAge                 = "age"
+	TabAgeBands            = "age.bands"
+	TabAgeByRegion         = "age.by_region"
+	TabMinors              = "minors"
+	TabShelter             = "shelter"
+	TabShelterBuckets      = "shelter.buckets"
+	TabPrivateHousing      = "private_housing"
+	TabReturnsPeriod       = "returns.period"
+	TabReturnsPeriodByYear = "returns.period.by_identification_year"
+	TabReturnsCohort       = "returns.cohort"
+	TabReturnsCohortByYear = "returns.cohort.by_exit_year"
+	TabProsecution         = "prosecution"
+	TabMultiForm           = "multi_form_persons"
+)
+
+// count is a number as printed: its value and whether disclosure control
+// withholds it.
+type count struct {
+	v      int
+	hidden bool
+}
+
+// below reports whether a withheld count is a small one (shown "<K").
+func (b *builder) below(c count) bool { return c.hidden && b.k > 1 && c.v >= 1 && c.v < b.k }
+
+// n returns the count at a cell, applying the threshold and the mask.
+func (b *builder) n(table, row, col string, v int) count {
+	c := count{v: v}
+	if b.k > 1 && v >= 1 && v < b.k {
+		c.hidden = true
+	}
+	if b.in.Mask != nil && b.in.Mask(table, row, col) {
+		c.hidden = true
+	}
+	return c
+}
+
+// masked reports whether a non-count value (an age, a mean) is withheld.
+func (b *builder) masked(table, row, col string) bool {
+	return b.in.Mask != nil && b.in.Mask(table, row, col)
+}
+
+// withheldText is what a withheld count shows in a table or chart.
+func (b *builder) withheldText(c count) string {
+	if b.below(c) {
+		return "<" + FormatInt(b.k, b.lang)
+	}
+	return "x"
+}
+
+// cell is a table cell for a count.
+func (b *builder) cell(c count) Cell {
+	if c.hidden {
+		return Cell{Text: b.withheldText(c), Withheld: true}
+	}
+	return Cell{Text: FormatInt(c.v, b.lang), Number: float64(c.v), IsNumber: true}
+}
+
+// w writes a count in running text: words below 13, digits above, and
+// for a withheld count "færre end tre" or "et ikke oplyst antal".
+func (b *builder) w(c count) string {
+	switch {
+	case !c.hidden:
+		return Words(c.v, b.lang)
+	case b.below(c):
+		return b.tr("færre end ", "fewer than ") + Words(b.k, b.lang)
+	}
+	return b.tr("et ikke oplyst antal", "an undisclosed number of")
+}
+
+// np writes a count with its noun, singular for exactly one ("én
+// kvinde", "54 kvinder", "færre end tre kvinder").
+func (b *builder) np(c count, sing, plur string) string {
+	if !c.hidden && c.v == 1 {
+		return b.w(c) + " " + sing
+	}
+	return b.w(c) + " " + plur
+}
+
+// share phrases part of whole; false when either is withheld or the
+// whole is zero, so that no withheld number can be derived.
+func (b *builder) share(part, whole count) (string, bool) {
+	if part.hidden || whole.hidden || whole.v <= 0 {
+		return "", false
+	}
+	return Share(part.v, whole.v, b.lang), true
+}
+
+// pct is a percentage of part in whole, false when either is withheld.
+func (b *builder) pct(part, whole count) (string, bool) {
+	if part.hidden || whole.hidden || whole.v <= 0 {
+		return "", false
+	}
+	return Percent(part.v, whole.v, b.lang), true
+}

@@ -1,0 +1,416 @@
+// Package xlsx writes the status report as an Excel workbook with
+// excelize: a front sheet with the title, year, cut-off and the generated
+// text, one sheet per table (tables that share a Sheet name are stacked
+// on one sheet), and each figure's data with a native Excel chart.
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"nrm/report"
+)
+
+// Write renders d as an XLSX workbook.
+func Write(w io.Writer, d *report.Document) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	x := &book{f: f, d: d, used: map[string]bool{}}
+	if err := x.styles(); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	if err := x.front(); err != nil {
+		return fmt.Errorf("xlsx: front sheet: %w", err)
+	}
+	if err := x.tables(); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	props := &excelize.DocProperties{Title: d.Title, Subject: d.Subtitle, Creator: "nrm", LastModifiedBy: "nrm", Language: string(d.Lang)}
+	if !d.Generated.IsZero() {
+		props.Created = d.Generated.UTC().Format("2006-01-02T15:04:05Z")
+		props.Modified = props.Created
+	}
+	if err := f.SetDocProps(props); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	f.SetActiveSheet(0)
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	return nil
+}
+
+type book struct {
+	f    *excelize.File
+	d    *report.Document
+	used map[string]bool
+	st   struct{ title, subtitle, bold, header, wrap, note, int, dec, total, totalInt, withheld int }
+}
+
+func (x *book) styles() error {
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	defs := []struct {
+		id *int
+		s  *excelize.Style
+	}{
+		{&x.st.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: "1F4E79"}}},
+		{&x.st.subtitle, &excelize.Style{Font: &excelize.Font{Size: 12, Color: "555555"}}},
+		{&x.st.bold, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&x.st.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top,
+			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF4"}},
+			Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}}},
+		{&x.st.wrap, &excelize.Style{Alignment: top}},
+		{&x.st.note, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "555555"}, Alignment: top}},
+		{&x.st.int, &excelize.Style{NumFmt: 3, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&x.st.dec, &excelize.Style{NumFmt: 4, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&x.st.total, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top,
+			Border: []excelize.Border{{Type: "top", Color: "000000", Style: 2}}}},
+		{&x.st.totalInt, &excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 3,
+			Border: []excelize.Border{{Type: "top", Color: "000000", Style: 2}}}},
+		{&x.st.withheld, &excelize.Style{Font: &excelize.Font{Color: "555555"}, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}}},
+	}
+	for _, s := range defs {
+		id, err := x.f.NewStyle(s.s)
+		if err != nil {
+			return err
+		}
+		*s.id = id
+	}
+	return nil
+}
+
+// sheetName makes a valid, unique sheet name: at most 31 characters, none
+// of []:*?/\ and not used yet (case-insensitively).
+func (x *book) sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(s))
+	s = strings.Trim(s, "'")
+	if s == "" {
+		s = "Sheet"
+	}
+	base := truncate(s, 31)
+	name := base
+	for i := 2; x.used[strings.ToLower(name)]; i++ {
+		suffix := fmt.Sprintf(" (%d)", i)
+		name = truncate(base, 31-len(suffix)) + suffix
+	}
+	x.used[strings.ToLower(name)] = true
+	return name
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+func cellName(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
+
+func (x *book) set(sheet string, col, row int, v any, style int) error {
+	c := cellName(col, row)
+	if err := x.f.SetCellValue(sheet, c, v); err != nil {
+		return err
+	}
+	if style != 0 {
+		return x.f.SetCellStyle(sheet, c, c, style)
+	}
+	return nil
+}
+
+// fitHeight sets a row's height for wrapped text in a column of the
+// given width (Excel does not fit row heights on opening).
+func (x *book) fitHeight(sheet string, row int, text string, width float64) error {
+	lines := 0
+	for _, p := range strings.Split(text, "\n") {
+		lines += max(1, int(math.Ceil(float64(utf8.RuneCountInString(p))/(width*1.15))))
+	}
+	if lines <= 1 {
+		return nil
+	}
+	return x.f.SetRowHeight(sheet, row, math.Min(409, 15*float64(lines)))
+}
+
+// front is the first sheet: title, title-page facts and the narrative.
+func (x *book) front() error {
+	d := x.d
+	name := x.sheetName(d.Words.Front)
+	if err := x.f.SetSheetName("Sheet1", name); err != nil {
+		return err
+	}
+	if err := x.f.SetColWidth(name, "A", "A", 28); err != nil {
+		return err
+	}
+	if err := x.f.SetColWidth(name, "B", "B", 110); err != nil {
+		return err
+	}
+	row := 1
+	if err := x.set(name, 1, row, d.Title, x.st.title); err != nil {
+		return err
+	}
+	row++
+	if d.Subtitle != "" {
+		if err := x.set(name, 1, row, d.Subtitle, x.st.subtitle); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
+	for _, m := range d.Meta {
+		if err := x.set(name, 1, row, m.Label, x.st.bold); err != nil {
+			return err
+		}
+		if err := x.set(name, 2, row, m.Value, x.st.wrap); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
+	if err := x.set(name, 1, row, d.Words.Narrative, x.st.title); err != nil {
+		return err
+	}
+	row++
+	for _, s := range d.Sections {
+		first := true
+		for _, b := range s.Blocks {
+			if b.Kind != report.KindParagraph || !b.Paragraph.Narrative {
+				continue
+			}
+			if first {
+				if err := x.set(name, 1, row, s.Heading, x.st.bold); err != nil {
+					return err
+				}
+				first = false
+			}
+			if err := x.set(name, 2, row, b.Paragraph.Text, x.st.wrap); err != nil {
+				return err
+			}
+			if err := x.fitHeight(name, row, b.Paragraph.Text, 110); err != nil {
+				return err
+			}
+			row++
+		}
+	}
+	row++
+	return x.set(name, 1, row, d.Footer, x.st.note)
+}
+
+// entry is a table on a sheet, with its figure when it is a figure's
+// data.
+type entry struct {
+	table  *report.Table
+	figure *report.Figure
+}
+
+// tables writes the tables and figure data, grouped by sheet in order of
+// first appearance.
+func (x *book) tables() error {
+	var order []string
+	groups := map[string][]entry{}
+	add := func(sheet string, e entry) {
+		if _, ok := groups[sheet]; !ok {
+			order = append(order, sheet)
+		}
+		groups[sheet] = append(groups[sheet], e)
+	}
+	n := 0
+	for _, s := range x.d.Sections {
+		for _, b := range s.Blocks {
+			switch b.Kind {
+			case report.KindTable:
+				n++
+				sheet := b.Table.Sheet
+				if sheet == "" {
+					sheet = fmt.Sprintf("%s %d", x.d.Words.Table, n)
+				}
+				add(sheet, entry{table: b.Table})
+			case report.KindFigure:
+				if b.Figure.Data == nil {
+					continue
+				}
+				sheet := b.Figure.Data.Sheet
+				if sheet == "" {
+					sheet = fmt.Sprintf("%s %d", x.d.Words.Figure, b.Figure.Number)
+				}
+				add(sheet, entry{table: b.Figure.Data, figure: b.Figure})
+			}
+		}
+	}
+	for _, sheet := range order {
+		name := x.sheetName(sheet)
+		if _, err := x.f.NewSheet(name); err != nil {
+			return err
+		}
+		if err := x.sheet(name, groups[sheet]); err != nil {
+			return fmt.Errorf("sheet %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (x *book) sheet(name string, entries []entry) error {
+	row := 1
+	widths := map[int]float64{}
+	maxCols := 0
+	for _, e := range entries {
+		t := e.table
+		maxCols = max(maxCols, len(t.Columns))
+		for i, c := range t.Columns {
+			widths[i] = max(widths[i], colWidth(c.Label))
+		}
+		for _, r := range t.Rows {
+			for i, c := range r.Cells {
+				widths[i] = max(widths[i], colWidth(c.Text))
+			}
+		}
+	}
+	for i := 0; i < maxCols; i++ {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := x.f.SetColWidth(name, col, col, widths[i]); err != nil {
+			return err
+		}
+	}
+	for _, e := range entries {
+		t := e.table
+		if t.Caption != "" {
+			if err := x.set(name, 1, row, t.Caption, x.st.bold); err != nil {
+				return err
+			}
+			row++
+		}
+		headerRow := row
+		for i, c := range t.Columns {
+			if err := x.set(name, i+1, row, c.Label, x.st.header); err != nil {
+				return err
+			}
+		}
+		row++
+		first := row
+		for _, r := range t.Rows {
+			tall := 0.0
+			for i, c := range r.Cells {
+				if err := x.cell(name, i+1, row, c, r.Total); err != nil {
+					return err
+				}
+				if !c.IsNumber {
+					lines := 0
+					for _, p := range strings.Split(c.Text, "\n") {
+						lines += max(1, int(math.Ceil(float64(utf8.RuneCountInString(p))/(widths[i]*1.15))))
+					}
+					tall = max(tall, float64(lines))
+				}
+			}
+			if tall > 1 {
+				if err := x.f.SetRowHeight(name, row, math.Min(409, 15*tall)); err != nil {
+					return err
+				}
+			}
+			row++
+		}
+		last := row - 1
+		for _, note := range t.Notes {
+			if err := x.set(name, 1, row, note, x.st.note); err != nil {
+				return err
+			}
+			row++
+		}
+		if e.figure != nil && last >= first {
+			if err := x.chart(name, e.figure, t, headerRow, first, last, len(t.Columns)+2); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	return nil
+}
+
+func colWidth(s string) float64 {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		n = max(n, utf8.RuneCountInString(l))
+	}
+	return math.Min(70, math.Max(10, float64(n)*1.1+2))
+}
+
+func (x *book) cell(sheet string, col, row int, c report.Cell, total bool) error {
+	switch {
+	case c.IsNumber:
+		style := x.st.int
+		if c.Number != math.Trunc(c.Number) {
+			style = x.st.dec
+		} else if total {
+			style = x.st.totalInt
+		}
+		if c.Number == math.Trunc(c.Number) {
+			return x.set(sheet, col, row, int64(c.Number), style)
+		}
+		return x.set(sheet, col, row, c.Number, style)
+	case c.Withheld:
+		return x.set(sheet, col, row, c.Text, x.st.withheld)
+	case total:
+		return x.set(sheet, col, row, c.Text, x.st.total)
+	}
+	return x.set(sheet, col, row, c.Text, x.st.wrap)
+}
+
+// chart adds a native chart of a figure beside its data table.
+func (x *book) chart(sheet string, f *report.Figure, t *report.Table, header, first, last, col int) error {
+	ref := "'" + strings.ReplaceAll(sheet, "'", "''") + "'!"
+	abs := func(c, r int) string {
+		name, _ := excelize.ColumnNumberToName(c)
+		return fmt.Sprintf("$%s$%d", name, r)
+	}
+	var series []excelize.ChartSeries
+	for i := 1; i < len(t.Columns); i++ {
+		series = append(series, excelize.ChartSeries{
+			Name:       ref + abs(i+1, header),
+			Categories: ref + abs(1, first) + ":" + abs(1, last),
+			Values:     ref + abs(i+1, first) + ":" + abs(i+1, last),
+		})
+	}
+	c := &excelize.Chart{
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: f.Caption}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 400},
+	}
+	if len(series) == 1 {
+		c.Legend.Position = "none"
+	}
+	switch f.Chart.Kind {
+	case report.ChartPie:
+		c.Type = excelize.Pie
+		c.Legend.Position = "right"
+		c.PlotArea.ShowPercent = true
+	case report.ChartStackedBar:
+		c.Type = excelize.ColStacked
+		if f.Chart.Horizontal {
+			c.Type = excelize.BarStacked
+		}
+	default:
+		c.Type = excelize.Col
+		if f.Chart.Horizontal {
+			c.Type = excelize.Bar
+		}
+	}
+	if f.Chart.Horizontal {
+		// Excel draws the first category at the bottom; the report lists it
+		// at the top.
+		c.XAxis.ReverseOrder = true
+		c.Dimension.Height = uint(max(400, 22*(last-first+1)+120))
+	}
+	return x.f.AddChart(sheet, cellName(col, header), c)
+}

@@ -1,0 +1,434 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"nrm"
+	"nrm/auth"
+)
+
+// Ensure the interfaces are implemented.
+var (
+	_ nrm.UserService = (*DB)(nil)
+	_ nrm.AuthService = (*DB)(nil)
+)
+
+const userColumns = "u.id, u.username, u.display_name, u.role, u.org, u.authority, u.lang, u.disabled, u.totp_enabled, u.created_at, u.last_login_at, u.failed_logins, u.locked_until"
+
+// scanUser reads the userColumns (and any extra destinations after them).
+func scanUser(row scanner, extra ...any) (*nrm.User, error) {
+	u := &nrm.User{}
+	var lastLogin, locked sql.NullTime
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Org, &u.Authority, &u.Lang, &u.Disabled,
+		&u.TOTPEnabled, &u.CreatedAt, &lastLogin, &u.FailedLogins, &locked}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if lastLogin.Valid {
+		t := lastLogin.Time
+		u.LastLoginAt = &t
+	}
+	if locked.Valid {
+		t := locked.Time
+		u.LockedUntil = &t
+	}
+	return u, nil
+}
+
+// usernamePattern keeps usernames plain: they appear in the audit log and
+// in otpauth URLs.
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
+
+// reservedUsernames name actors of the audit log that are not users.
+var reservedUsernames = map[string]bool{"system": true, "anonymous": true}
+
+// normUsername folds a username to its stored form.
+func normUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// validateUser checks a new user's fields against the role rules.
+func validateUser(u *nrm.User) []nrm.FieldError {
+	var fe []nrm.FieldError
+	add := func(field, rule, value, expected string) {
+		fe = append(fe, nrm.FieldError{Field: field, Rule: rule, Value: value, Expected: expected})
+	}
+	switch {
+	case u.Username == "":
+		add("username", nrm.RuleRequired, "", "")
+	case !usernamePattern.MatchString(u.Username):
+		add("username", nrm.RuleFormat, u.Username, "2-64 lower-case letters, digits and . _ @ -")
+	case reservedUsernames[u.Username]:
+		add("username", nrm.RuleNotAllowed, u.Username, "")
+	}
+	if utf8.RuneCountInString(u.DisplayName) > 200 {
+		add("display_name", nrm.RuleTooLong, "", "at most 200 characters")
+	}
+	if u.Role == "" {
+		add("role", nrm.RuleRequired, "", "")
+	} else if !u.Role.Valid() {
+		add("role", nrm.RuleOneOf, string(u.Role), "admin, coordinator, assessor, caseworker, analyst, auditor")
+	}
+	if u.Org == "" {
+		add("org", nrm.RuleRequired, "", "")
+	} else if !nrm.ValidOrgCode(u.Org) {
+		add("org", nrm.RuleFormat, u.Org, "an organisation code")
+	}
+	// An assessor decides for exactly one authority; nobody else has one,
+	// so that access checks never meet a stray authority.
+	if u.Role == nrm.RoleAssessor {
+		if u.Authority == "" {
+			add("authority", nrm.RuleRequired, "", "US or CMM")
+		} else if !u.Authority.Valid() {
+			add("authority", nrm.RuleOneOf, string(u.Authority), "US or CMM")
+		}
+	} else if u.Authority != "" {
+		add("authority", nrm.RuleNotAllowed, string(u.Authority), "only assessors have an authority")
+	}
+	if u.Lang != "" && u.Lang != nrm.LangDA && u.Lang != nrm.LangEN {
+		add("lang", nrm.RuleOneOf, string(u.Lang), "da or en")
+	}
+	return fe
+}
+
+func userNotFound() error { return &nrm.Error{Code: nrm.ENOTFOUND, Message: "User not found."} }
+
+// isSelf reports whether the actor is the signed-in user u.
+func isSelf(a *nrm.Actor, u *nrm.User) bool { return a.UserID != 0 && a.UserID == u.ID }
+
+// CreateUser stores a new user with the given initial password
+// (administrators only). Every broken rule is reported with its field.
+func (d *DB) CreateUser(ctx context.Context, u *nrm.User, password string) error {
+	if actorOf(ctx).Role != nrm.RoleAdmin {
+		return forbidden()
+	}
+	u.Username = normUsername(u.Username)
+	u.DisplayName = strings.TrimSpace(u.DisplayName)
+	fe := validateUser(u)
+	if err := auth.CheckPassword(password, u.Username); err != nil {
+		fe = append(fe, nrm.FieldErrors(err)...)
+	}
+	if len(fe) > 0 {
+		return &nrm.Error{Code: nrm.EINVALID, Message: "The user is not valid.", Fields: fe}
+	}
+	// Hash outside the transaction: it takes a noticeable time, and the
+	// SQLite write lock must not be held meanwhile.
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		u.CreatedAt, u.Disabled, u.TOTPEnabled, u.FailedLogins, u.LockedUntil, u.LastLoginAt = tx.now, false, false, 0, nil, nil
+		id, err := tx.insertID(ctx, `INSERT INTO users (username, display_name, role, org, authority, lang, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, string(u.Role), u.Org, string(u.Authority), string(u.Lang), hash, tx.now)
+		if err != nil {
+			if nrm.ErrorCode(tx.db.dialect.translate(err)) == nrm.ECONFLICT {
+				return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf("A user named %q already exists.", u.Username),
+					Fields: []nrm.FieldError{{Field: "username", Rule: nrm.RuleDuplicate, Value: u.Username}}}
+			}
+			return err
+		}
+		u.ID = id
+		return tx.audit(ctx, "user.create", "user", strconv.FormatInt(id, 10),
+			fmt.Sprintf("username=%s role=%s org=%s authority=%s", u.Username, u.Role, u.Org, u.Authority))
+	})
+}
+
+// FindUsers lists all users by username (administrators and auditors).
+func (d *DB) FindUsers(ctx context.Context) ([]*nrm.User, error) {
+	if r := actorOf(ctx).Role; r != nrm.RoleAdmin && r != nrm.RoleAuditor {
+		return nil, forbidden()
+	}
+	rows, err := d.query(ctx, "SELECT "+userColumns+" FROM users u ORDER BY u.username")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*nrm.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// FindUserByUsername returns one user: any to administrators and
+// auditors, only themselves to everyone else.
+func (d *DB) FindUserByUsername(ctx context.Context, username string) (*nrm.User, error) {
+	a := actorOf(ctx)
+	username = normUsername(username)
+	if a.Role != nrm.RoleAdmin && a.Role != nrm.RoleAuditor && a.Username != username {
+		return nil, forbidden()
+	}
+	u, err := scanUser(d.queryRow(ctx, "SELECT "+userColumns+" FROM users u WHERE u.username = ?", username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, userNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	if a.Role != nrm.RoleAdmin && a.Role != nrm.RoleAuditor && !isSelf(a, u) {
+		return nil, forbidden()
+	}
+	return u, nil
+}
+
+// loadUser reads a user in tx for a change by the actor: administrators
+// may change anyone, others only themselves (when self is allowed).
+func (tx *Tx) loadUser(ctx context.Context, username string, selfAllowed bool) (*nrm.User, error) {
+	a := actorOf(ctx)
+	if a.Role != nrm.RoleAdmin && (!selfAllowed || a.Username != username) {
+		return nil, forbidden()
+	}
+	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userColumns+" FROM users u WHERE u.username = ?"+tx.forUpdate(), username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, userNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	if a.Role != nrm.RoleAdmin && !isSelf(a, u) {
+		return nil, forbidden()
+	}
+	return u, nil
+}
+
+// forUpdate locks the selected rows until the end of the transaction on
+// PostgreSQL; SQLite transactions here take the write lock at BEGIN, which
+// already serialises them.
+func (tx *Tx) forUpdate() string {
+	if tx.db.dialect.name() == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// SetPassword replaces a user's password (administrators, or the user
+// themself). It clears a lock-out and ends every session of the user, so
+// that whoever knew the old password is signed out.
+func (d *DB) SetPassword(ctx context.Context, username, password string) error {
+	username = normUsername(username)
+	a := actorOf(ctx)
+	if a.Role != nrm.RoleAdmin && a.Username != username {
+		return forbidden()
+	}
+	if err := auth.CheckPassword(password, username); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, true)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", hash, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		by := "by an administrator"
+		if isSelf(a, u) {
+			by = "by the user"
+		}
+		return tx.audit(ctx, "user.password", "user", strconv.FormatInt(u.ID, 10), "password set "+by+"; lock-out cleared; sessions ended")
+	})
+}
+
+// SetDisabled disables or re-enables a user (administrators only). A
+// disabled user's sessions end at once and their API tokens stop working.
+func (d *DB) SetDisabled(ctx context.Context, username string, disabled bool) error {
+	username = normUsername(username)
+	return d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, false)
+		if err != nil {
+			return err
+		}
+		if disabled && isSelf(actorOf(ctx), u) {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "You cannot disable your own account.",
+				Fields: []nrm.FieldError{{Field: "disabled", Rule: nrm.RuleNotAllowed, Value: u.Username}}}
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET disabled = ? WHERE id = ?", disabled, u.ID); err != nil {
+			return err
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+			if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, action, "user", strconv.FormatInt(u.ID, 10), "")
+	})
+}
+
+// totpAAD binds a sealed TOTP secret to its user row, so that a secret
+// copied to another user's row does not open.
+func totpAAD(userID int64) []byte { return []byte("totp:" + strconv.FormatInt(userID, 10)) }
+
+// EnrollTOTP creates a new TOTP secret for the signed-in user themself and
+// returns its otpauth URL; sign-in asks for codes only after ConfirmTOTP.
+// A user whose TOTP is already active must have it reset by an
+// administrator first, so that a hijacked session cannot swap the factor.
+func (d *DB) EnrollTOTP(ctx context.Context, username string) (string, error) {
+	username = normUsername(username)
+	a := actorOf(ctx)
+	if a.Username != username || a.UserID == 0 {
+		return "", forbidden()
+	}
+	if d.sealer == nil {
+		return "", &nrm.Error{Code: nrm.EINTERNAL, Message: "No identifier key is configured."}
+	}
+	var url string
+	err := d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, true)
+		if err != nil {
+			return err
+		}
+		if !isSelf(a, u) {
+			return forbidden()
+		}
+		if u.TOTPEnabled {
+			return &nrm.Error{Code: nrm.ECONFLICT, Message: "Two-factor sign-in is already set up; an administrator can reset it."}
+		}
+		secret, otpURL, err := auth.NewTOTP(u.Username)
+		if err != nil {
+			return err
+		}
+		sealed, keyID, err := d.sealer.Seal([]byte(secret), totpAAD(u.ID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET totp_secret = ?, totp_key_id = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?",
+			sealed, keyID, false, u.ID); err != nil {
+			return err
+		}
+		url = otpURL
+		return tx.audit(ctx, "user.totp_enroll", "user", strconv.FormatInt(u.ID, 10), "")
+	})
+	if err != nil {
+		return "", err
+	}
+	return url, nil
+}
+
+// openTOTP decrypts a user's sealed TOTP secret.
+func (d *DB) openTOTP(userID int64, sealed []byte, keyID sql.NullString) (string, error) {
+	if d.sealer == nil {
+		return "", &nrm.Error{Code: nrm.EINTERNAL, Message: "No identifier key is configured."}
+	}
+	pt, err := d.sealer.Open(sealed, totpAAD(userID), keyID.String)
+	if err != nil {
+		return "", fmt.Errorf("open TOTP secret of user %d: %w", userID, err)
+	}
+	return string(pt), nil
+}
+
+// ConfirmTOTP activates the enrolled TOTP secret of the signed-in user
+// themself once they show a valid code from their app.
+func (d *DB) ConfirmTOTP(ctx context.Context, username, code string) error {
+	username = normUsername(username)
+	a := actorOf(ctx)
+	if a.Username != username || a.UserID == 0 {
+		return forbidden()
+	}
+	code = strings.TrimSpace(code)
+	return d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, true)
+		if err != nil {
+			return err
+		}
+		if !isSelf(a, u) {
+			return forbidden()
+		}
+		var sealed []byte
+		var keyID sql.NullString
+		var last int64
+		if err := tx.queryRow(ctx, "SELECT totp_secret, totp_key_id, totp_last_step FROM users WHERE id = ?", u.ID).Scan(&sealed, &keyID, &last); err != nil {
+			return err
+		}
+		if u.TOTPEnabled {
+			return &nrm.Error{Code: nrm.ECONFLICT, Message: "Two-factor sign-in is already set up."}
+		}
+		if len(sealed) == 0 {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "Start the set-up of two-factor sign-in first."}
+		}
+		secret, err := d.openTOTP(u.ID, sealed, keyID)
+		if err != nil {
+			return err
+		}
+		step, ok := auth.CheckTOTP(secret, code, tx.now, last)
+		if !ok {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "The code is not valid. Check that your device's clock is right and try the next code.",
+				Fields: []nrm.FieldError{{Field: "code", Rule: nrm.RuleFormat, Expected: "the current 6-digit code of your authenticator app"}}}
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET totp_enabled = ?, totp_last_step = ? WHERE id = ?", true, step, u.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "user.totp_enable", "user", strconv.FormatInt(u.ID, 10), "")
+	})
+}
+
+// ResetTOTP removes a user's TOTP secret (administrators only), e.g. after
+// a lost phone; the user can then enrol again. Their sessions end.
+func (d *DB) ResetTOTP(ctx context.Context, username string) error {
+	username = normUsername(username)
+	return d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, false)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET totp_secret = NULL, totp_key_id = NULL, totp_enabled = ?, totp_last_step = 0 WHERE id = ?", false, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "user.totp_reset", "user", strconv.FormatInt(u.ID, 10), "")
+	})
+}
+
+// CreateAPIToken issues a bearer token for an integration acting as the
+// user (administrators only). The raw token is returned once; only its
+// hash is stored.
+func (d *DB) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
+	username = normUsername(username)
+	name = strings.TrimSpace(name)
+	if actorOf(ctx).Role != nrm.RoleAdmin {
+		return "", forbidden()
+	}
+	if name == "" {
+		return "", &nrm.Error{Code: nrm.EINVALID, Message: "The token needs a name.", Fields: []nrm.FieldError{{Field: "name", Rule: nrm.RuleRequired}}}
+	} else if utf8.RuneCountInString(name) > 100 {
+		return "", &nrm.Error{Code: nrm.EINVALID, Message: "The token name is too long.",
+			Fields: []nrm.FieldError{{Field: "name", Rule: nrm.RuleTooLong, Expected: "at most 100 characters"}}}
+	}
+	token, err := auth.NewToken()
+	if err != nil {
+		return "", err
+	}
+	err = d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, false)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO api_tokens (token_hash, user_id, name, created_at, revoked) VALUES (?, ?, ?, ?, ?)",
+			auth.HashToken(token), u.ID, name, tx.now, false); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "user.token_create", "user", strconv.FormatInt(u.ID, 10), "token name="+name)
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
