@@ -3,6 +3,8 @@ package nrm
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Plan is a multi-year national action plan: strategic areas, goals and
@@ -68,19 +70,42 @@ type FundingLine struct {
 }
 
 // LatestStatus returns the status entry of the latest period not after
-// period (all periods when period is ""), and whether one exists.
+// period (all periods when period is ""), comparing periods in time order
+// (PeriodKey), and whether one exists.
 func (a *Activity) LatestStatus(period string) (StatusEntry, bool) {
 	var best StatusEntry
 	found := false
+	limit := PeriodKey(period)
 	for _, s := range a.Statuses {
-		if period != "" && s.Period > period {
+		k := PeriodKey(s.Period)
+		if period != "" && k > limit {
 			continue
 		}
-		if !found || s.Period >= best.Period {
+		if !found || k >= PeriodKey(best.Period) {
 			best, found = s, true
 		}
 	}
 	return best, found
+}
+
+// PeriodKey orders reporting periods ("2012", "2012-spring", "2012-Q3",
+// "2012-H1", "2012-05") in time order: a season, half, quarter or month
+// by the month it ends, a bare year after all its parts.
+func PeriodKey(p string) int {
+	y, part, _ := strings.Cut(strings.ToLower(strings.TrimSpace(p)), "-")
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return 0
+	}
+	ends := map[string]int{"winter": 2, "q1": 3, "spring": 5, "h1": 6, "q2": 6, "summer": 8, "q3": 9,
+		"autumn": 11, "fall": 11, "h2": 12, "q4": 12, "": 13}
+	m, ok := ends[part]
+	if !ok {
+		if n, err := strconv.Atoi(part); err == nil && n >= 1 && n <= 12 {
+			m = n
+		}
+	}
+	return year*100 + m
 }
 
 // Validate checks the plan's structure, codes and states.

@@ -327,7 +327,7 @@ func (b *builder) activities() {
 					}
 				}
 				status := b.tr("Der foreligger ingen status for perioden.", "No status has been reported for the period.")
-				if st, ok := latestStatus(&act, b.in.Period); ok {
+				if st, ok := act.LatestStatus(b.in.Period); ok {
 					states[st.State]++
 					status = st.TextDA
 					if b.lang == nrm.LangEN {
@@ -394,33 +394,3 @@ func (b *builder) responsible(a *nrm.Activity) string {
 	return strings.Join(names, ", ")
 }
 
-// latestStatus is the activity's status of the latest period not after
-// period ("" = any), comparing periods in time order: "2012-spring"
-// before "2012-autumn", a bare year after its seasons.
-func latestStatus(a *nrm.Activity, period string) (nrm.StatusEntry, bool) {
-	var best nrm.StatusEntry
-	found := false
-	limit := periodKey(period)
-	for _, s := range a.Statuses {
-		k := periodKey(s.Period)
-		if period != "" && k > limit {
-			continue
-		}
-		if !found || k >= periodKey(best.Period) {
-			best, found = s, true
-		}
-	}
-	return best, found
-}
-
-// periodKey orders status periods: year, then season or half.
-func periodKey(p string) string {
-	y, part, _ := strings.Cut(strings.ToLower(strings.TrimSpace(p)), "-")
-	rank := map[string]string{"winter": "0", "q1": "1", "spring": "2", "h1": "3", "q2": "3", "summer": "4",
-		"q3": "5", "autumn": "6", "fall": "6", "h2": "7", "q4": "8", "": "9"}
-	r, ok := rank[part]
-	if !ok {
-		r = "9" + part
-	}
-	return fmt.Sprintf("%6s-%s", y, r)
-}

@@ -17,12 +17,12 @@ func TestLatestStatus(t *testing.T) {
 		"": "efterår 2012", "2012-spring": "forår 2012", "2012-summer": "forår 2012", "2012": "efterår 2012",
 		"2011-autumn": "forår 2011", "2011": "2011", "2013-spring": "efterår 2012",
 	} {
-		got, ok := latestStatus(a, period)
+		got, ok := a.LatestStatus(period)
 		if !ok || got.TextDA != want {
 			t.Errorf("latestStatus(%q) = %q, %v; want %q", period, got.TextDA, ok, want)
 		}
 	}
-	if _, ok := latestStatus(a, "2010"); ok {
+	if _, ok := a.LatestStatus("2010"); ok {
 		t.Error("a status before any period")
 	}
 }
