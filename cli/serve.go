@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"nrm"
+	"nrm/web"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, serveCmd)
+}
+
+func serveCmd(env *Env) *cobra.Command {
+	var addr string
+	var demo, secure bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web application and the JSON API",
+		Long: `Run the web application (Danish, with English as the second language) and the
+JSON API under /api/v1 (OpenAPI description at /api/v1/openapi.json).
+--demo loads the demo data first and, on the first run, creates the
+administrator "admin" with a one-time password. Stop with Ctrl-C (SIGINT) or
+SIGTERM: requests in flight are finished before the server exits.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			sctx := systemCtx(ctx)
+			db, err := env.Open(sctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if demo {
+				if err := LoadDemo(sctx, db, env); err != nil {
+					return err
+				}
+			}
+			if users, err := db.FindUsers(sctx); err == nil && len(users) == 0 {
+				fmt.Fprintln(env.Stderr, msg(env.lang(),
+					"nrm: der er ingen brugere endnu; opret en administrator med: nrm user add NAVN --role admin --org ORG",
+					"nrm: there are no users yet; create an administrator with: nrm user add NAME --role admin --org ORG"))
+			}
+			logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+			srv, err := web.New(web.Config{DB: db, Auth: db, Users: db, Plans: db, Network: db,
+				Render: reportRenderer(env, cmd, db), SecureCookies: secure, Logger: logger})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			hs := &http.Server{
+				Handler:           srv.Handler(),
+				ReadHeaderTimeout: 10 * time.Second,
+				ReadTimeout:       2 * time.Minute, // uploads of up to 50 MiB
+				WriteTimeout:      2 * time.Minute, // PDF reports
+				IdleTimeout:       2 * time.Minute,
+				MaxHeaderBytes:    64 << 10,
+				ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+				BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "nrm kører på http://%s (stop med Ctrl-C)\n", "nrm is running on http://%s (stop with Ctrl-C)\n"), ln.Addr())
+			errc := make(chan error, 1)
+			go func() { errc <- hs.Serve(ln) }()
+			select {
+			case err := <-errc:
+				if !errors.Is(err, http.ErrServerClosed) {
+					return err
+				}
+				return nil
+			case <-ctx.Done():
+			}
+			// Finish the requests in flight, then close the database.
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := hs.Shutdown(shutdownCtx); err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, msg(env.lang(), "nrm er stoppet.", "nrm has stopped."))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data before serving (idempotent)")
+	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy)")
+	return cmd
+}
+
+// reportContentTypes are the media types of the report downloads.
+var reportContentTypes = map[string]string{
+	"json": "application/json; charset=utf-8",
+	"html": "text/html; charset=utf-8",
+	"pdf":  "application/pdf",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"md":   "text/markdown; charset=utf-8",
+}
+
+// reportRenderer renders report downloads with the formats the report
+// packages registered in reportFormats, exactly as `nrm report` does; JSON
+// without disclosure control is the statistics contract itself. Each
+// request renders with its own copy of env, so that the language of one
+// request never leaks into another.
+func reportRenderer(env *Env, cmd *cobra.Command, db interface {
+	Statistics(context.Context, nrm.StatsQuery) (*nrm.Stats, error)
+}) web.ReportRenderer {
+	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+		s, err := db.Statistics(ctx, q)
+		if err != nil {
+			return nil, "", err
+		}
+		ct, ok := reportContentTypes[format]
+		if !ok {
+			return nil, "", nrm.Errorf(nrm.ENOTFOUND, "unknown report format %q", format)
+		}
+		var buf bytes.Buffer
+		if format == "json" && k <= 1 {
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			err := enc.Encode(s)
+			return buf.Bytes(), ct, err
+		}
+		name := format
+		if format == "json" {
+			name = "json-published"
+		}
+		render, ok := reportFormats[name]
+		if !ok {
+			return nil, "", nrm.Errorf(nrm.ENOTFOUND, "report format %q is not available", format)
+		}
+		e := *env
+		e.Lang = string(lang)
+		if err := render(&e, cmd, s, reportOptions{year: q.Year, cutoff: s.Cutoff, k: k}, &buf); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), ct, nil
+	}
+}

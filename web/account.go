@@ -1,0 +1,156 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/boombuler/barcode/qr"
+
+	"nrm"
+)
+
+type accountPage struct {
+	page
+	Password *form
+	TOTP     *form
+	// Enrolling is set while a new TOTP secret waits for its first code.
+	Enrolling bool
+	QR        template.HTML
+	Secret    string
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, &accountPage{Password: newForm(nil), TOTP: newForm(nil)})
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) {
+	p.page = s.newPage(w, r, tr(langOf(r), "account.title"))
+	s.render(w, r, status, "account", p)
+}
+
+// accountPassword changes the signed-in user's own password. The current
+// password is checked by signing in with it (so wrong guesses count
+// towards the lock-out); the change ends every session, this one too.
+func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx, lang := r.Context(), langOf(r)
+	u := currentUser(r)
+	f := newForm(nil)
+	current, next := r.PostFormValue("current_password"), r.PostFormValue("new_password")
+	if next != r.PostFormValue("repeat_password") {
+		f.add("repeat_password", tr(lang, "account.mismatch"))
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
+		return
+	}
+	if _, _, err := s.cfg.Auth.Login(ctx, u.Username, current, remoteAddr(r)); err != nil {
+		f.add("current_password", tr(lang, "account.wrong_password"))
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
+		return
+	}
+	if s.cfg.Users == nil {
+		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+		return
+	}
+	if err := s.cfg.Users.SetPassword(ctx, u.Username, next); err != nil {
+		if nrm.ErrorCode(err) != nrm.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		for _, fe := range nrm.FieldErrors(err) {
+			if fe.Field == "password" {
+				fe.Field = "new_password"
+			}
+			f.add(fe.Field, fe.Message(lang))
+		}
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
+		return
+	}
+	s.clearCookie(w, sessionCookie)
+	http.Redirect(w, r, "/login?changed=1", http.StatusSeeOther)
+}
+
+// accountTOTPEnroll creates a TOTP secret and shows it as a QR code (an
+// inline SVG drawn here, so no image leaves the server) and as text.
+func (s *Server) accountTOTPEnroll(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	if s.cfg.Users == nil {
+		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+		return
+	}
+	u := currentUser(r)
+	otpURL, err := s.cfg.Users.EnrollTOTP(r.Context(), u.Username)
+	if err != nil {
+		f := newForm(nil)
+		f.addErr(err, langOf(r))
+		s.renderAccount(w, r, httpStatus(err), &accountPage{Password: newForm(nil), TOTP: f})
+		return
+	}
+	p := &accountPage{Password: newForm(nil), TOTP: newForm(nil), Enrolling: true}
+	if parsed, err := url.Parse(otpURL); err == nil {
+		p.Secret = parsed.Query().Get("secret")
+	}
+	p.QR, err = qrSVG(otpURL)
+	if err != nil {
+		s.logInternal(r, err)
+	}
+	s.renderAccount(w, r, http.StatusOK, p)
+}
+
+// accountTOTPConfirm activates the secret with the first code.
+func (s *Server) accountTOTPConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	if s.cfg.Users == nil {
+		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+		return
+	}
+	lang := langOf(r)
+	err := s.cfg.Users.ConfirmTOTP(r.Context(), currentUser(r).Username, strings.TrimSpace(r.PostFormValue("code")))
+	if err != nil {
+		if code := nrm.ErrorCode(err); code != nrm.EINVALID && code != nrm.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		f := newForm(nil)
+		if nrm.ErrorCode(err) == nrm.EINVALID {
+			f.add("code", tr(lang, "login.totp_failed"))
+		} else {
+			f.Message = userMessage(err, lang)
+		}
+		s.renderAccount(w, r, httpStatus(err), &accountPage{Password: newForm(nil), TOTP: f, Enrolling: true})
+		return
+	}
+	http.Redirect(w, r, "/account?saved=1", http.StatusSeeOther)
+}
+
+// qrSVG draws text as a QR code in SVG: one path of dark modules, with
+// presentation attributes only, so that it passes the strict policy.
+func qrSVG(text string) (template.HTML, error) {
+	code, err := qr.Encode(text, qr.M, qr.Auto)
+	if err != nil {
+		return "", err
+	}
+	b := code.Bounds()
+	const quiet = 4
+	w, h := b.Dx()+2*quiet, b.Dy()+2*quiet
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges" role="img" aria-hidden="true">`, w, h, w*5, h*5)
+	fmt.Fprintf(&sb, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, w, h)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if r, _, _, _ := code.At(x, y).RGBA(); r == 0 {
+				fmt.Fprintf(&sb, "M%d %dh1v1h-1z", x-b.Min.X+quiet, y-b.Min.Y+quiet)
+			}
+		}
+	}
+	sb.WriteString(`"/></svg>`)
+	return template.HTML(sb.String()), nil
+}

@@ -1,0 +1,596 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"nrm"
+)
+
+// casePageSize is the number of cases per list page.
+const casePageSize = 25
+
+type caseListPage struct {
+	page
+	Filter    *form
+	Cases     []*nrm.CaseSummary
+	Total     int
+	PageNo    int
+	Pages     int
+	PrevHref  string
+	NextHref  string
+	Countries []*nrm.Country
+	Years     []int
+	country   map[string]string
+}
+
+// CountryName returns a country's name in the page language.
+func (p *caseListPage) CountryName(code string) string { return countryName(p.country, code) }
+
+func countryName(m map[string]string, code string) string {
+	if n, ok := m[code]; ok {
+		return n
+	}
+	if code == "" {
+		return "–"
+	}
+	return code
+}
+
+// caseList lists the cases the user may see, with filters and paging.
+// The list shows statistical attributes only.
+func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	q := r.URL.Query()
+	f := nrm.CaseFilter{
+		Search: strings.TrimSpace(q.Get("q")), Nationality: strings.ToUpper(strings.TrimSpace(q.Get("nationality"))),
+		Gender: nrm.Gender(q.Get("gender")), Outcome: nrm.Outcome(q.Get("outcome")), Authority: nrm.Authority(q.Get("authority")),
+		Limit: casePageSize,
+	}
+	// Unknown codes in the query filter nothing rather than failing: the
+	// selects only offer known ones.
+	if f.Gender != "" && !f.Gender.Valid() {
+		f.Gender = ""
+	}
+	if f.Outcome != "" && !f.Outcome.Valid() {
+		f.Outcome = ""
+	}
+	if f.Authority != "" && !f.Authority.Valid() {
+		f.Authority = ""
+	}
+	if f.Nationality != "" && !nrm.ValidCountry(f.Nationality) {
+		f.Nationality = ""
+	}
+	switch q.Get("status") {
+	case "open":
+		t := true
+		f.Open = &t
+	case "closed":
+		t := false
+		f.Open = &t
+	}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1990 && y <= 2200 {
+		f.IdentifiedYear = y
+	}
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(pageNo, 1)
+	f.Offset = (pageNo - 1) * casePageSize
+	cases, total, err := s.db.FindCases(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := &caseListPage{page: s.newPage(w, r, tr(lang, "cases.title")), Filter: newForm(q), Cases: cases, Total: total, PageNo: pageNo}
+	p.Pages = max(1, int(math.Ceil(float64(total)/casePageSize)))
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "page" && k != "lang" && len(vs) > 0 && vs[0] != "" {
+				v.Set(k, vs[0])
+			}
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/cases?" + v.Encode()
+	}
+	if pageNo > 1 {
+		p.PrevHref = link(pageNo - 1)
+	}
+	if pageNo < p.Pages {
+		p.NextHref = link(pageNo + 1)
+	}
+	p.Countries, p.country = s.countries(ctx, lang)
+	for y := s.now().Year(); y >= 2002; y-- {
+		p.Years = append(p.Years, y)
+	}
+	s.render(w, r, http.StatusOK, "cases", p)
+}
+
+// countries returns the country list and a code → name map in lang.
+func (s *Server) countries(ctx context.Context, lang nrm.Lang) ([]*nrm.Country, map[string]string) {
+	cs, err := s.db.FindCountries(ctx)
+	if err != nil {
+		return nil, map[string]string{}
+	}
+	m := make(map[string]string, len(cs))
+	for _, c := range cs {
+		m[c.Code] = c.Name(lang)
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Name(lang) < cs[j].Name(lang) })
+	return cs, m
+}
+
+// organisations returns the organisation list and a code → name map.
+func (s *Server) organisations(ctx context.Context, lang nrm.Lang) ([]*nrm.Organisation, map[string]string) {
+	os, err := s.db.FindOrganisations(ctx)
+	if err != nil {
+		return nil, map[string]string{}
+	}
+	m := make(map[string]string, len(os))
+	for _, o := range os {
+		m[o.Code] = o.Name(lang)
+	}
+	return os, m
+}
+
+type caseNewPage struct {
+	page
+	Form          *form
+	Orgs          []*nrm.Organisation
+	Countries     []*nrm.Country
+	ChooseOwner   bool
+	OwnerOrg      string
+	MaxBirthDate  string
+	ReferenceHint string
+}
+
+func (s *Server) newCasePage(w http.ResponseWriter, r *http.Request, f *form) *caseNewPage {
+	ctx, lang := r.Context(), langOf(r)
+	u := currentUser(r)
+	p := &caseNewPage{page: s.newPage(w, r, tr(lang, "case_new.title")), Form: f, ChooseOwner: u.Role == nrm.RoleAdmin, OwnerOrg: u.Org}
+	p.Orgs, _ = s.organisations(ctx, lang)
+	p.Countries, _ = s.countries(ctx, lang)
+	p.MaxBirthDate = nrm.DateOf(s.now()).String()
+	return p
+}
+
+func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
+	f := newForm(nil)
+	f.Values.Set("gender", string(nrm.GenderFemale))
+	f.Values.Set("residence_status", string(nrm.ResidenceUnknown))
+	f.Values.Set("owner_org", currentUser(r).Org)
+	s.render(w, r, http.StatusOK, "case_new", s.newCasePage(w, r, f))
+}
+
+// newRef returns a fresh pseudonymous case reference: it says nothing
+// about the person.
+func newRef(year int) string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 6)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return fmt.Sprintf("NRM-%d-%s", year, b)
+}
+
+// caseCreate registers a presumed victim: statistical attributes in
+// clear, direct identifiers sealed by storage.
+func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	ctx, lang := r.Context(), langOf(r)
+	u := currentUser(r)
+	p := &parser{v: r.PostForm}
+	c := &nrm.Case{
+		Ref: p.str("case_ref"), OwnerOrg: u.Org,
+		Gender:          nrm.Gender(p.code("gender", "gender", true)),
+		Nationality:     strings.ToUpper(p.str("nationality")),
+		ResidenceStatus: nrm.ResidenceStatus(p.code("residence_status", "residence_status", true)),
+		BirthYear:       p.integer("birth_year"),
+		Identifiers: nrm.Identifiers{
+			Name: p.str("name"), Aliases: p.list("aliases"), BirthDate: p.date("birth_date"),
+			DocumentNumbers: p.list("document_numbers"), Phone: p.str("phone"), Address: p.str("address"), Notes: p.str("notes"),
+		},
+	}
+	if u.Role == nrm.RoleAdmin && p.str("owner_org") != "" {
+		c.OwnerOrg = p.str("owner_org")
+	}
+	if c.Ref == "" {
+		c.Ref = newRef(s.now().Year())
+	}
+	if c.BirthYear == 0 && !c.Identifiers.BirthDate.IsZero() {
+		c.BirthYear = c.Identifiers.BirthDate.Year()
+	}
+	err := p.err()
+	if err == nil {
+		err = s.db.CreateCase(ctx, c)
+	}
+	if err != nil {
+		if code := nrm.ErrorCode(err); code != nrm.EINVALID && code != nrm.ECONFLICT && code != nrm.EFORBIDDEN {
+			s.fail(w, r, err)
+			return
+		}
+		f := newForm(r.PostForm)
+		f.addErr(err, lang)
+		if nrm.ErrorCode(err) == nrm.ECONFLICT && len(nrm.FieldErrors(err)) == 0 {
+			f.Message = tr(lang, "case_new.duplicate")
+		}
+		s.render(w, r, httpStatus(err), "case_new", s.newCasePage(w, r, f))
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?saved=1", c.ID), http.StatusSeeOther)
+}
+
+// event is one entry of a case's timeline.
+type event struct {
+	Date   nrm.Date
+	Kind   string // contact, assessment, reflection, accommodation, offer, exit
+	Title  string
+	Detail []string
+	order  int
+}
+
+// stay is an accommodation with its day count, for the "end a stay" form.
+type stay struct {
+	nrm.Accommodation
+	Days    int
+	Ongoing bool
+}
+
+type casePage struct {
+	page
+	Case              *nrm.Case
+	Timeline          []event
+	Stays             []stay
+	Contact           *form
+	Assessment        *form
+	Reflection        *form
+	Accommodation     *form
+	EndStay           *form
+	EndStayID         int64
+	Offer             *form
+	Exit              *form
+	Conflict          string
+	ExpectedAuthority nrm.Authority
+	CanAssess         bool
+	Orgs              []*nrm.Organisation
+	Countries         []*nrm.Country
+	Today             string
+	orgs, country     map[string]string
+}
+
+// OrgName returns an organisation's name, or its code.
+func (p *casePage) OrgName(code string) string {
+	if n, ok := p.orgs[code]; ok {
+		return n
+	}
+	return code
+}
+
+// CountryName returns a country's name in the page language.
+func (p *casePage) CountryName(code string) string { return countryName(p.country, code) }
+
+// caseShow shows one case: identifiers, timeline and the forms that add
+// to it.
+func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
+	c, err := s.loadCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderCase(w, r, http.StatusOK, c, "", nil)
+}
+
+func (s *Server) loadCase(r *http.Request) (*nrm.Case, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nrm.Errorf(nrm.ENOTFOUND, "not found")
+	}
+	return s.db.FindCaseByID(r.Context(), id)
+}
+
+// renderCase renders the case page; failed names the form that failed
+// and f carries its values and errors.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *nrm.Case, failed string, f *form) {
+	ctx, lang := r.Context(), langOf(r)
+	u := currentUser(r)
+	today := nrm.DateOf(s.now())
+	p := &casePage{page: s.newPage(w, r, tr(lang, "case.title")+" "+c.Ref), Case: c, Today: today.String(),
+		ExpectedAuthority: nrm.AuthorityFor(c.ResidenceStatus),
+		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != "")}
+	p.Orgs, p.orgs = s.organisations(ctx, lang)
+	p.Countries, p.country = s.countries(ctx, lang)
+	blank := func(defaults ...string) *form {
+		f := newForm(nil)
+		for i := 0; i+1 < len(defaults); i += 2 {
+			f.Values.Set(defaults[i], defaults[i+1])
+		}
+		return f
+	}
+	auth := string(p.ExpectedAuthority)
+	if auth == "" && u.Role == nrm.RoleAssessor {
+		auth = string(u.Authority)
+	}
+	p.Contact = blank("contact_date", today.String(), "contact_org", u.Org)
+	p.Assessment = blank("assessment_date", today.String(), "assessment_authority", auth, "assessment_outcome", string(nrm.OutcomeIdentified))
+	p.Reflection = blank("reflection_start", today.String())
+	p.Accommodation = blank("kind", string(nrm.AccommodationCrisisShelter), "start_date", today.String())
+	p.EndStay = blank("end_date", today.String())
+	p.Offer = blank("offer_kind", "reflection_period", "offered", today.String())
+	p.Exit = blank("exit_date", today.String())
+	switch failed {
+	case "contact":
+		p.Contact = f
+	case "assessment":
+		p.Assessment = f
+	case "reflection":
+		p.Reflection = f
+	case "accommodation":
+		p.Accommodation = f
+	case "end_stay":
+		p.EndStay = f
+		p.EndStayID, _ = strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	case "offer":
+		p.Offer = f
+	case "exit":
+		p.Exit = f
+	}
+	if f != nil && f.Message != "" && status == http.StatusConflict {
+		p.Conflict = f.Message
+	}
+	p.Timeline = s.timeline(c, today, lang, p.orgs, p.country)
+	for _, a := range c.Accommodations {
+		st := stay{Accommodation: a, Ongoing: a.End.IsZero() || a.End.After(today)}
+		end := a.End
+		if end.IsZero() || end.After(today) {
+			end = today
+		}
+		st.Days = max(0, a.Start.DaysUntil(end)+1)
+		p.Stays = append(p.Stays, st)
+	}
+	s.render(w, r, status, "case", p)
+}
+
+// timeline merges a case's facts into one dated list, oldest first.
+func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, countries map[string]string) []event {
+	var ev []event
+	label := func(set, code string) string { return nrm.Label(set, code, lang) }
+	first, _ := c.FirstContact()
+	for _, ct := range c.Contacts {
+		e := event{Date: ct.Date, Kind: "contact", order: 0, Title: tr(lang, "timeline.contact") + ": " + label("contact_form", string(ct.Form))}
+		if ct.ID == first.ID && ct.Date == first.Date {
+			e.Detail = append(e.Detail, tr(lang, "timeline.first_contact"))
+		}
+		if ct.Org != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("contact_org", lang)+": "+nameOr(orgs, ct.Org))
+		}
+		if ct.Place != "" {
+			e.Detail = append(e.Detail, tr(lang, "case.place")+": "+ct.Place)
+		}
+		ev = append(ev, e)
+	}
+	for _, a := range c.Assessments {
+		e := event{Date: a.Date, Kind: "assessment", order: 1,
+			Title: tr(lang, "timeline.assessment") + ": " + label("assessment_outcome", string(a.Outcome)) + " — " + label("authority", string(a.Authority))}
+		if len(a.Exploitation) > 0 {
+			var forms []string
+			for _, f := range a.Exploitation {
+				forms = append(forms, label("exploitation", string(f)))
+			}
+			e.Detail = append(e.Detail, nrm.FieldLabel("exploitation", lang)+": "+strings.Join(forms, ", "))
+		}
+		if a.LabourSector != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("labour_sector", lang)+": "+label("labour_sector", string(a.LabourSector)))
+		}
+		if a.ExploitationCountry != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("exploitation_country", lang)+": "+countryName(countries, a.ExploitationCountry))
+		}
+		if a.OverrideReason != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("override_reason", lang)+": "+a.OverrideReason)
+		}
+		ev = append(ev, e)
+	}
+	for _, rp := range c.ReflectionPeriods {
+		e := event{Date: rp.Start, Kind: "reflection", order: 2, Title: tr(lang, "timeline.reflection")}
+		switch {
+		case rp.End.IsZero():
+			e.Detail = append(e.Detail, tr(lang, "timeline.no_deadline"))
+		case rp.End.Before(today):
+			e.Detail = append(e.Detail, fmt.Sprintf(tr(lang, "timeline.deadline_passed"), rp.End.String(), rp.End.DaysUntil(today)))
+		default:
+			e.Detail = append(e.Detail, fmt.Sprintf(tr(lang, "timeline.deadline_left"), rp.End.String(), today.DaysUntil(rp.End)))
+		}
+		ev = append(ev, e)
+	}
+	for _, a := range c.Accommodations {
+		e := event{Date: a.Start, Kind: "accommodation", order: 3, Title: tr(lang, "timeline.accommodation") + ": " + label("accommodation_kind", string(a.Kind))}
+		if a.Provider != "" {
+			e.Title += " (" + a.Provider + ")"
+		}
+		if a.End.IsZero() || a.End.After(today) {
+			days := max(0, a.Start.DaysUntil(today)+1)
+			e.Detail = append(e.Detail, fmt.Sprintf(tr(lang, "timeline.stay_ongoing"), days))
+		} else {
+			e.Detail = append(e.Detail, fmt.Sprintf(tr(lang, "timeline.stay_ended"), a.End.String(), a.Start.DaysUntil(a.End)+1))
+		}
+		ev = append(ev, e)
+	}
+	for _, o := range c.Offers {
+		e := event{Date: o.Offered, Kind: "offer", order: 4, Title: tr(lang, "timeline.offer") + ": " + label("offer_kind", string(o.Kind))}
+		switch {
+		case o.Accepted == nil:
+			e.Detail = append(e.Detail, tr(lang, "offer.unanswered"))
+		case *o.Accepted:
+			e.Detail = append(e.Detail, tr(lang, "offer.accepted"))
+		default:
+			e.Detail = append(e.Detail, tr(lang, "offer.declined"))
+		}
+		ev = append(ev, e)
+	}
+	for _, x := range c.Exits {
+		ev = append(ev, event{Date: x.Date, Kind: "exit", order: 5, Title: tr(lang, "timeline.exit") + ": " + label("exit_kind", string(x.Kind))})
+	}
+	sort.SliceStable(ev, func(i, j int) bool {
+		if ev[i].Date != ev[j].Date {
+			return ev[i].Date.Before(ev[j].Date)
+		}
+		return ev[i].order < ev[j].order
+	})
+	return ev
+}
+
+func nameOr(m map[string]string, code string) string {
+	if n, ok := m[code]; ok {
+		return n
+	}
+	return code
+}
+
+// cloneCase copies a case deeply enough that an edit of the copy leaves
+// the original as loaded (for re-rendering after a refused edit).
+func cloneCase(c *nrm.Case) *nrm.Case {
+	n := *c
+	n.SharedWith = append([]string(nil), c.SharedWith...)
+	n.Contacts = append([]nrm.Contact(nil), c.Contacts...)
+	n.Assessments = append([]nrm.Assessment(nil), c.Assessments...)
+	n.ReflectionPeriods = append([]nrm.ReflectionPeriod(nil), c.ReflectionPeriods...)
+	n.Accommodations = append([]nrm.Accommodation(nil), c.Accommodations...)
+	n.Offers = append([]nrm.Offer(nil), c.Offers...)
+	n.Exits = append([]nrm.Exit(nil), c.Exits...)
+	return &n
+}
+
+// editCase runs one case form: it checks the posted version, applies the
+// change to a copy, stores it with optimistic versioning and redirects
+// back to the case; a refused change re-renders the case page with the
+// messages next to the form's fields.
+func (s *Server) editCase(w http.ResponseWriter, r *http.Request, name string, apply func(c *nrm.Case, p *parser)) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	lang := langOf(r)
+	c, err := s.loadCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r.PostForm)
+	version, verr := strconv.Atoi(r.PostFormValue("version"))
+	if verr != nil || version != c.Version {
+		f.Message = tr(lang, "case.conflict")
+		s.renderCase(w, r, http.StatusConflict, c, name, f)
+		return
+	}
+	edited := cloneCase(c)
+	p := &parser{v: r.PostForm}
+	apply(edited, p)
+	err = p.err()
+	if err == nil {
+		err = s.db.UpdateCase(r.Context(), edited)
+	}
+	switch nrm.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, fmt.Sprintf("/cases/%d?saved=1#timeline", c.ID), http.StatusSeeOther)
+	case nrm.ECONFLICT:
+		// Someone saved in between: show the current case.
+		if fresh, ferr := s.db.FindCaseByID(r.Context(), c.ID); ferr == nil {
+			c = fresh
+		}
+		f.Message = tr(lang, "case.conflict")
+		s.renderCase(w, r, http.StatusConflict, c, name, f)
+	case nrm.EINVALID, nrm.EFORBIDDEN:
+		f.addErr(err, lang)
+		s.renderCase(w, r, httpStatus(err), c, name, f)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+func (s *Server) caseAddContact(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "contact", func(c *nrm.Case, p *parser) {
+		c.Contacts = append(c.Contacts, nrm.Contact{
+			Date: p.requiredDate("contact_date"), Form: nrm.ContactForm(p.code("contact_form", "contact_form", true)),
+			Org: p.str("contact_org"), Place: p.str("place"),
+		})
+	})
+}
+
+func (s *Server) caseAddAssessment(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "assessment", func(c *nrm.Case, p *parser) {
+		a := nrm.Assessment{
+			Date:                p.requiredDate("assessment_date"),
+			Authority:           nrm.Authority(p.code("assessment_authority", "authority", true)),
+			Outcome:             nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true)),
+			LabourSector:        nrm.LabourSector(p.code("labour_sector", "labour_sector", false)),
+			ExploitationCountry: strings.ToUpper(p.str("exploitation_country")),
+			OverrideReason:      p.str("override_reason"),
+		}
+		for _, f := range p.v["exploitation"] {
+			if nrm.ValidCode("exploitation", f) {
+				a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
+			} else {
+				p.errors = append(p.errors, fieldErr("exploitation", nrm.RuleOneOf, f, nrm.ExpectedCodes("exploitation")))
+			}
+		}
+		c.Assessments = append(c.Assessments, a)
+	})
+}
+
+func (s *Server) caseAddReflection(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "reflection", func(c *nrm.Case, p *parser) {
+		c.ReflectionPeriods = append(c.ReflectionPeriods, nrm.ReflectionPeriod{Start: p.requiredDate("reflection_start"), End: p.date("reflection_end")})
+	})
+}
+
+func (s *Server) caseAddAccommodation(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "accommodation", func(c *nrm.Case, p *parser) {
+		c.Accommodations = append(c.Accommodations, nrm.Accommodation{
+			Kind: nrm.AccommodationKind(p.code("kind", "accommodation_kind", true)), Provider: p.str("provider"),
+			Start: p.requiredDate("start_date"), End: p.date("end_date"),
+		})
+	})
+}
+
+// caseEndAccommodation ends an ongoing stay.
+func (s *Server) caseEndAccommodation(w http.ResponseWriter, r *http.Request) {
+	aid, _ := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	s.editCase(w, r, "end_stay", func(c *nrm.Case, p *parser) {
+		end := p.requiredDate("end_date")
+		for i := range c.Accommodations {
+			if c.Accommodations[i].ID == aid {
+				c.Accommodations[i].End = end
+				return
+			}
+		}
+		p.errors = append(p.errors, fieldErr("end_date", nrm.RuleUnknownReference, strconv.FormatInt(aid, 10), "an accommodation of this case"))
+	})
+}
+
+func (s *Server) caseAddOffer(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "offer", func(c *nrm.Case, p *parser) {
+		o := nrm.Offer{Kind: nrm.OfferKind(p.code("offer_kind", "offer_kind", true)), Offered: p.requiredDate("offered")}
+		switch p.str("accepted") {
+		case "yes":
+			t := true
+			o.Accepted = &t
+		case "no":
+			f := false
+			o.Accepted = &f
+		}
+		c.Offers = append(c.Offers, o)
+	})
+}
+
+func (s *Server) caseAddExit(w http.ResponseWriter, r *http.Request) {
+	s.editCase(w, r, "exit", func(c *nrm.Case, p *parser) {
+		c.Exits = append(c.Exits, nrm.Exit{Date: p.requiredDate("exit_date"), Kind: nrm.ExitKind(p.code("exit_kind", "exit_kind", true))})
+	})
+}

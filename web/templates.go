@@ -1,0 +1,270 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"nrm"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// templates holds one parsed template set per page: the layout, the
+// shared partials and the page's own "content".
+type templates struct {
+	pages map[string]*template.Template
+}
+
+// keyUse finds the translation keys a template asks for with .T / $.T.
+var keyUse = regexp.MustCompile(`\.T\s+"([^"]+)"`)
+
+// parseTemplates parses every page and checks that every label it uses
+// exists in both languages, so that a typo fails at startup, not in front
+// of a user.
+func parseTemplates() (*templates, error) {
+	funcs := template.FuncMap{
+		"add": func(a, b int) int { return a + b },
+		"itoa": func(n int64) string {
+			return strconv.FormatInt(n, 10)
+		},
+		"join": strings.Join,
+		// divm turns kroner into millions of kroner, as budgets are given.
+		"divm": func(x float64) float64 { return x / 1e6 },
+		"paragraphs": func(s string) []string {
+			var out []string
+			for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var shared, pages []string
+	for _, n := range names {
+		if base := path.Base(n); base == "layout.html" || strings.HasPrefix(base, "_") {
+			shared = append(shared, n)
+		} else {
+			pages = append(pages, n)
+		}
+	}
+	var missing []string
+	for _, n := range names {
+		src, err := fs.ReadFile(templateFS, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range keyUse.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := translations[m[1]]; !ok {
+				missing = append(missing, path.Base(n)+": "+m[1])
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("web: templates use labels missing from i18n.go: %s", strings.Join(slices.Compact(missing), ", "))
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, shared...)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, n := range pages {
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFS, n); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", n, err)
+		}
+		if c.Lookup("content") == nil {
+			return nil, fmt.Errorf("web: %s defines no \"content\"", n)
+		}
+		t.pages[strings.TrimSuffix(path.Base(n), ".html")] = c
+	}
+	return t, nil
+}
+
+// render executes a page into a buffer first, so that a template error
+// never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		s.log.Error("unknown template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("template", "name", name, "error", err)
+		http.Error(w, tr(langOf(r), "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// staticHandler serves the embedded CSS, script and icon; they may be
+// cached, unlike the pages.
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// navItem is a link of the main navigation.
+type navItem struct {
+	Href, Label string
+	Active      bool
+}
+
+// page is what every page template gets: language, user, CSRF token,
+// navigation and the language switch.
+type page struct {
+	Lang      nrm.Lang
+	Title     string
+	User      *nrm.User
+	CSRF      string
+	Nav       []navItem
+	LangHref  string // the current page in the other language
+	LangLabel string
+	Notice    string
+}
+
+// newPage prepares the common part of a page.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) page {
+	lang := langOf(r)
+	p := page{Lang: lang, Title: title, User: currentUser(r), CSRF: s.csrfToken(w, r)}
+	other := nrm.LangEN
+	if lang == nrm.LangEN {
+		other = nrm.LangDA
+	}
+	q := r.URL.Query()
+	q.Set("lang", string(other))
+	target := r.URL.Path
+	if r.Method != http.MethodGet {
+		// After a failed post, switching language loads the page the form
+		// was on rather than the address it posted to.
+		target, q = formPage(r.URL.Path), url.Values{"lang": {string(other)}}
+	}
+	p.LangHref = target + "?" + q.Encode()
+	p.LangLabel = tr(lang, "nav.other_lang")
+	if p.User != nil {
+		role := p.User.Role
+		add := func(href, key string, roles []nrm.Role) {
+			if slices.Contains(roles, role) {
+				p.Nav = append(p.Nav, navItem{Href: href, Label: tr(lang, key), Active: r.URL.Path == href || strings.HasPrefix(r.URL.Path, href+"/")})
+			}
+		}
+		add("/cases", "nav.cases", caseRoles)
+		add("/stats", "nav.stats", statsRoles)
+		add("/plans", "nav.plans", signedIn)
+		add("/network", "nav.network", signedIn)
+		add("/admin/users", "nav.users", adminRoles)
+		add("/audit", "nav.audit", auditRoles)
+	}
+	switch {
+	case r.URL.Query().Get("saved") == "1":
+		p.Notice = tr(lang, "notice.saved")
+	case r.URL.Query().Get("changed") == "1" && r.URL.Path == "/login":
+		p.Notice = tr(lang, "account.changed")
+	}
+	return p
+}
+
+// formPage returns the page a form posting to path lives on.
+func formPage(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] == "cases":
+		return "/cases/new"
+	case len(parts) >= 2 && parts[0] == "cases":
+		return "/cases/" + parts[1]
+	case len(parts) >= 2 && parts[0] == "plans" && parts[1] != "import":
+		return "/plans/" + parts[1]
+	case len(parts) >= 1 && (parts[0] == "plans" || parts[0] == "network"):
+		return "/" + parts[0]
+	case len(parts) >= 2 && parts[0] == "admin":
+		return "/admin/users"
+	case path == "/logout":
+		return "/login"
+	case len(parts) >= 1 && parts[0] == "account":
+		return "/account"
+	}
+	return path
+}
+
+// T returns the label key in the page's language.
+func (p page) T(key string) string { return tr(p.Lang, key) }
+
+// L returns the label of a code of a closed set (nrm.Label).
+func (p page) L(set string, code any) string {
+	return nrm.Label(set, fmt.Sprint(code), p.Lang)
+}
+
+// Codes returns the codes of a closed set, in display order.
+func (p page) Codes(set string) []string { return nrm.Codes(set) }
+
+// Date formats a date as YYYY-MM-DD, or a dash when unknown.
+func (p page) Date(d nrm.Date) string {
+	if d.IsZero() {
+		return "–"
+	}
+	return d.String()
+}
+
+// Field returns a field name's label (nrm.FieldLabel).
+func (p page) Field(name string) string { return nrm.FieldLabel(name, p.Lang) }
+
+// Num formats a whole number with Danish or English digit grouping.
+func (p page) Num(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := "."
+	if p.Lang == nrm.LangEN {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// HasRole reports whether the signed-in user has one of the roles.
+func (p page) HasRole(roles ...string) bool {
+	if p.User == nil {
+		return false
+	}
+	return slices.Contains(roles, string(p.User.Role))
+}
