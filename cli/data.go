@@ -122,7 +122,7 @@ func msg(lang nrm.Lang, da, en string) string {
 }
 
 func exportCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "export DIR|FILE.zip|FILE.xlsx",
 		Short: "Write every case as a bundle (same format as import; contains birth dates — keep it safe)",
 		Args:  cobra.ExactArgs(1),
@@ -158,6 +158,8 @@ func exportCmd(env *Env) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.AddCommand(exportHTCDSCmd(env)) // nrm export htcds (report.go)
+	return cmd
 }
 
 func countriesCmd(env *Env) *cobra.Command {

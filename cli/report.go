@@ -1,29 +1,80 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"nrm"
+	"nrm/disclosure"
+	"nrm/intlexport"
+	"nrm/report"
+	"nrm/report/html"
+	"nrm/report/markdown"
+	"nrm/report/pdf"
+	"nrm/report/xlsx"
 
 	"github.com/spf13/cobra"
 )
 
 func init() {
 	commands = append(commands, reportCmd)
+	for name, write := range map[string]func(io.Writer, *report.Document) error{
+		"html": html.Write, "md": markdown.Write, "pdf": pdf.Write, "xlsx": xlsx.Write,
+	} {
+		reportFormats[name] = documentRenderer(write)
+	}
+	reportFormats["json-published"] = renderPublishedJSON
 }
 
-// reportFormats renders a report in a non-JSON format; the report
-// packages register themselves here.
+// reportFormats renders the report by format name: html, md, pdf and
+// xlsx with the writers of package report, and "json-published" for the
+// disclosure-controlled contract (registered in init; the web server's
+// downloads use them too).
 var reportFormats = map[string]func(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions, w io.Writer) error{}
 
+// reportOptions are the choices of one report beside the statistics.
 type reportOptions struct {
 	year   int
 	cutoff nrm.Date
-	k      int
+	// k is the disclosure threshold (≤ 1: internal, nothing withheld).
+	k int
+	// period is the action plan's status period ("" = the latest).
 	period string
+	// src reads the plan, the organisations and the introduction; nil
+	// opens the database of env.
+	src reportSource
+	// generated is the time in the footer; zero means now, or
+	// SOURCE_DATE_EPOCH when set.
+	generated time.Time
+}
+
+// reportSource is what the report reads from storage beside the
+// statistics.
+type reportSource interface {
+	FindPlans(ctx context.Context) ([]*nrm.Plan, error)
+	FindOrganisations(ctx context.Context) ([]*nrm.Organisation, error)
+	Setting(ctx context.Context, key string) (string, error)
+}
+
+// reportFormatNames lists the --format values, for messages.
+const reportFormatNames = "json, html, pdf, xlsx, md, eurostat"
+
+// periodPattern is a status period: a year, optionally with a season,
+// half or quarter ("2012", "2012-spring", "2012-h1").
+var periodPattern = regexp.MustCompile(`^\d{4}(-[a-z0-9]+)?$`)
+
+func invalid(env *Env, da, en string, args ...any) error {
+	return &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf(msg(env.lang(), da, en), args...)}
 }
 
 func reportCmd(env *Env) *cobra.Command {
@@ -32,26 +83,70 @@ func reportCmd(env *Env) *cobra.Command {
 	var published bool
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Generate the annual status report (json, html, pdf, xlsx, md)",
+		Short: "Generate the annual status report (json, html, pdf, xlsx, md) or the Eurostat/UNODC tables",
 		Long: `Generate the annual status report for a reporting year and cut-off date
 (default: 1 March of the following year). --format json writes the statistics
-contract documented in the README.`,
+contract documented in the README; html, pdf, xlsx and md the status report with
+the action plan, tables, charts and narrative in --lang (da or en).
+
+--k N (or --published, k = 3) applies disclosure control: counts below N show as
+"<N", numbers that could reveal them as "x", and the narrative states neither;
+with --format json the published contract writes such cells as strings ("<N", or
+".." for a number hidden to protect another) and leaves out the minors' list.
+--format eurostat -o DIR writes the Eurostat/UNODC aggregate tables as CSV files
+(k = 3 unless --k is given; --k 1 gives exact figures for a secured channel).
+SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if year == 0 {
-				return &nrm.Error{Code: nrm.EINVALID, Message: msg(env.lang(), "Angiv rapportåret med --year, fx --year 2011.", "Give the reporting year with --year, e.g. --year 2011.")}
+				return invalid(env, "Angiv rapportåret med --year, fx --year 2011.", "Give the reporting year with --year, e.g. --year 2011.")
+			}
+			if year < 1900 || year > 2200 {
+				return invalid(env, "--year skal være et år mellem 1900 og 2200 (fik %d).", "--year must be a year between 1900 and 2200 (got %d).", year)
+			}
+			if err := checkLang(env); err != nil {
+				return err
 			}
 			q := nrm.StatsQuery{Year: year}
 			if cutoff != "" {
 				d, err := nrm.ParseDate(cutoff)
 				if err != nil {
-					return &nrm.Error{Code: nrm.EINVALID, Message: msg(env.lang(), "--cutoff skal være en dato ÅÅÅÅ-MM-DD, fx 2012-03-01.", "--cutoff must be a date YYYY-MM-DD, e.g. 2012-03-01.")}
+					return invalid(env, "--cutoff skal være en dato ÅÅÅÅ-MM-DD, fx 2012-03-01.", "--cutoff must be a date YYYY-MM-DD, e.g. 2012-03-01.")
+				}
+				if d.Year() < year {
+					return invalid(env, "Opgørelsesdatoen --cutoff (%s) må ikke ligge før rapportåret %d.", "The cut-off date --cutoff (%s) must not be before the reporting year %d.", cutoff, year)
 				}
 				q.Cutoff = d
 			}
-			if published && !cmd.Flags().Changed("k") {
-				k = 3
+			format = strings.ToLower(strings.TrimSpace(format))
+			if _, ok := reportFormats[format]; !ok && format != "json" && format != "eurostat" {
+				return invalid(env, "Ukendt format %q; forventet %s.", "Unknown format %q; expected %s.", format, reportFormatNames)
 			}
-			ctx := systemCtx(cmd.Context())
+			kSet := cmd.Flags().Changed("k")
+			switch {
+			case k < 0:
+				return invalid(env, "--k må ikke være negativ (fik %d); 0 eller 1 er uden diskretion, 3 er grænsen for offentliggørelse.",
+					"--k must not be negative (got %d); 0 or 1 means no disclosure control, 3 is the threshold for publication.", k)
+			case published && kSet && k < 2:
+				return invalid(env, "--published kræver en diskretionsgrænse på mindst 2 (fik --k %d).", "--published needs a disclosure threshold of at least 2 (got --k %d).", k)
+			case !kSet && (published || format == "eurostat"):
+				k = disclosure.DefaultK
+			}
+			period = strings.ToLower(strings.TrimSpace(period))
+			if period != "" && !periodPattern.MatchString(period) {
+				return invalid(env, "--period skal være et år eller et år med periode, fx 2012 eller 2012-spring (fik %q).",
+					"--period must be a year or a year with a period, e.g. 2012 or 2012-spring (got %q).", period)
+			}
+			if format == "eurostat" && (out == "" || out == "-") {
+				return invalid(env, "--format eurostat skriver én CSV-fil pr. tabel: angiv en mappe med -o, fx -o eurostat-2011.",
+					"--format eurostat writes one CSV file per table: give a folder with -o, e.g. -o eurostat-2011.")
+			}
+			generated, err := generationTime(env)
+			if err != nil {
+				return err
+			}
+
+			ctx := systemCtx(cmdContext(cmd))
 			db, err := env.Open(ctx)
 			if err != nil {
 				return err
@@ -61,39 +156,490 @@ contract documented in the README.`,
 			if err != nil {
 				return err
 			}
-			w := env.Stdout
-			if out != "" && out != "-" {
-				f, err := os.OpenFile(out, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				w = f
+			if format == "eurostat" {
+				return writeEurostat(env, s, k, out)
 			}
-			o := reportOptions{year: year, cutoff: s.Cutoff, k: k, period: period}
+			// Rendered in memory first, so that a failure leaves no half
+			// file behind.
+			var buf bytes.Buffer
+			w := io.Writer(&buf)
+			if out == "" || out == "-" {
+				w = env.Stdout
+			}
+			o := reportOptions{year: year, cutoff: s.Cutoff, k: k, period: period, src: db, generated: generated}
 			if format == "json" {
 				if k > 1 {
-					if render, ok := reportFormats["json-published"]; ok {
-						return render(env, cmd, s, o, w)
-					}
+					err = reportFormats["json-published"](env, cmd, s, o, w)
+				} else {
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					err = enc.Encode(s)
 				}
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(s)
+			} else {
+				err = reportFormats[format](env, cmd, s, o, w)
 			}
-			render, ok := reportFormats[format]
-			if !ok {
-				return &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf(msg(env.lang(), "Ukendt format %q; forventet json, html, pdf, xlsx eller md.", "Unknown format %q; expected json, html, pdf, xlsx or md."), format)}
+			if err != nil || w != &buf {
+				return err
 			}
-			return render(env, cmd, s, o, w)
+			return writeFile(env, out, buf.Bytes(), k)
 		},
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "reporting year, e.g. 2011")
 	cmd.Flags().StringVar(&cutoff, "cutoff", "", "cut-off date YYYY-MM-DD (default: 1 March of the following year)")
-	cmd.Flags().StringVar(&format, "format", "json", "json, html, pdf, xlsx or md")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: standard output)")
-	cmd.Flags().IntVar(&k, "k", 0, "disclosure threshold: cells below k are shown as <k (0 = off)")
+	cmd.Flags().StringVar(&format, "format", "json", "json, html, pdf, xlsx, md or eurostat (CSV tables in the folder -o)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output file, or folder for eurostat (default: standard output)")
+	cmd.Flags().IntVar(&k, "k", 0, "disclosure threshold: counts below k are shown as <k (0 = off; eurostat: default 3)")
 	cmd.Flags().BoolVar(&published, "published", false, "published report: disclosure control with k = 3 unless --k is given")
-	cmd.Flags().StringVar(&period, "period", "", "action-plan status period to show (default: the latest)")
+	cmd.Flags().StringVar(&period, "period", "", "action-plan status period to show, e.g. 2012-spring (default: each activity's latest)")
+	return cmd
+}
+
+// writeFile writes an output file: readable by the owner only unless it
+// is disclosure-controlled (k > 1), since an internal report holds small
+// counts and describes the minors one by one.
+func writeFile(env *Env, name string, b []byte, k int) error {
+	mode := os.FileMode(0o600)
+	if k > 1 {
+		mode = 0o644
+	}
+	if err := os.WriteFile(name, b, mode); err != nil {
+		return invalid(env, "Kan ikke skrive %s: %v", "Cannot write %s: %v", name, err)
+	}
+	return nil
+}
+
+// checkLang refuses a --lang other than da or en.
+func checkLang(env *Env) error {
+	switch strings.ToLower(strings.TrimSpace(env.Lang)) {
+	case "", "da", "en":
+		return nil
+	}
+	return &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("--lang skal være da eller en (fik %q). / --lang must be da or en (got %q).", env.Lang, env.Lang)}
+}
+
+// cmdContext is the command's context, or a background one.
+func cmdContext(cmd *cobra.Command) context.Context {
+	if cmd != nil && cmd.Context() != nil {
+		return cmd.Context()
+	}
+	return context.Background()
+}
+
+// generationTime is SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set,
+// so that the same data give the same file; otherwise now.
+func generationTime(env *Env) (time.Time, error) {
+	v := strings.TrimSpace(os.Getenv("SOURCE_DATE_EPOCH"))
+	if v == "" {
+		return time.Now(), nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, invalid(env, "SOURCE_DATE_EPOCH skal være et antal sekunder siden 1970 (fik %q).",
+			"SOURCE_DATE_EPOCH must be a number of seconds since 1970 (got %q).", v)
+	}
+	return time.Unix(n, 0).UTC(), nil
+}
+
+// documentRenderer renders the status report with a writer of package
+// report.
+func documentRenderer(write func(io.Writer, *report.Document) error) func(*Env, *cobra.Command, *nrm.Stats, reportOptions, io.Writer) error {
+	return func(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions, w io.Writer) error {
+		d, err := buildReport(env, cmd, s, o)
+		if err != nil {
+			return err
+		}
+		return write(w, d)
+	}
+}
+
+// buildReport lays out the report: the first action plan with its status
+// period, the organisations' names and the edited introduction in the
+// report language, and disclosure control when o.k > 1.
+func buildReport(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions) (*report.Document, error) {
+	ctx := systemCtx(cmdContext(cmd))
+	src := o.src
+	if src == nil {
+		db, err := env.Open(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		src = db
+	}
+	lang := env.lang()
+	in := report.Input{Stats: s, Lang: lang, Period: o.period, Generated: o.generated}
+	if in.Generated.IsZero() {
+		t, err := generationTime(env)
+		if err != nil {
+			return nil, err
+		}
+		in.Generated = t
+	}
+	plans, err := src.FindPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) > 0 {
+		in.Plan = plans[0]
+	}
+	orgs, err := src.FindOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.OrgNames = map[string]string{}
+	for _, org := range orgs {
+		name := org.NameDA
+		if lang == nrm.LangEN && org.NameEN != "" || name == "" {
+			name = org.NameEN
+		}
+		in.OrgNames[org.Code] = name
+	}
+	keys := []string{"report.intro"}
+	if lang == nrm.LangEN {
+		keys = []string{"report.intro.en", "report.intro"}
+	}
+	for _, key := range keys {
+		intro, err := src.Setting(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(intro) != "" {
+			in.Intro = intro
+			break
+		}
+	}
+	if o.k > 1 {
+		in = report.Publish(in, disclosure.SuppressStats(s, o.k))
+	}
+	return report.Build(in)
+}
+
+// renderPublishedJSON writes the statistics contract after disclosure
+// control with threshold o.k.
+func renderPublishedJSON(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions, w io.Writer) error {
+	k := o.k
+	if k < 2 {
+		k = disclosure.DefaultK
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "<3", not "\u003c3"
+	return enc.Encode(PublishedContract(s, disclosure.SuppressStats(s, k)))
+}
+
+// PublishedContract is the statistics contract after disclosure control:
+// the keys of nrm.Stats, with every suppressed number written as the
+// string "<k" (below k) or ".." (a number hidden so that it cannot reveal
+// a small one), ages of groups too small to publish as "..", the
+// nationality ranking listing withheld nationalities after the shown ones
+// in code order, and the minors' case list left out. A "disclosure"
+// object states the threshold.
+func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]any {
+	k := p.K
+	cell := func(m disclosure.Masked, i, j int) any {
+		if v, ok := m.Value(i, j); ok {
+			return v
+		}
+		if !m.Exists(i, j) {
+			return 0
+		}
+		return m.Cell(i, j)
+	}
+	count := func(c disclosure.Count) any {
+		if v, ok := c.Published(); ok {
+			return v
+		}
+		return c.String()
+	}
+	list := func(m disclosure.Masked) map[string]any {
+		out := map[string]any{}
+		for i, l := range m.RowLabels {
+			if l != disclosure.LabelUnknown || m.Name != "by_nationality" { // unknown nationality is no code
+				out[l] = cell(m, i, 0)
+			}
+		}
+		return out
+	}
+	rowOf := func(m disclosure.Masked, label string) int {
+		for i, l := range m.RowLabels {
+			if l == label {
+				return i
+			}
+		}
+		return -1
+	}
+	hiddenAge := func(raw bool) any {
+		if raw {
+			return disclosure.Confidential
+		}
+		return nil
+	}
+
+	ya := p.ByYearAuthority
+	series := []map[string]any{}
+	for i, y := range ya.RowLabels {
+		n, _ := strconv.Atoi(y)
+		series = append(series, map[string]any{"year": n, "US": cell(ya, i, 0), "CMM": cell(ya, i, 1)})
+	}
+	auth := p.ByAuthority
+	byAuthority := map[string]any{}
+	for i, a := range auth.RowLabels {
+		byAuthority[a] = cell(auth, i, 0)
+	}
+
+	// Nationalities: shown ones by count and name, then withheld ones by
+	// code (disclosure.PublishedStats keeps them in that order); zeros and
+	// unknown nationality are not ranked.
+	region := map[string]string{}
+	for _, r := range s.NationalityRanking {
+		region[r.Code] = r.Region
+	}
+	nat := p.ByNationality
+	ranking := []map[string]any{}
+	for i, code := range nat.RowLabels {
+		v, shown := nat.Value(i, 0)
+		if code == disclosure.LabelUnknown || (shown && v == 0) {
+			continue
+		}
+		name := p.NationalityNames[code]
+		r := map[string]any{"code": code, "name_da": orCode(name.NameDA, code), "name_en": orCode(name.NameEN, code),
+			"region": orCode(region[code], string(nrm.RegionUnknown)), "count": cell(nat, i, 0)}
+		ranking = append(ranking, r)
+	}
+
+	eg := p.ExploitationGender
+	byForm, formGender := map[string]any{}, map[string]any{}
+	for i, f := range eg.RowLabels {
+		byForm[f] = cell(eg, i, eg.Cols())
+		g := map[string]any{}
+		for j, gd := range eg.ColLabels {
+			g[gd] = cell(eg, i, j)
+		}
+		formGender[f] = g
+	}
+
+	// Age.
+	bands := map[string]any{}
+	ab := p.AgeBands
+	for i, b := range ab.RowLabels {
+		if b != disclosure.LabelUnknown {
+			bands[b] = cell(ab, i, 0)
+		}
+	}
+	ageUnknown := any(0)
+	if i := rowOf(ab, disclosure.LabelUnknown); i >= 0 {
+		ageUnknown = cell(ab, i, 0)
+	}
+	ar := p.AgeByRegion
+	byRegion := map[string]any{}
+	for i, r := range ar.RowLabels {
+		raw := s.Age.ByRegion[r]
+		sum := p.AgeByRegionSummary[r]
+		entry := map[string]any{"count": cell(ar, i, 0), "min": nil, "max": nil, "mean": nil}
+		countHidden := ar.IsSuppressed(i, 0)
+		for key, pair := range map[string][2]any{
+			"min":  {ptrOr(sum.Min), raw.Min != nil},
+			"max":  {ptrOr(sum.Max), raw.Max != nil},
+			"mean": {ptrOr(sum.Mean), raw.Mean != nil},
+		} {
+			switch {
+			case pair[0] != nil && !countHidden:
+				entry[key] = pair[0]
+			default:
+				entry[key] = hiddenAge(pair[1].(bool) && raw.Count > 0)
+			}
+		}
+		byRegion[r] = entry
+	}
+	age := map[string]any{
+		"min": ptrOrHidden(p.Age.Min, s.Age.Min != nil), "max": ptrOrHidden(p.Age.Max, s.Age.Max != nil),
+		"mean": ptrOrHidden(p.Age.Mean, s.Age.Mean != nil), "known": cell(ar, ar.Rows(), 0), "unknown": ageUnknown,
+		"bands": bands, "by_region": byRegion,
+	}
+
+	// Shelter and private housing.
+	sb, ss := p.ShelterBuckets, p.ShelterStatus
+	shelter := map[string]any{"count": cell(sb, sb.Rows(), 0), "still_at_year_end": cell(ss, rowOf(ss, disclosure.LabelStillAtYearEnd), 0),
+		"buckets": list(sb), "total_days": count(p.ShelterDays)}
+	ph := p.PrivateHousing
+	private := map[string]any{"count": cell(ph, 0, ph.Cols())}
+	for _, l := range []string{disclosure.LabelStillAtYearEnd, disclosure.LabelDisappeared, disclosure.LabelSelfReturn} {
+		private[l] = cell(ph, rowOf(ph, l), 0)
+	}
+
+	// Returns: the kinds' totals beside the split by year.
+	returns := func(m disclosure.Masked, splitKey string) map[string]any {
+		out := map[string]any{}
+		split := map[string]any{}
+		for j, kind := range m.ColLabels {
+			out[kind] = cell(m, m.Rows(), j)
+		}
+		for i, y := range m.RowLabels {
+			if y == disclosure.LabelUnknown {
+				continue
+			}
+			row := map[string]any{}
+			for j, kind := range m.ColLabels {
+				row[kind] = cell(m, i, j)
+			}
+			split[y] = row
+		}
+		out[splitKey] = split
+		return out
+	}
+
+	return map[string]any{
+		"year":   p.Year,
+		"cutoff": p.Cutoff,
+		"disclosure": map[string]any{"k": k, "below_k": "<" + strconv.Itoa(k), "confidential": disclosure.Confidential,
+			"note": "Counts from 1 to k-1 are shown as \"<k\"; \"..\" hides a number that could reveal a small one."},
+		"identified":             map[string]any{"total": count(p.Identified), "by_authority": byAuthority, "by_year_authority": series},
+		"by_contact_form":        list(p.ByContactForm),
+		"by_region":              list(p.ByRegion),
+		"by_nationality":         list(p.ByNationality),
+		"nationality_ranking":    ranking,
+		"by_exploitation":        byForm,
+		"by_exploitation_gender": formGender,
+		"exploitation_persons":   count(p.ExploitationPersons),
+		"multi_form_persons":     count(p.MultiFormPersons),
+		"forced_labour_sectors":  list(p.ForcedLabourSectors),
+		"by_gender":              list(p.ByGender),
+		"age":                    age,
+		"minors":                 map[string]any{"count": count(p.Minors)},
+		"shelter":                shelter,
+		"private_housing":        private,
+		"returns": map[string]any{
+			"period": returns(p.ReturnsPeriod, "by_identification_year"),
+			"cohort": returns(p.ReturnsCohort, "by_exit_year"),
+		},
+		"prosecution": p.Prosecution,
+	}
+}
+
+func orCode(s, code string) string {
+	if s == "" {
+		return code
+	}
+	return s
+}
+
+// ptrOr is *v, or nil.
+func ptrOr[T any](v *T) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+// ptrOrHidden is *v when published, ".." when withheld, nil when unknown.
+func ptrOrHidden[T any](v *T, raw bool) any {
+	switch {
+	case v != nil:
+		return *v
+	case raw:
+		return disclosure.Confidential
+	}
+	return nil
+}
+
+// writeEurostat writes the Eurostat/UNODC tables, protected with k, as
+// one CSV file per table in dir.
+func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return invalid(env, "Kan ikke oprette mappen %s: %v", "Cannot create the folder %s: %v", dir, err)
+	}
+	tables := intlexport.EurostatTablesK(s, k)
+	var names []string
+	for _, t := range tables {
+		var buf bytes.Buffer
+		if err := intlexport.WriteCSV(&buf, t); err != nil {
+			return err
+		}
+		name := filepath.Join(dir, t.Code+".csv")
+		if err := writeFile(env, name, buf.Bytes(), k); err != nil {
+			return err
+		}
+		names = append(names, filepath.Base(name))
+	}
+	sort.Strings(names)
+	kText := strconv.Itoa(k)
+	if k <= 1 {
+		kText = msg(env.lang(), "ingen (præcise tal)", "none (exact figures)")
+	}
+	fmt.Fprintf(env.Stdout, msg(env.lang(), "Skrev %d Eurostat/UNODC-tabeller for %d til %s (diskretionsgrænse %s): %s\n",
+		"Wrote %d Eurostat/UNODC tables for %d to %s (disclosure threshold %s): %s\n"), len(names), s.Year, dir, kText, strings.Join(names, ", "))
+	return nil
+}
+
+// exportHTCDSCmd is "nrm export htcds": the k-anonymised case-level CSV
+// in the CTDC/HTCDS format.
+func exportHTCDSCmd(env *Env) *cobra.Command {
+	var year, k int
+	var cutoff, out string
+	cmd := &cobra.Command{
+		Use:   "htcds --year Y [--k 11] [-o FILE.csv]",
+		Short: "Write the identified victims of a year as a k-anonymised HTCDS/CTDC case CSV",
+		Long: `Write one row per person identified in --year (statistical attributes only: no
+reference or identifier) in the column names and picklist values of IOM's CTDC
+global dataset (Human Trafficking Case Data Standard), k-anonymised: rare
+combinations are generalised (age band to minor/adult, nationality to region,
+country of exploitation to EU/non-EU, sector to not specified) and rows still
+rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/README.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if year == 0 {
+				return invalid(env, "Angiv året med --year, fx --year 2011.", "Give the year with --year, e.g. --year 2011.")
+			}
+			if year < 1900 || year > 2200 {
+				return invalid(env, "--year skal være et år mellem 1900 og 2200 (fik %d).", "--year must be a year between 1900 and 2200 (got %d).", year)
+			}
+			if k < 1 {
+				return invalid(env, "--k skal være mindst 1 (fik %d); standard er %d.", "--k must be at least 1 (got %d); the default is %d.", k, intlexport.DefaultK)
+			}
+			q := nrm.StatsQuery{Year: year}
+			if cutoff != "" {
+				d, err := nrm.ParseDate(cutoff)
+				if err != nil || d.Year() < year {
+					return invalid(env, "--cutoff skal være en dato ÅÅÅÅ-MM-DD i eller efter året, fx %d-03-01.", "--cutoff must be a date YYYY-MM-DD in or after the year, e.g. %d-03-01.", year+1)
+				}
+				q.Cutoff = d
+			}
+			ctx := systemCtx(cmdContext(cmd))
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rows, err := db.CaseRows(ctx, q)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			w, status := io.Writer(&buf), env.Stdout
+			if out == "" || out == "-" {
+				w, status = env.Stdout, env.Stderr
+			}
+			rep, err := intlexport.WriteHTCDS(w, rows, k)
+			if err != nil {
+				return err
+			}
+			if w == &buf {
+				// k-anonymised; k = 1 is full detail, for the owner only.
+				if err := writeFile(env, out, buf.Bytes(), k); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(status, msg(env.lang(), "HTCDS %d: %d rækker skrevet, %d udeladt (k = %d).\n", "HTCDS %d: %d rows written, %d left out (k = %d).\n"),
+				year, rep.Rows, rep.Suppressed, k)
+			for _, g := range rep.Generalisations {
+				fmt.Fprintf(status, "  %s\n", g)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&year, "year", 0, "year of identification, e.g. 2011")
+	cmd.Flags().IntVar(&k, "k", intlexport.DefaultK, "every combination of quasi-identifiers occurs at least k times (1 = full detail)")
+	cmd.Flags().StringVar(&cutoff, "cutoff", "", "cut-off date YYYY-MM-DD (default: 1 March of the following year)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output CSV file (default: standard output)")
 	return cmd
 }

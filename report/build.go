@@ -393,4 +393,3 @@ func (b *builder) responsible(a *nrm.Activity) string {
 	}
 	return strings.Join(names, ", ")
 }
-

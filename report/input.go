@@ -27,11 +27,20 @@ type Input struct {
 	OrgNames map[string]string
 	// K is the disclosure threshold; 0 or 1 turns disclosure control off
 	// (an internal report). When K > 1 every count from 1 to K-1 is shown
-	// as "<K" and is never stated in the narrative.
+	// as "<K" and is never stated in the narrative. The police's
+	// prosecution figures count charges and decisions, not persons, and
+	// are shown as reported (as the disclosure package publishes them)
+	// unless Mask withholds them.
 	K int
 	// Mask adds cells to withhold (secondary suppression from the
-	// disclosure package); nil withholds only the counts below K.
+	// disclosure package); nil withholds only the counts below K. See
+	// MaskFromDisclosure and Publish.
 	Mask Mask
+	// Uniform names withheld cells whose display must not tell their
+	// size: they show as "x" even when below K, and the narrative calls
+	// them an undisclosed number (the disclosure package's uniform
+	// display, used when "<K" itself would give a number away).
+	Uniform Mask
 	// Generated is the time shown in the footer.
 	Generated time.Time
 }
@@ -60,10 +69,12 @@ type Input struct {
 //	prosecution                             charges | decisions | convictions_unconditional |
 //	                                        convictions_partly_suspended | convictions_total  ""
 //	multi_form_persons                      ""                  ""
+//	exploitation_persons                    ""                  ""
 //	age                                     unknown             ""
 //
-// A withheld count shows as "<K" when it is below K, else as "x"; a
-// withheld age or mean shows as "x".
+// A withheld count shows as "<K" when it is below K (a withheld zero
+// included, as the disclosure package shows it), else as "x"; a withheld
+// age or mean shows as "x".
 type Mask func(table, row, col string) bool
 
 // Mask table names (the first argument of Mask).
@@ -90,28 +101,61 @@ const (
 	TabReturnsCohortByYear = "returns.cohort.by_exit_year"
 	TabProsecution         = "prosecution"
 	TabMultiForm           = "multi_form_persons"
+	TabExploitationPersons = "exploitation_persons"
 )
 
 // count is a number as printed: its value and whether disclosure control
 // withholds it.
 type count struct {
-	v      int
-	hidden bool
+	v       int
+	hidden  bool
+	uniform bool // withheld without telling its size (shown "x")
 }
 
-// below reports whether a withheld count is a small one (shown "<K").
-func (b *builder) below(c count) bool { return c.hidden && b.k > 1 && c.v >= 1 && c.v < b.k }
+// below reports whether a withheld count is a small one (shown "<K"): a
+// withheld zero is shown "<K" too, so that "<K" means 0 to K-1 as in the
+// disclosure package, and "x" never hides a zero.
+func (b *builder) below(c count) bool {
+	return c.hidden && !c.uniform && b.k > 1 && c.v >= 0 && c.v < b.k
+}
 
 // n returns the count at a cell, applying the threshold and the mask.
 func (b *builder) n(table, row, col string, v int) count {
 	c := count{v: v}
-	if b.k > 1 && v >= 1 && v < b.k {
+	if b.k > 1 && v >= 1 && v < b.k && table != TabProsecution {
 		c.hidden = true
 	}
 	if b.in.Mask != nil && b.in.Mask(table, row, col) {
 		c.hidden = true
 	}
+	if c.hidden && b.in.Uniform != nil && b.in.Uniform(table, row, col) {
+		c.uniform = true
+	}
 	return c
+}
+
+// published reports whether disclosure control is on: then the order of
+// categories in the text and the figures may depend only on what is
+// shown.
+func (b *builder) published() bool { return b.k > 1 || b.in.Mask != nil }
+
+// byShown orders codes by their counts as a reader sees them: shown
+// counts by count (descending, stable in the given order), then withheld
+// ones in the given order, so that the order of the withheld counts tells
+// nothing about their size. Without disclosure control it is byCount.
+func (b *builder) byShown(codes []string, m map[string]int, at func(code string) count) []string {
+	if !b.published() {
+		return byCount(codes, m)
+	}
+	var shown, withheld []string
+	for _, c := range codes {
+		if at(c).hidden {
+			withheld = append(withheld, c)
+		} else {
+			shown = append(shown, c)
+		}
+	}
+	return append(byCount(shown, m), withheld...)
 }
 
 // masked reports whether a non-count value (an age, a mean) is withheld.

@@ -124,7 +124,7 @@ func (b *builder) contactForms(total count) {
 	for _, c := range codes {
 		items = append(items, item{code: c, label: b.label("contact_form", c), c: b.n(TabContactForm, c, "", s.ByContactForm[c])})
 	}
-	sorted := byCount(codes, s.ByContactForm)
+	sorted := b.byShown(codes, s.ByContactForm, func(c string) count { return b.n(TabContactForm, c, "", s.ByContactForm[c]) })
 	if len(sorted) > 0 && s.ByContactForm[sorted[0]] > 0 {
 		top := sorted[0]
 		tc := b.n(TabContactForm, top, "", s.ByContactForm[top])
@@ -141,7 +141,7 @@ func (b *builder) contactForms(total count) {
 			rest := total.v - tc.v
 			var others []string
 			for _, c := range sorted[1:] {
-				if s.ByContactForm[c] > 0 {
+				if s.ByContactForm[c] > 0 || b.n(TabContactForm, c, "", s.ByContactForm[c]).hidden {
 					others = append(others, c)
 				}
 			}
@@ -193,9 +193,21 @@ func (b *builder) nationality(total count) {
 		return r.Code
 	}
 
+	// Withheld nationalities: when there are any, the number of countries
+	// and the ranking of the shown ones would tell which withheld counts
+	// are zero or how large they are, so the text leaves both out.
+	natAt := func(code string) count { return b.n(TabNationality, code, "", s.ByNationality[code]) }
+	anyHidden, anyX := false, false
+	for code := range s.ByNationality {
+		if c := natAt(code); c.hidden {
+			anyHidden = true
+			anyX = anyX || !b.below(c)
+		}
+	}
+
 	// Countries and their regions.
 	var p1 []string
-	if len(ranking) > 1 {
+	if len(ranking) > 1 && !anyHidden {
 		perRegion := map[string]int{}
 		for _, r := range ranking {
 			perRegion[r.Region]++
@@ -224,7 +236,7 @@ func (b *builder) nationality(total count) {
 	for _, c := range regCodes {
 		regItems = append(regItems, item{code: c, label: nrm.Label("region", c, b.lang), c: b.n(TabRegion, c, "", s.ByRegion[c])})
 	}
-	sortedRegs := byCount(regCodes, s.ByRegion)
+	sortedRegs := b.byShown(regCodes, s.ByRegion, func(c string) count { return b.n(TabRegion, c, "", s.ByRegion[c]) })
 	var p2 []string
 	if len(sortedRegs) > 0 && s.ByRegion[sortedRegs[0]] > 0 && !total.hidden && total.v > 0 {
 		top := b.n(TabRegion, sortedRegs[0], "", s.ByRegion[sortedRegs[0]])
@@ -267,18 +279,20 @@ func (b *builder) nationality(total count) {
 	// The largest nationalities.
 	var p3 []string
 	type nat struct {
-		name string
-		c    count
+		code, name string
+		c          count
 	}
 	var vis []nat
 	for _, r := range ranking {
 		c := b.n(TabNationality, r.Code, "", r.Count)
 		if !c.hidden {
-			vis = append(vis, nat{name(r), c})
+			vis = append(vis, nat{r.Code, name(r), c})
 		}
 	}
 	mentioned := 0
-	if len(vis) > 0 && !total.hidden && total.v > 0 {
+	// A withheld count shown "x" may be larger than the largest shown one:
+	// then no country is named as the largest.
+	if len(vis) > 0 && !total.hidden && total.v > 0 && !anyX {
 		top := vis[0]
 		ties := 1
 		for ties < len(vis) && vis[ties].c.v == top.c.v {
@@ -339,17 +353,41 @@ func (b *builder) nationality(total count) {
 		}
 		mentioned += len(more)
 	}
-	if rest := len(ranking) - mentioned; mentioned > 0 && rest > 0 {
-		small := true
-		for _, r := range ranking[mentioned:] {
-			if r.Count > 3 {
+	said := map[string]bool{}
+	for _, v := range vis[:mentioned] {
+		said[v.code] = true
+	}
+	// The other countries: those with victims and, under disclosure
+	// control, every withheld one (whether a withheld count is zero is
+	// not told).
+	var restCodes []string
+	for _, r := range ranking {
+		if !said[r.Code] {
+			said[r.Code] = true
+			restCodes = append(restCodes, r.Code)
+		}
+	}
+	for code := range s.ByNationality {
+		if !said[code] && natAt(code).hidden {
+			restCodes = append(restCodes, code)
+		}
+	}
+	if rest := len(restCodes); mentioned > 0 && rest > 0 {
+		small, hiddenRest := true, false
+		for _, code := range restCodes {
+			c := natAt(code)
+			hiddenRest = hiddenRest || c.hidden
+			if (c.hidden && !b.below(c)) || (!c.hidden && c.v > 3) {
 				small = false
 			}
 		}
-		if rest >= 3 && small {
+		switch {
+		case rest >= 3 && small:
 			p3 = append(p3, b.tr("Herudover er opgørelsen på nationaliteter præget af få handlede fra mange forskellige lande.",
 				"Beyond these, the breakdown by nationality is characterised by few trafficked persons from many different countries."))
-		} else {
+		case hiddenRest:
+			p3 = append(p3, b.tr("De øvrige nationaliteter fremgår af figuren nedenfor.", "The other nationalities are shown in the figure below."))
+		default:
 			other := b.tr(WordsNeuter(rest, b.lang)+" andre lande", Words(rest, b.lang)+" other countries")
 			if rest == 1 {
 				other = b.tr("ét andet land", "one other country")
@@ -360,12 +398,19 @@ func (b *builder) nationality(total count) {
 	b.narr(p3...)
 
 	// Figure 4 lists the nationalities with victims; the data table keeps
-	// the nationalities of other years with 0.
-	var natItems []item
+	// the nationalities of other years with 0. Under disclosure control
+	// the withheld ones follow the shown ones in name order, so that their
+	// order says nothing about their size.
+	var natItems, withheld []item
 	inRanking := map[string]bool{}
 	for _, r := range ranking {
 		inRanking[r.Code] = true
-		natItems = append(natItems, item{code: r.Code, label: name(r), c: b.n(TabNationality, r.Code, "", r.Count)})
+		it := item{code: r.Code, label: name(r), c: b.n(TabNationality, r.Code, "", r.Count)}
+		if b.published() && it.c.hidden {
+			withheld = append(withheld, it)
+			continue
+		}
+		natItems = append(natItems, it)
 	}
 	var zero []string
 	for code, v := range s.ByNationality {
@@ -375,7 +420,26 @@ func (b *builder) nationality(total count) {
 	}
 	sort.Strings(zero)
 	for _, code := range zero {
-		natItems = append(natItems, item{code: code, label: code, c: b.n(TabNationality, code, "", 0)})
+		it := item{code: code, label: code, c: natAt(code)}
+		if b.published() && it.c.hidden {
+			withheld = append(withheld, it)
+			continue
+		}
+		natItems = append(natItems, it)
+	}
+	if len(withheld) > 0 {
+		sort.SliceStable(withheld, func(i, j int) bool {
+			if withheld[i].label != withheld[j].label {
+				return withheld[i].label < withheld[j].label
+			}
+			return withheld[i].code < withheld[j].code
+		})
+		// After the shown nationalities with victims, before the zeros.
+		shown := 0
+		for shown < len(natItems) && inRanking[natItems[shown].code] {
+			shown++
+		}
+		natItems = append(natItems[:shown], append(withheld, natItems[shown:]...)...)
 	}
 	b.barFigure("nationality", b.tr("Ofre for menneskehandel fordelt på nationalitet ", "Victims of trafficking by nationality ")+b.year(),
 		b.tr("Nationalitet", "Nationality"), natItems, true, true)
@@ -394,8 +458,8 @@ func (b *builder) exploitation(total count) {
 	s := b.s
 	b.section("exploitation", 2, b.tr("Identifikationer fordelt på udnyttelsesform og køn", "Identifications by form of exploitation and gender"))
 	forms := keys(s.ByExploitation, "exploitation")
-	sorted := byCount(forms, s.ByExploitation)
 	fc := func(f string) count { return b.n(TabExploitation, f, "", s.ByExploitation[f]) }
+	sorted := b.byShown(forms, s.ByExploitation, fc)
 	var p1, p2 []string
 	if len(sorted) > 0 && s.ByExploitation[sorted[0]] > 0 {
 		main := sorted[0]
@@ -567,8 +631,9 @@ func (b *builder) genderCodes() []string {
 func (b *builder) genderList(form string) []item {
 	m := b.s.ByExploitationGender[form]
 	var out []item
-	for _, g := range byCount(keys(m, "gender"), m) {
-		c := b.n(TabExploitationGender, form, g, m[g])
+	at := func(g string) count { return b.n(TabExploitationGender, form, g, m[g]) }
+	for _, g := range b.byShown(keys(m, "gender"), m, at) {
+		c := at(g)
 		if c.v > 0 || c.hidden {
 			out = append(out, item{code: g, c: c})
 		}
@@ -612,8 +677,9 @@ func (b *builder) formSentence(form string, c count) string {
 	}
 	if form == "forced_labour" {
 		var sectors []string
-		for _, sc := range byCount(keys(b.s.ForcedLabourSectors, "labour_sector"), b.s.ForcedLabourSectors) {
-			n := b.n(TabLabourSectors, sc, "", b.s.ForcedLabourSectors[sc])
+		sectorAt := func(sc string) count { return b.n(TabLabourSectors, sc, "", b.s.ForcedLabourSectors[sc]) }
+		for _, sc := range b.byShown(keys(b.s.ForcedLabourSectors, "labour_sector"), b.s.ForcedLabourSectors, sectorAt) {
+			n := sectorAt(sc)
 			if n.v > 0 || n.hidden {
 				sectors = append(sectors, b.w(n)+" "+b.phrase(sectorPhrase, sc, sc))
 			}
@@ -645,6 +711,9 @@ func (b *builder) age() {
 		case meanOK:
 			p1 = append(p1, fmt.Sprintf(b.tr("Gennemsnitsalderen på identifikationstidspunktet er omkring %s år.",
 				"The mean age at the time of identification is about %s years."), mean))
+		case rangeOK:
+			p1 = append(p1, fmt.Sprintf(b.tr("Aldersmæssigt fordeler de identificerede ofre for menneskehandel sig fra %d-%d år på identifikationstidspunktet.",
+				"By age, the identified victims of trafficking range from %d to %d years at the time of identification."), *a.Min, *a.Max))
 		}
 		if maj := b.majority(); maj != "" {
 			p1 = append(p1, maj)
@@ -748,15 +817,29 @@ func (b *builder) majority() string {
 	a := b.s.Age
 	var bands []string
 	var vals []int
-	known := 0
+	known, withheld := 0, false
 	for _, band := range nrm.AgeBands {
 		if v, ok := a.Bands[band]; ok {
 			bands = append(bands, band)
-			vals = append(vals, v)
 			known += v
+			// A withheld band counts as 0: the run found then holds the
+			// majority whatever the withheld numbers are.
+			if b.n(TabAgeBands, band, "", v).hidden {
+				withheld = true
+				v = 0
+			}
+			vals = append(vals, v)
 		}
 	}
-	if known == 0 {
+	if withheld {
+		// The number of known ages must itself be public.
+		tot, unk := b.n(TabIdentified, "total", "", b.s.Identified.Total), b.n(TabAge, "unknown", "", a.Unknown)
+		if tot.hidden || unk.hidden {
+			return ""
+		}
+		known = tot.v - unk.v
+	}
+	if known <= 0 {
 		return ""
 	}
 	bestI, bestJ, bestSum := -1, -1, -1
