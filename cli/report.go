@@ -451,9 +451,12 @@ func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]an
 		}
 		byRegion[r] = entry
 	}
+	// The persons with a known age are not published (the report prints
+	// no such number, and disclosure control does not protect it): the
+	// key is left out.
 	age := map[string]any{
 		"min": ptrOrHidden(p.Age.Min, s.Age.Min != nil), "max": ptrOrHidden(p.Age.Max, s.Age.Max != nil),
-		"mean": ptrOrHidden(p.Age.Mean, s.Age.Mean != nil), "known": cell(ar, ar.Rows(), 0), "unknown": ageUnknown,
+		"mean": ptrOrHidden(p.Age.Mean, s.Age.Mean != nil), "unknown": ageUnknown,
 		"bands": bands, "by_region": byRegion,
 	}
 

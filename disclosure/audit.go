@@ -1,5 +1,7 @@
 package disclosure
 
+import "slices"
+
 // The audit answers, for every suppressed number x with true value t:
 // is there another assignment of non-negative integers to all suppressed
 // numbers, consistent with every published number, every relation and
@@ -78,7 +80,7 @@ func (s *system) build() (p *problem, vars []int) {
 	p = &problem{lo: make([]int64, len(vars)), hi: make([]int64, len(vars)), truth: make([]int64, len(vars)), byVar: make([][]int, len(vars))}
 	for v, e := range vars {
 		p.truth[v] = int64(s.val[e])
-		if s.uniform {
+		if s.uniform || s.unpub[e] {
 			p.lo[v], p.hi[v] = 0, unbounded
 		} else if s.val[e] < s.k {
 			p.lo[v], p.hi[v] = 0, int64(s.k-1)
@@ -111,22 +113,41 @@ func (s *system) build() (p *problem, vars []int) {
 	return p, vars
 }
 
-// determined returns the suppressed entries whose value is pinned.
+// determined returns the suppressed entries whose value is pinned; an
+// unpublished number only when it is small (1 to k-1): a zero or a large
+// number that follows from the printed ones gives nobody away.
 func (s *system) determined() []int {
 	p, vars := s.build()
 	if len(vars) == 0 {
 		return nil
 	}
-	lo, hi := clone(p.lo), clone(p.hi)
-	p.propagate(lo, hi) // the truth is feasible, so this cannot fail
-	a := &auditor{p: p, lo: lo, hi: hi, free: make([]bool, len(vars))}
+	a := s.newAuditor(p, len(vars))
 	var out []int
 	for v, e := range vars {
+		if s.unpub[e] && !s.small(e) {
+			continue
+		}
 		if !a.free[v] && !a.canMove(v) {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// movable reports whether the hidden entry e can take another value.
+func (s *system) movable(e int) bool {
+	p, vars := s.build()
+	v := slices.Index(vars, e)
+	if v < 0 {
+		return false
+	}
+	return s.newAuditor(p, len(vars)).canMove(v)
+}
+
+func (s *system) newAuditor(p *problem, n int) *auditor {
+	lo, hi := clone(p.lo), clone(p.hi)
+	p.propagate(lo, hi) // the truth is feasible, so this cannot fail
+	return &auditor{p: p, lo: lo, hi: hi, free: make([]bool, n)}
 }
 
 // auditor decides, variable by variable, whether a value other than the

@@ -161,7 +161,11 @@ const (
 // (k ≤ 1: nothing hidden). It is pure: s is not modified and nothing else
 // is read. Tables that share numbers (the identified total, the regions
 // and their nationalities, the age bands and the age table, the two
-// shelter tables, the private-housing rows) are protected together.
+// shelter tables, the private-housing rows) are protected together. Only
+// what the report prints is published and constrains the protection: the
+// one-way tables of the year's persons have no totals of their own (they
+// add up to the identified total), the persons with a known age and a
+// gender's total over forms of exploitation are not published.
 func SuppressStats(s *nrm.Stats, k int) *PublishedStats {
 	p, _ := publish(s, k)
 	p.scrub()
@@ -231,11 +235,35 @@ func list(name string, labels []string, counts map[string]int) Table {
 	return t
 }
 
+// items is a one-column table of counts without a total: the report
+// prints its rows only (their total is the identified total, published
+// once, in the authority table).
+func items(name string, labels []string, counts map[string]int) Table {
+	t := list(name, labels, counts)
+	t.ColTotals = false
+	return t
+}
+
 // totalRef is the total of a one-column table.
 func totalRef(ti int, t Table) Ref { return Ref{ti, len(t.Cells), 0} }
 
-// cohort protects the tables of the year's identified persons together:
-// they all publish the same total, and regions add up nationalities.
+// rowRefs names every row of a one-column table.
+func rowRefs(ti int, t Table) []Ref {
+	out := make([]Ref, len(t.Cells))
+	for i := range out {
+		out[i] = Ref{ti, i, 0}
+	}
+	return out
+}
+
+// cohort protects the tables of the year's identified persons together.
+// Only what the report prints is published: the identified total (the
+// authority table's total, the one number all the one-way tables add up
+// to), the rows of the one-way tables, the year totals of the series. The
+// persons with a known age (the age table's total) are not printed; their
+// count per region minus the region's count is the number of persons of
+// the region whose age is unknown, an unpublished table that ties the
+// regions, the age table and the unknown ages together.
 func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 	const (
 		tAuth = iota
@@ -246,6 +274,7 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 		tGender
 		tBands
 		tAgeRegion
+		tAgeUnknown
 	)
 	auth := list("by_authority", keys("authority", s.Identified.ByAuthority), s.Identified.ByAuthority)
 
@@ -259,8 +288,8 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 		series.Cells = append(series.Cells, []int{ya.US, ya.CMM})
 	}
 
-	contact := list("by_contact_form", keys("contact_form", s.ByContactForm), s.ByContactForm)
-	region := list("by_region", keys("region", s.ByRegion), s.ByRegion)
+	contact := items("by_contact_form", keys("contact_form", s.ByContactForm), s.ByContactForm)
+	region := items("by_region", keys("region", s.ByRegion), s.ByRegion)
 
 	// Nationalities in code order for protection; reordered for display.
 	natRegion := map[string]string{}
@@ -276,32 +305,47 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 		known += n
 	}
 	sort.Strings(codes)
-	nat := list("by_nationality", codes, s.ByNationality)
+	nat := items("by_nationality", codes, s.ByNationality)
 	unknownNat := s.Identified.Total - known
 	if unknownNat > 0 {
 		nat.RowLabels = append(nat.RowLabels, LabelUnknown)
 		nat.Cells = append(nat.Cells, []int{unknownNat})
 	}
 
-	gender := list("by_gender", keys("gender", s.ByGender), s.ByGender)
+	gender := items("by_gender", keys("gender", s.ByGender), s.ByGender)
 
 	bandCounts := map[string]int{LabelUnknown: s.Age.Unknown}
 	for b, n := range s.Age.Bands {
 		bandCounts[b] = n
 	}
 	bandLabels := append(append([]string(nil), nrm.AgeBands...), LabelUnknown)
-	bands := list("age_bands", bandLabels, bandCounts)
+	bands := items("age_bands", bandLabels, bandCounts)
 
 	ageCounts := map[string]int{}
 	for r, a := range s.Age.ByRegion {
 		ageCounts[r] = a.Count
 	}
-	ageRegion := list("age_by_region", keys("region", s.Age.ByRegion), ageCounts)
+	ageRegion := items("age_by_region", keys("region", s.Age.ByRegion), ageCounts)
+	unknownCounts := map[string]int{}
+	for _, r := range ageRegion.RowLabels {
+		unknownCounts[r] = max(s.ByRegion[r]-ageCounts[r], 0)
+	}
+	ageUnknown := items("age_unknown_by_region", ageRegion.RowLabels, unknownCounts)
+	ageUnknown.Unpublished = true
 
-	ts := []Table{auth, series, contact, region, nat, gender, bands, ageRegion}
+	ts := []Table{auth, series, contact, region, nat, gender, bands, ageRegion, ageUnknown}
 	var links []Link
 	for _, ti := range []int{tContact, tRegion, tNat, tGender, tBands} {
-		links = append(links, Link{Parts: []Ref{totalRef(ti, ts[ti])}, Total: totalRef(tAuth, auth)})
+		links = append(links, Link{Parts: rowRefs(ti, ts[ti]), Total: totalRef(tAuth, auth)})
+	}
+	unknownBand := Ref{tBands, len(bandLabels) - 1, 0}
+	links = append(links,
+		Link{Parts: append(rowRefs(tAgeRegion, ageRegion), unknownBand), Total: totalRef(tAuth, auth)},
+		Link{Parts: rowRefs(tAgeUnknown, ageUnknown), Total: unknownBand})
+	for ai, r := range ageRegion.RowLabels {
+		if ri := slices.Index(region.RowLabels, r); ri >= 0 {
+			links = append(links, Link{Parts: []Ref{{tAgeRegion, ai, 0}, {tAgeUnknown, ai, 0}}, Total: Ref{tRegion, ri, 0}})
+		}
 	}
 	if yearRow >= 0 {
 		for j, a := range []nrm.Authority{nrm.AuthorityUS, nrm.AuthorityCMM} {
@@ -326,19 +370,14 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 			links = append(links, Link{Parts: parts, Total: Ref{tRegion, ri, 0}})
 		}
 	}
-	var bandParts []Ref
-	for i := range nrm.AgeBands {
-		bandParts = append(bandParts, Ref{tBands, i, 0})
-	}
-	links = append(links, Link{Parts: bandParts, Total: totalRef(tAgeRegion, ageRegion)})
-
 	p.ByAuthority.RowSet = "authority"
 	p.ByYearAuthority.ColSet = "authority"
 	p.ByContactForm.RowSet = "contact_form"
 	p.ByRegion.RowSet = "region"
 	p.ByGender.RowSet = "gender"
 	p.AgeByRegion.RowSet = "region"
-	g := protectGroup(k, []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality, &p.ByGender, &p.AgeBands, &p.AgeByRegion}, ts, links)
+	var unpublished Masked
+	g := protectGroup(k, []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality, &p.ByGender, &p.AgeBands, &p.AgeByRegion, &unpublished}, ts, links)
 
 	tot := p.ByAuthority
 	v, sup := tot.raw(tot.Rows(), 0)
@@ -467,7 +506,10 @@ func (p *PublishedStats) exploitation(s *nrm.Stats, k int) []group {
 		gsets = append(gsets, m)
 	}
 	genders := keys("gender", gsets...)
-	t := Table{Name: "by_exploitation_gender", RowLabels: forms, ColLabels: genders, RowTotals: true, ColTotals: true}
+	// The report prints the forms' totals (by_exploitation) beside the
+	// cells; a gender's total over forms is printed nowhere (the persons
+	// row of the printed table is by_gender, which counts persons).
+	t := Table{Name: "by_exploitation_gender", RowLabels: forms, ColLabels: genders, RowTotals: true}
 	for _, f := range forms {
 		row := make([]int, len(genders))
 		for j, g := range genders {
@@ -484,10 +526,11 @@ func (p *PublishedStats) exploitation(s *nrm.Stats, k int) []group {
 
 	p.ExploitationPersons = primaryCount(s.ExploitationPersons, k)
 	p.MultiFormPersons = primaryCount(s.MultiFormPersons, k)
-	// forms − persons is the number of extra forms; when it is 1 it tells
-	// that exactly one person has two forms, whatever the table hides.
-	e := p.ExploitationGender
-	if forms, ok := e.Value(e.Rows(), e.Cols()); ok && p.MultiFormPersons.Suppressed && !p.ExploitationPersons.Suppressed && forms-s.ExploitationPersons == 1 {
+	// The forms' totals add up to the persons plus the persons' extra
+	// forms: with the persons published, the forms' totals (or bounds on
+	// the hidden ones) would narrow a hidden number of persons with
+	// several forms down to a small group. Hide the persons with it.
+	if p.MultiFormPersons.Suppressed && s.ExploitationPersons > 0 {
 		p.ExploitationPersons.Suppressed = true
 	}
 	return []group{g1, g2}

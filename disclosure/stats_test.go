@@ -2,8 +2,11 @@ package disclosure
 
 import (
 	"encoding/json"
+	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"nrm"
@@ -322,5 +325,221 @@ func TestSuppressStatsEmpty(t *testing.T) {
 	p := SuppressStats(&nrm.Stats{Year: 2020}, 3)
 	if p.Identified.String() != "0" || p.ByRegion.Rows() != len(nrm.Codes("region")) {
 		t.Fatalf("empty stats: %s, %d regions", p.Identified, p.ByRegion.Rows())
+	}
+}
+
+// demoStats has the demo data's 2011 numbers (nrm demo): 60 identified,
+// one of them with an unknown age (a person from Latin America), so that
+// the persons with a known age (59, printed nowhere) differ from the
+// identified total.
+func demoStats() *nrm.Stats {
+	s := &nrm.Stats{Year: 2011, Cutoff: nrm.MustDate("2012-03-01")}
+	s.Identified.Total = 60
+	s.Identified.ByAuthority = map[string]int{"US": 51, "CMM": 9}
+	s.Identified.ByYearAuthority = []nrm.YearAuthority{{Year: 2007, US: 12, CMM: 5}, {Year: 2008, US: 20, CMM: 8},
+		{Year: 2009, US: 19, CMM: 5}, {Year: 2010, US: 47, CMM: 7}, {Year: 2011, US: 51, CMM: 9}}
+	s.ByContactForm = with(zero("contact_form"), "police", 45, "outreach", 11, "health_service", 2, "asylum_system", 2)
+	s.ByRegion = with(zero("region"), "Africa", 34, "Asia", 11, "Europe", 8, "Latin America", 6, "Middle East", 1)
+	region := map[string]string{"NG": "Africa", "TH": "Asia", "UG": "Africa", "RO": "Europe", "BR": "Latin America",
+		"BG": "Europe", "GH": "Africa", "KE": "Africa", "CM": "Africa", "CO": "Latin America", "DO": "Latin America",
+		"ER": "Africa", "IQ": "Middle East", "LT": "Europe", "SL": "Africa", "SO": "Africa"}
+	counts := map[string]int{"NG": 18, "TH": 11, "UG": 8, "RO": 5, "BR": 4, "BG": 2, "GH": 2, "KE": 2,
+		"CM": 1, "CO": 1, "DO": 1, "ER": 1, "IQ": 1, "LT": 1, "SL": 1, "SO": 1}
+	s.ByNationality = map[string]int{"CZ": 0, "EE": 0, "HU": 0, "PH": 0, "RU": 0, "UA": 0, "VN": 0}
+	for c, n := range counts {
+		s.ByNationality[c] = n
+		s.NationalityRanking = append(s.NationalityRanking, nrm.NationalityCount{Code: c, NameDA: c, NameEN: c, Region: region[c], Count: n})
+	}
+	slices.SortFunc(s.NationalityRanking, func(a, b nrm.NationalityCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	s.ByExploitation = with(zero("exploitation"), "sexual", 56, "forced_labour", 3, "forced_criminality", 2)
+	s.ByExploitationGender = map[string]map[string]int{}
+	for _, f := range nrm.Codes("exploitation") {
+		s.ByExploitationGender[f] = zero("gender")
+	}
+	with(s.ByExploitationGender["sexual"], "female", 54, "transgender", 2)
+	with(s.ByExploitationGender["forced_labour"], "female", 3)
+	with(s.ByExploitationGender["forced_criminality"], "female", 2)
+	s.ExploitationPersons, s.MultiFormPersons = 60, 1
+	s.ForcedLabourSectors = with(zero("labour_sector"), "domestic_work", 2, "cleaning", 1)
+	s.ByGender = with(zero("gender"), "female", 58, "transgender", 2)
+	s.Age = nrm.AgeStats{Min: ip(16), Max: ip(59), Mean: fp(30.8), Known: 59, Unknown: 1,
+		Bands: map[string]int{"0-17": 2, "18-19": 2, "20-24": 11, "25-29": 15, "30-34": 11, "35-39": 11, "40-44": 3, "45-49": 1, "50-59": 3, "60+": 0},
+		ByRegion: map[string]nrm.AgeSummary{
+			"Africa": {Min: ip(16), Max: ip(58), Mean: fp(30), Count: 34}, "Asia": {Min: ip(25), Max: ip(59), Mean: fp(33.4), Count: 11},
+			"Europe": {Min: ip(19), Max: ip(40), Mean: fp(25.8), Count: 8}, "Latin America": {Min: ip(26), Max: ip(51), Mean: fp(37.6), Count: 5},
+			"Middle East": {Min: ip(34), Max: ip(34), Mean: fp(34), Count: 1}, "North America": {}, "Oceania": {}, "Unknown": {},
+		}}
+	s.Minors = nrm.Minors{Count: 2, Cases: []nrm.MinorCase{
+		{Age: 16, Gender: "female", Region: "Africa", Exploitation: []string{"forced_labour"}, LabourSector: "domestic_work", ContactForm: "asylum_system"},
+		{Age: 17, Gender: "female", Region: "Africa", Exploitation: []string{"sexual"}, ContactForm: "police"},
+	}}
+	s.Shelter = nrm.ShelterStats{Count: 47, StillAtYearEnd: 15, Buckets: map[string]int{"<=30": 25, "31-99": 12, ">=100": 10}, TotalDays: 3086}
+	s.PrivateHousing = nrm.PrivateHousing{Count: 5, StillAtYearEnd: 3, Disappeared: 1, SelfReturn: 1}
+	y2011 := map[string]int{"prepared_return": 11, "return_via_social_org": 3, "return_via_police": 4, "self_return": 3, "disappeared": 4}
+	s.Returns.Period = nrm.PeriodReturns{
+		ByKind:               with(zero("exit_kind"), "prepared_return", 12, "return_via_social_org", 3, "return_via_police", 4, "self_return", 3, "disappeared", 4),
+		ByIdentificationYear: map[string]map[string]int{"2010": {"prepared_return": 1}, "2011": y2011},
+	}
+	s.Returns.Cohort = nrm.CohortReturns{
+		ByKind:     with(zero("exit_kind"), "prepared_return", 13, "return_via_social_org", 3, "return_via_police", 4, "self_return", 3, "disappeared", 4),
+		ByExitYear: map[string]map[string]int{"2011": y2011, "2012": {"prepared_return": 2}},
+	}
+	s.Prosecution = nrm.ProsecutionStats{Reported: true, Charges: 21, Decisions: 15, ConvictionsUnconditional: 6, ConvictionsPartlySuspended: 3, ConvictionsTotal: 9}
+	return s
+}
+
+// auditGroups runs the exact audit on every group SuppressStats protects.
+func auditGroups(t *testing.T, s *nrm.Stats, k int) *PublishedStats {
+	t.Helper()
+	p, groups := publish(s, k)
+	for _, g := range groups {
+		if r := RecoverableLinked(g.ms, g.links); len(r) > 0 {
+			t.Fatalf("k=%d: group %s recoverable %v", k, g.ms[0].Name, r)
+		}
+	}
+	return p
+}
+
+// hiddenCells lists the suppressed numbers of p as "table/row[/col]".
+func hiddenCells(p *PublishedStats) []string {
+	var out []string
+	names := slices.Sorted(maps.Keys(tablesOf(p)))
+	for _, name := range names {
+		m := tablesOf(p)[name]
+		for i := 0; i <= m.Rows(); i++ {
+			for j := 0; j <= m.Cols(); j++ {
+				if !m.IsSuppressed(i, j) {
+					continue
+				}
+				row, col := "total", "total"
+				if i < m.Rows() {
+					row = m.RowLabels[i]
+				}
+				if j < m.Cols() {
+					col = m.ColLabels[j]
+				}
+				if m.Cols() == 1 && j == 0 {
+					out = append(out, name+"/"+row)
+				} else {
+					out = append(out, name+"/"+row+"/"+col)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestSuppressStatsDemoHeadline: one person of unknown age must not hide
+// the report's headline. The persons with a known age are printed
+// nowhere, so they constrain nothing; the identified total, the split by
+// authority and the large counts stay published, and the audit is clean.
+func TestSuppressStatsDemoHeadline(t *testing.T) {
+	s := demoStats()
+	p := auditGroups(t, s, 3)
+	if v, ok := p.Identified.Published(); !ok || v != 60 {
+		t.Fatalf("identified %s, want 60; hidden %v", p.Identified, hiddenCells(p))
+	}
+	for _, c := range []struct {
+		m     Masked
+		label string
+		want  int
+	}{
+		{p.ByAuthority, "US", 51}, {p.ByAuthority, "CMM", 9}, {p.ByContactForm, "police", 45},
+		{p.ByNationality, "NG", 18}, {p.ByNationality, "TH", 11}, {p.ByRegion, "Africa", 34},
+	} {
+		if v, ok := value(t, c.m, c.label); !ok || v != c.want {
+			t.Errorf("%s %s = %d (published %v), want %d; hidden %v", c.m.Name, c.label, v, ok, c.want, hiddenCells(p))
+		}
+	}
+	if i := slices.Index(p.ByAuthority.RowLabels, "US"); p.ByAuthority.Cell(p.ByAuthority.Rows(), 0) != "60" || p.ByAuthority.Cell(i, 0) != "51" {
+		t.Errorf("authority table: total %s, US %s", p.ByAuthority.Cell(p.ByAuthority.Rows(), 0), p.ByAuthority.Cell(i, 0))
+	}
+	y := p.ByYearAuthority
+	if last := y.Rows() - 1; y.Cell(last, 0) != "51" || y.Cell(last, 1) != "9" || y.Cell(last, 2) != "60" {
+		t.Errorf("series 2011: %s %s %s", y.Cell(last, 0), y.Cell(last, 1), y.Cell(last, 2))
+	}
+	e := p.ExploitationGender
+	if i := slices.Index(e.RowLabels, "sexual"); e.Cell(i, e.Cols()) != "56" {
+		t.Errorf("sexual exploitation %s, want 56", e.Cell(i, e.Cols()))
+	}
+	if e.ColTotals {
+		t.Error("a gender's total over forms is printed nowhere and must not be published")
+	}
+	if p.AgeByRegion.ColTotals || p.AgeBands.ColTotals {
+		t.Error("the persons with a known age are printed nowhere and must not be published")
+	}
+	if v, ok := value(t, p.AgeBands, LabelUnknown); ok {
+		t.Errorf("one unknown age published: %d", v)
+	}
+	t.Logf("k=3 hides %v", hiddenCells(p))
+
+	for _, k := range []int{5, 11} {
+		p := auditGroups(t, s, k)
+		if v, ok := p.Identified.Published(); !ok || v != 60 {
+			t.Errorf("k=%d: identified %s, want 60; hidden %v", k, p.Identified, hiddenCells(p))
+		}
+		us, cmm := slices.Index(p.ByAuthority.RowLabels, "US"), slices.Index(p.ByAuthority.RowLabels, "CMM")
+		_, usOK := p.ByAuthority.Value(us, 0)
+		_, cmmOK := p.ByAuthority.Value(cmm, 0)
+		if want := 9 >= k; usOK != want || cmmOK != want {
+			t.Errorf("k=%d: US published %v, CMM published %v, want %v", k, usOK, cmmOK, want)
+		}
+		if v, ok := value(t, p.ByContactForm, "police"); !ok || v != 45 {
+			t.Errorf("k=%d: police %d %v", k, v, ok)
+		}
+		if v, ok := value(t, p.ByNationality, "NG"); !ok || v != 18 {
+			t.Errorf("k=%d: Nigeria %d %v", k, v, ok)
+		}
+		t.Logf("k=%d hides %v", k, hiddenCells(p))
+	}
+}
+
+// TestSuppressStatsKeepsTotals: over many variations of the demo's
+// numbers, the identified total is published whenever it is at least k,
+// and the audit stays clean.
+func TestSuppressStatsKeepsTotals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(60, 51))
+	n := 40
+	if testing.Short() {
+		n = 10
+	}
+	for it := range n {
+		s := demoStats()
+		k := []int{2, 3, 5, 11}[rng.IntN(4)]
+		// Move persons between categories, keeping every relation.
+		move := func(m map[string]int) {
+			var from []string
+			for c, v := range m {
+				if v > 0 {
+					from = append(from, c)
+				}
+			}
+			slices.Sort(from)
+			to := slices.Sorted(maps.Keys(m))
+			a, b := from[rng.IntN(len(from))], to[rng.IntN(len(to))]
+			m[a]--
+			m[b]++
+		}
+		for range rng.IntN(6) {
+			move(s.ByContactForm)
+			move(s.Age.Bands)
+		}
+		if rng.IntN(2) == 0 { // a second person of unknown age, from Africa
+			s.Age.Unknown++
+			s.Age.Known--
+			s.Age.Bands["20-24"]--
+			a := s.Age.ByRegion["Africa"]
+			a.Count--
+			s.Age.ByRegion["Africa"] = a
+		}
+		p := auditGroups(t, s, k)
+		if v, ok := p.Identified.Published(); !ok || v != 60 {
+			t.Errorf("#%d k=%d: identified %s; hidden %v", it, k, p.Identified, hiddenCells(p))
+		}
 	}
 }

@@ -12,15 +12,31 @@
 //   - Every published total is a linear relation among the numbers of its
 //     line. A line whose total is published must hide 0 or at least 2 of
 //     its numbers, and the hidden ones must add up to k or more (else the
-//     union of the hidden groups is itself a group smaller than k). The
-//     extra numbers hidden for that are the secondary suppressions: the
-//     smallest non-zero number of the line, a zero only when nothing else
-//     is left, the total itself as the last resort.
+//     union of the hidden groups is itself a group smaller than k).
 //   - A reader knows more than the relations: a number shown as "<k" lies
 //     in [0, k-1], one shown as ".." in [k, ∞), and all are non-negative
 //     integers. Recoverable computes, for each suppressed number, whether
 //     these facts pin it to one value; Suppress keeps hiding numbers until
 //     none is pinned.
+//   - Only printed numbers are relations a reader can use. A number the
+//     report does not print but that ties printed ones together (the
+//     persons of a region whose age is unknown) is an Unpublished table:
+//     hidden, never chosen, and reported by the audit only if it is
+//     pinned at a small value.
+//
+// Secondary suppression costs: a cell before a marginal total, a marginal
+// total before a table's own total (a grand total, the total of a one-way
+// table, the identified total all one-way tables add up to, and any
+// number published as the same); within a class non-zero before zero (a
+// reader guesses a hidden zero), then the smallest value, then position.
+// Suppress first protects the tables with every table's own total left
+// published: the line rule hides the cheapest number of an unsafe line,
+// and a pinned number gets the cheapest number that frees it by itself,
+// else the cheapest number of its lines. Only when no choice of other
+// numbers suffices does it start again with the totals allowed. Last, it
+// gives back every secondary suppression that is not needed, the dearest
+// first, as long as the line rule and the audit still hold: no secondary
+// suppression is left that could be published again on its own.
 //
 // Suppressed values that are not below k are shown as ".." rather than
 // "<k" because "<k" would be false for them; the reader may therefore
@@ -38,6 +54,8 @@
 package disclosure
 
 import (
+	"slices"
+	"sort"
 	"strconv"
 )
 
@@ -63,6 +81,14 @@ type Table struct {
 	// ColTotals publishes a total per column (a column-total row). With
 	// both flags the grand total is published too.
 	ColTotals bool
+	// Unpublished marks numbers that are not printed but tie published
+	// ones together (the persons of a region whose age is unknown are the
+	// region's count minus its count of known ages). Every number of such
+	// a table is hidden and a reader knows only that it is a non-negative
+	// integer; it takes part in links, is never chosen as a secondary
+	// suppression, and the audit reports it only when it is pinned at a
+	// value from 1 to k-1 (a small group given away).
+	Unpublished bool
 }
 
 // Ref names one number of a set of tables in extended coordinates: Row ==
@@ -164,6 +190,7 @@ func newMasked(t Table, k int) Masked {
 	m.RowLabels = append([]string(nil), t.RowLabels...)
 	m.ColLabels = append([]string(nil), t.ColLabels...)
 	m.RowTotals, m.ColTotals = t.RowTotals, t.ColTotals
+	m.Unpublished = t.Unpublished
 	m.Cells = make([][]int, r)
 	m.Suppressed = make([][]bool, r)
 	for i := range r {
@@ -431,6 +458,16 @@ type line struct {
 	total   int
 }
 
+// Cost classes of secondary suppression: a cell is hidden before a total,
+// and a total before a table's own total (the grand total, the total of a
+// one-way table and any number published as the same), which is hidden
+// only when no choice of other numbers protects the table.
+const (
+	classCell = iota
+	classTotal
+	classTableTotal
+)
+
 // system is the set of numbers of linked tables and the relations among
 // them, with the suppression pattern being built.
 type system struct {
@@ -438,6 +475,10 @@ type system struct {
 	uniform bool // the reader learns nothing from a hidden number's label
 	val     []int
 	sup     []bool
+	unpub   []bool // not printed: always hidden, never chosen
+	class   []int  // cost class for secondary suppression
+	locked  bool   // a table's own total is not to be chosen
+	same    [][]int
 	lines   []line
 	byEntry [][]int // lines each entry takes part in
 	lays    []layout
@@ -454,12 +495,17 @@ func newSystem(ms []Masked, links []Link, k int) *system {
 	}
 	s.val = make([]int, base)
 	s.sup = make([]bool, base)
+	s.unpub = make([]bool, base)
+	s.class = make([]int, base)
 	for ti, m := range ms {
 		l := s.lays[ti]
 		for i := 0; i <= l.r; i++ {
 			for j := 0; j <= l.c; j++ {
 				if e := l.idx(i, j); e >= 0 {
 					s.val[e], s.sup[e] = m.raw(i, j)
+					if m.Unpublished {
+						s.sup[e], s.unpub[e] = true, true
+					}
 				}
 			}
 		}
@@ -498,13 +544,69 @@ func newSystem(ms []Masked, links []Link, k int) *system {
 		s.addLink(ln)
 	}
 	s.byEntry = make([][]int, len(s.val))
+	member := make([]bool, len(s.val))
 	for li, ln := range s.lines {
 		for _, e := range ln.members {
 			s.byEntry[e] = append(s.byEntry[e], li)
+			member[e] = member[e] || len(ln.members) > 1
 		}
 		s.byEntry[ln.total] = append(s.byEntry[ln.total], li)
 	}
+	s.classify(member)
 	return s
+}
+
+// classify sets the cost class of every number: a total of a sum that is
+// itself part of no sum is a table's own total (the grand total, the
+// total of a one-way table, the identified total all one-way tables add
+// up to); other totals are marginal totals; the rest are cells. Numbers a
+// link states equal (the same number published twice) are hidden and
+// published together and cost as the dearest of them.
+func (s *system) classify(member []bool) {
+	for _, ln := range s.lines {
+		if len(ln.members) < 2 {
+			continue
+		}
+		c := classTotal
+		if !member[ln.total] {
+			c = classTableTotal
+		}
+		s.class[ln.total] = max(s.class[ln.total], c)
+	}
+
+	root := make([]int, len(s.val))
+	for e := range root {
+		root[e] = e
+	}
+	var find func(int) int
+	find = func(e int) int {
+		for root[e] != e {
+			root[e] = root[root[e]]
+			e = root[e]
+		}
+		return e
+	}
+	for _, ln := range s.lines {
+		if len(ln.members) == 1 {
+			a, b := find(ln.members[0]), find(ln.total)
+			if a != b {
+				root[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	groups := map[int][]int{}
+	for e := range s.val {
+		r := find(e)
+		groups[r] = append(groups[r], e)
+	}
+	s.same = make([][]int, len(s.val))
+	for e := range s.val {
+		g := groups[find(e)]
+		s.same[e] = g
+		for _, x := range g {
+			s.class[e] = max(s.class[e], s.class[x])
+		}
+	}
 }
 
 func (s *system) entry(r Ref) int {
@@ -542,21 +644,54 @@ func (s *system) addLine(members []int, total int) {
 	s.lines = append(s.lines, line{members: members, total: total})
 }
 
+// small reports whether a count is below the threshold and not zero: a
+// group that must not be given away.
+func (s *system) small(e int) bool { return s.val[e] >= 1 && s.val[e] < s.k }
+
 // primary hides every count 1 ≤ n < k.
 func (s *system) primary() {
-	for e, v := range s.val {
-		if v >= 1 && v < s.k {
+	for e := range s.val {
+		if s.small(e) {
 			s.sup[e] = true
 		}
 	}
 }
 
+// hide hides e and every number published as the same.
+func (s *system) hide(e int) {
+	for _, x := range s.same[e] {
+		s.sup[x] = true
+	}
+}
+
 // protect adds secondary suppressions until every published line is safe
-// and the audit finds no hidden number that can be derived; false when
-// hiding everything still leaves one derivable.
+// and the audit finds no hidden number that can be derived, then gives
+// back every secondary suppression that is not needed; false when hiding
+// everything still leaves one derivable. It first leaves every table's own
+// total published (the identified total, a one-way table's total) and
+// hides one only when no choice of the other numbers protects the tables.
 func (s *system) protect() bool {
+	start := slices.Clone(s.sup)
+	s.locked = true
+	ok := s.secondary()
+	s.locked = false
+	if !ok {
+		copy(s.sup, start)
+		ok = s.secondary()
+	}
+	if ok {
+		s.prune()
+	}
+	return ok
+}
+
+// secondary hides numbers until the tables are safe; false when nothing
+// that may be chosen is left to hide.
+func (s *system) secondary() bool {
 	for {
-		s.lineRule()
+		if !s.lineRule() {
+			return false
+		}
 		det := s.determined()
 		if len(det) == 0 {
 			return true
@@ -567,41 +702,72 @@ func (s *system) protect() bool {
 	}
 }
 
-// lineRule enforces, for every line whose total is published: no hidden
+// choosable reports whether e may be hidden as a secondary suppression.
+func (s *system) choosable(e int) bool {
+	return !s.sup[e] && !s.unpub[e] && !(s.locked && s.class[e] == classTableTotal)
+}
+
+// printedLine reports whether the rule of a line applies: its total is
+// published and all its numbers are printed ones.
+func (s *system) printedLine(ln line) bool {
+	if s.sup[ln.total] || s.unpub[ln.total] {
+		return false
+	}
+	for _, e := range ln.members {
+		if s.unpub[e] {
+			return false
+		}
+	}
+	return true
+}
+
+// lineSafe reports whether a line with a published total hides no
 // number, or at least two whose sum is at least k (or zero).
-func (s *system) lineRule() {
+func (s *system) lineSafe(ln line) bool {
+	n, sum := 0, 0
+	for _, e := range ln.members {
+		if s.sup[e] {
+			n++
+			sum += s.val[e]
+		}
+	}
+	return n == 0 || (n >= 2 && (sum >= s.k || sum == 0))
+}
+
+// lineRule enforces, for every line whose total is published: no hidden
+// number, or at least two whose sum is at least k (or zero). False when a
+// line can only be made safe by hiding a total that may not be chosen.
+func (s *system) lineRule() bool {
 	for changed := true; changed; {
 		changed = false
 		for _, ln := range s.lines {
-			if s.sup[ln.total] {
+			if !s.printedLine(ln) || s.lineSafe(ln) {
 				continue
 			}
-			n, sum := 0, 0
-			for _, e := range ln.members {
-				if s.sup[e] {
-					n++
-					sum += s.val[e]
-				}
+			c := s.pick(-1, ln.members)
+			if c < 0 && s.choosable(ln.total) {
+				c = ln.total
 			}
-			if n == 0 || (n >= 2 && (sum >= s.k || sum == 0)) {
-				continue
+			if c < 0 {
+				return false
 			}
-			if c := s.pick(-1, ln.members); c >= 0 {
-				s.sup[c] = true
-			} else {
-				s.sup[ln.total] = true
-			}
+			s.hide(c)
 			changed = true
 		}
 	}
+	return true
 }
 
-// better orders candidates for secondary suppression: non-zero before
-// zero (hiding a zero protects little: a reader guesses it), then the
-// smallest value (least information lost), then position.
+// better orders candidates for secondary suppression by cost: the lower
+// class (cells before totals before a table's own total), then non-zero
+// before zero (hiding a zero protects little: a reader guesses it), then
+// the smallest value (least information lost), then position.
 func (s *system) better(a, b int) bool {
 	if b < 0 {
 		return true
+	}
+	if s.class[a] != s.class[b] {
+		return s.class[a] < s.class[b]
 	}
 	za, zb := s.val[a] == 0, s.val[b] == 0
 	if za != zb {
@@ -613,19 +779,29 @@ func (s *system) better(a, b int) bool {
 	return a < b
 }
 
-// pick returns the best unsuppressed entry of es, starting from best.
+// pick returns the best entry of es that may be hidden, starting from
+// best.
 func (s *system) pick(best int, es []int) int {
 	for _, e := range es {
-		if !s.sup[e] && s.better(e, best) {
+		if s.choosable(e) && s.better(e, best) {
 			best = e
 		}
 	}
 	return best
 }
 
-// widen hides one more number to break the derivation of entry e: a member
-// of one of its lines, else a total of them, else anything left.
+// lookaheadMax bounds the candidates tried one by one for a pinned number.
+const lookaheadMax = 48
+
+// widen hides one more number to break the derivation of entry e: the
+// cheapest number below a table's own total that frees e by itself, else
+// the cheapest number of e's lines (members before totals), else the
+// cheapest number left.
 func (s *system) widen(e int) bool {
+	if c := s.lookahead(e); c >= 0 {
+		s.hide(c)
+		return true
+	}
 	best := -1
 	for _, li := range s.byEntry[e] {
 		best = s.pick(best, s.lines[li].members)
@@ -643,8 +819,91 @@ func (s *system) widen(e int) bool {
 	if best < 0 {
 		return false
 	}
-	s.sup[best] = true
+	s.hide(best)
 	return true
+}
+
+// lookahead returns the cheapest published number, short of a table's
+// own total, whose hiding alone lets e move; -1 if there is none among
+// the numbers that share a line with a hidden one.
+func (s *system) lookahead(e int) int {
+	var cands []int
+	seen := make([]bool, len(s.val))
+	for x := range s.val {
+		if !s.sup[x] {
+			continue
+		}
+		for _, li := range s.byEntry[x] {
+			ln := s.lines[li]
+			for _, c := range append([]int{ln.total}, ln.members...) {
+				if !seen[c] && s.choosable(c) && s.class[c] < classTableTotal {
+					seen[c] = true
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	sort.Slice(cands, func(a, b int) bool { return s.better(cands[a], cands[b]) })
+	if len(cands) > lookaheadMax {
+		cands = cands[:lookaheadMax]
+	}
+	for _, c := range cands {
+		s.hide(c)
+		ok := s.movable(e)
+		s.setAll(c, false)
+		if ok {
+			return c
+		}
+	}
+	return -1
+}
+
+// setAll sets the suppression of e and its equals.
+func (s *system) setAll(e int, on bool) {
+	for _, x := range s.same[e] {
+		s.sup[x] = on
+	}
+}
+
+// prune gives back the secondary suppressions that are not needed, the
+// dearest first (a table's own total, then totals, then the largest
+// cells): each is published again if every published line stays safe and
+// the audit still finds nothing. A number kept hidden may become
+// publishable once another is published (it was needed only to keep that
+// one from being pinned), hence the passes until nothing changes.
+func (s *system) prune() {
+	var cands []int
+	for e := range s.val {
+		if s.sup[e] && !s.unpub[e] && !s.small(e) && s.same[e][0] == e {
+			cands = append(cands, e)
+		}
+	}
+	sort.Slice(cands, func(a, b int) bool { return s.better(cands[b], cands[a]) })
+	for changed := true; changed; {
+		changed = false
+		for _, c := range cands {
+			if !s.sup[c] || slices.ContainsFunc(s.same[c], s.small) {
+				continue
+			}
+			s.setAll(c, false)
+			if s.safe() {
+				changed = true
+			} else {
+				s.setAll(c, true)
+			}
+		}
+	}
+}
+
+// safe reports whether every printed line with a published total keeps
+// the line rule and the audit pins no hidden number.
+func (s *system) safe() bool {
+	for _, ln := range s.lines {
+		if s.printedLine(ln) && !s.lineSafe(ln) {
+			return false
+		}
+	}
+	return len(s.determined()) == 0
 }
 
 // store writes the suppression pattern back into the tables.

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"nrm"
+	"nrm/disclosure"
 	"nrm/report"
 	"nrm/report/chart"
 )
@@ -143,26 +145,58 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Render != nil {
 		p.Formats = reportFormats
 	}
-	num := func(n int) string {
-		if k > 1 && n >= 1 && n < k {
+	in, pub := statsInput(st, lang, k, s.now())
+	add := func(key, value string) { p.KeyNumbers = append(p.KeyNumbers, keyNumber{tr(lang, key), value}) }
+	// cell shows a headline number as the report shows it: withheld where
+	// the disclosure package suppressed it ("<k" below k, else "x"). m is
+	// the protected table holding it at row (a label, or "" for the
+	// column total) and column col; without disclosure control the number
+	// is shown as it is.
+	cell := func(n int, m disclosure.Masked, row string, col int) string {
+		if pub == nil {
+			return p.Num(n)
+		}
+		i := m.Rows()
+		if row != "" {
+			i = slices.Index(m.RowLabels, row)
+		}
+		switch {
+		case i < 0 || !m.IsSuppressed(i, col):
+			return p.Num(n)
+		case n < k && !m.Uniform:
 			return "<" + strconv.Itoa(k)
 		}
-		return p.Num(n)
+		return "x"
 	}
-	add := func(key string, n int) { p.KeyNumbers = append(p.KeyNumbers, keyNumber{tr(lang, key), num(n)}) }
-	add("stats.identified", st.Identified.Total)
-	add("stats.by_us", st.Identified.ByAuthority[string(nrm.AuthorityUS)])
-	add("stats.by_cmm", st.Identified.ByAuthority[string(nrm.AuthorityCMM)])
-	add("stats.minors", st.Minors.Count)
-	add("stats.shelter", st.Shelter.Count)
-	add("stats.shelter_year_end", st.Shelter.StillAtYearEnd)
-	add("stats.private_housing", st.PrivateHousing.Count)
-	add("stats.prepared_returns", st.Returns.Period.ByKind[string(nrm.ExitPreparedReturn)])
-	if st.Prosecution.Reported {
-		add("stats.charges", st.Prosecution.Charges)
-		add("stats.convictions", st.Prosecution.ConvictionsTotal)
+	count := func(n int, c disclosure.Count) string {
+		switch {
+		case !c.Suppressed:
+			return p.Num(n)
+		case n < k:
+			return "<" + strconv.Itoa(k)
+		}
+		return "x"
 	}
-	doc, err := report.Build(report.Input{Stats: st, Lang: lang, K: k, Generated: s.now()})
+	var pb disclosure.PublishedStats
+	if pub != nil {
+		pb = *pub
+	}
+	us, cmm, prepared := string(nrm.AuthorityUS), string(nrm.AuthorityCMM), string(nrm.ExitPreparedReturn)
+	add("stats.identified", cell(st.Identified.Total, pb.ByAuthority, "", 0))
+	add("stats.by_us", cell(st.Identified.ByAuthority[us], pb.ByAuthority, us, 0))
+	add("stats.by_cmm", cell(st.Identified.ByAuthority[cmm], pb.ByAuthority, cmm, 0))
+	add("stats.minors", count(st.Minors.Count, pb.Minors))
+	add("stats.shelter", cell(st.Shelter.Count, pb.ShelterBuckets, "", 0))
+	add("stats.shelter_year_end", cell(st.Shelter.StillAtYearEnd, pb.ShelterStatus, disclosure.LabelStillAtYearEnd, 0))
+	// Every private-housing row total is the number in private housing.
+	add("stats.private_housing", cell(st.PrivateHousing.Count, pb.PrivateHousing, disclosure.LabelStillAtYearEnd, pb.PrivateHousing.Cols()))
+	rp := pb.ReturnsPeriod
+	add("stats.prepared_returns", cell(st.Returns.Period.ByKind[prepared], rp, "", slices.Index(rp.ColLabels, prepared)))
+	if st.Prosecution.Reported { // published as reported
+		add("stats.charges", p.Num(st.Prosecution.Charges))
+		add("stats.convictions", p.Num(st.Prosecution.ConvictionsTotal))
+	}
+	doc, err := report.Build(in)
 	if err != nil {
 		s.logInternal(r, err)
 	} else {
@@ -184,6 +218,19 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "stats", p)
+}
+
+// statsInput is the report input of the dashboard and its figures: with a
+// threshold k > 1 (published statistics, and always for analysts) the
+// disclosure package's protection, so that no total on the screen gives a
+// suppressed number back; pub is nil without disclosure control.
+func statsInput(st *nrm.Stats, lang nrm.Lang, k int, now time.Time) (in report.Input, pub *disclosure.PublishedStats) {
+	in = report.Input{Stats: st, Lang: lang, Generated: now}
+	if k > 1 {
+		pub = disclosure.SuppressStats(st, k)
+		in = report.Publish(in, pub)
+	}
+	return in, pub
 }
 
 // Gauge returns the value of a data cell for a bar gauge (0 when the cell
@@ -213,7 +260,8 @@ func (s *Server) statsFigure(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := report.Build(report.Input{Stats: st, Lang: lang, K: k, Generated: s.now()})
+	in, _ := statsInput(st, lang, k, s.now())
+	doc, err := report.Build(in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
