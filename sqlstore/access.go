@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"reflect"
+	"strings"
 
 	"nrm"
 )
@@ -99,4 +102,77 @@ outer:
 		}
 	}
 	return out
+}
+
+// checkShares enforces who decides about sharing: administrators and the
+// owning organisation may change whom a case is shared with; an
+// organisation the case is only shared with may neither widen the sharing
+// (handing a victim's identity to a third organisation) nor cut it.
+func checkShares(a *nrm.Actor, owner string, old, new []string) error {
+	if a.Role == nrm.RoleAdmin || a.Org == owner || sameOrgs(old, new) {
+		return nil
+	}
+	return &nrm.Error{Code: nrm.EFORBIDDEN, Message: "Only the owning organisation may change whom a case is shared with."}
+}
+
+// sameOrgs reports whether a and b name the same organisations, in any
+// order and with any repetition.
+func sameOrgs(a, b []string) bool {
+	set := func(xs []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range xs {
+			m[strings.ToUpper(strings.TrimSpace(x))] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	for x := range sa {
+		if !sb[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckShareChange reports whether the actor may give case id the shares
+// shared, before an update that replaces them: a case that is missing or
+// not visible is ENOTFOUND (as for reading it), a change of shares by an
+// organisation that does not own the case EFORBIDDEN. It reads only the
+// owner and the shares, so it opens no identifiers and is not audited as
+// a read.
+func (d *DB) CheckShareChange(ctx context.Context, id int64, shared []string) error {
+	a := actorOf(ctx)
+	if !readsCases(a) {
+		return forbidden()
+	}
+	var owner string
+	err := d.queryRow(ctx, "SELECT owner_org FROM cases WHERE id = ?", id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return caseNotFound()
+	} else if err != nil {
+		return err
+	}
+	rows, err := d.query(ctx, "SELECT org FROM case_shares WHERE case_id = ?", id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var old []string
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return err
+		}
+		old = append(old, org)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !canSee(a, owner, old) {
+		return caseNotFound()
+	}
+	return checkShares(a, owner, old, shared)
 }

@@ -257,7 +257,29 @@ func (tx *Tx) countUserFailure(ctx context.Context, userID int64) (locked bool, 
 // A wrong code counts as a failed sign-in (towards the lock-out); a code
 // is accepted once only. Failures return the same error as Login.
 func (d *DB) VerifyTOTP(ctx context.Context, token, code string) error {
+	_, err := d.verifyTOTP(ctx, token, code, false)
+	return err
+}
+
+// CompleteTOTP is VerifyTOTP that also gives the session a fresh token,
+// returned for the new cookie: the session gains the user's rights at this
+// step, so a token known before it (one planted in the browser, or seen
+// at the password step) must be worth nothing afterwards. The old token
+// ends with the same transaction.
+func (d *DB) CompleteTOTP(ctx context.Context, token, code string) (string, error) {
+	return d.verifyTOTP(ctx, token, code, true)
+}
+
+func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (string, error) {
 	hash := auth.HashToken(token)
+	newHash, fresh := hash, ""
+	if renew {
+		var err error
+		if fresh, err = auth.NewToken(); err != nil {
+			return "", err
+		}
+		newHash = auth.HashToken(fresh)
+	}
 	code = strings.TrimSpace(code)
 	failed := false
 	err := d.inTx(ctx, func(tx *Tx) error {
@@ -318,8 +340,8 @@ func (d *DB) VerifyTOTP(ctx context.Context, token, code string) error {
 			}
 			return nil
 		}
-		if _, err := tx.exec(ctx, "UPDATE sessions SET pending = ?, expires_at = ?, last_seen_at = ? WHERE token_hash = ?",
-			false, tx.now.Add(auth.SessionMaxAge), tx.now, hash); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE sessions SET pending = ?, expires_at = ?, last_seen_at = ?, token_hash = ? WHERE token_hash = ?",
+			false, tx.now.Add(auth.SessionMaxAge), tx.now, newHash, hash); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, totp_last_step = ? WHERE id = ?",
@@ -329,12 +351,12 @@ func (d *DB) VerifyTOTP(ctx context.Context, token, code string) error {
 		return tx.audit(nrm.NewContextWithActor(ctx, u.Actor(remote)), "auth.login", "user", strconv.FormatInt(u.ID, 10), "password and TOTP code accepted")
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
 	if failed {
-		return loginFailed()
+		return "", loginFailed()
 	}
-	return nil
+	return fresh, nil
 }
 
 // Authenticate resolves a session token. Expired, idle, pending and

@@ -432,3 +432,30 @@ func (d *DB) CreateAPIToken(ctx context.Context, username, name string) (string,
 	}
 	return token, nil
 }
+
+// RevokeAPIToken revokes the user's API tokens of the given name
+// (administrators only): from then on they authenticate nothing. The row
+// stays, marked revoked, so that the audit log's references to it keep
+// their meaning. A name the user has no active token of is ENOTFOUND.
+func (d *DB) RevokeAPIToken(ctx context.Context, username, name string) error {
+	username = normUsername(username)
+	name = strings.TrimSpace(name)
+	if actorOf(ctx).Role != nrm.RoleAdmin {
+		return forbidden()
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, false)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, "UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND name = ? AND revoked = ?", true, u.ID, name, false)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &nrm.Error{Code: nrm.ENOTFOUND, Message: "No active API token of that name.",
+				Fields: []nrm.FieldError{{Field: "name", Rule: nrm.RuleUnknownReference, Value: name}}}
+		}
+		return tx.audit(ctx, "user.token_revoke", "user", strconv.FormatInt(u.ID, 10), "token name="+name)
+	})
+}

@@ -206,6 +206,12 @@ func (s *Server) apiUpdateCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
+	// Only the owning organisation (or an administrator) decides whom the
+	// case is shared with; the forms never change the shares.
+	if err := s.db.CheckShareChange(r.Context(), id, c.SharedWith); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	if err := s.db.UpdateCase(r.Context(), &c); err != nil {
 		s.apiError(w, r, err)
 		return

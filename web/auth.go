@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -62,6 +63,12 @@ func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", &loginPage{page: s.newPage(w, r, tr(lang, "login.totp_title")), Form: newForm(nil), Step: "totp"})
 }
 
+// totpCompleter is an AuthService that renews the session token when
+// the one-time code is accepted (sqlstore.DB does).
+type totpCompleter interface {
+	CompleteTOTP(ctx context.Context, token, code string) (string, error)
+}
+
 // totp completes a pending session with a one-time code.
 func (s *Server) totp(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
@@ -74,12 +81,23 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
-	if err := s.cfg.Auth.VerifyTOTP(r.Context(), c.Value, code); err != nil {
+	var fresh string
+	if tc, ok := s.cfg.Auth.(totpCompleter); ok {
+		fresh, err = tc.CompleteTOTP(r.Context(), c.Value, code)
+	} else {
+		err = s.cfg.Auth.VerifyTOTP(r.Context(), c.Value, code)
+	}
+	if err != nil {
 		s.logInternal(r, err)
 		f := newForm(nil)
 		f.Message = tr(lang, "login.totp_failed")
 		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{page: s.newPage(w, r, tr(lang, "login.totp_title")), Form: f, Step: "totp"})
 		return
+	}
+	if fresh != "" {
+		// The signed-in session has a token of its own, not the pending
+		// one (against session fixation at the second step).
+		s.setSessionCookie(w, fresh)
 	}
 	s.clearCookie(w, preSessionCookie)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
