@@ -204,6 +204,17 @@ func TestCLIUserLifecycle(t *testing.T) {
 	if _, _, code := e.nrm("user", "token", "carl"); code == 0 {
 		t.Fatal("token without --name accepted")
 	}
+	if out := e.ok("user", "revoke", "carl", "--name", "eurostat-export"); !strings.Contains(out, "revoked") {
+		t.Fatalf("revoke: %q", out)
+	}
+	db = e.open()
+	if _, err := db.AuthenticateAPIToken(ctx, token); err == nil {
+		t.Fatal("revoked token still authenticates")
+	}
+	db.Close()
+	if _, _, code := e.nrm("user", "revoke", "carl", "--name", "eurostat-export"); code == 0 {
+		t.Fatal("revoking twice succeeded")
+	}
 
 	// Danish messages.
 	var out2 bytes.Buffer

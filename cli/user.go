@@ -42,7 +42,7 @@ func newPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool,
 }
 
 func userCmd(env *Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "user", Short: "Manage users: add, disable, enable, reset, list, token"}
+	cmd := &cobra.Command{Use: "user", Short: "Manage users: add, disable, enable, reset, list, token, revoke"}
 
 	var role, org, authority, name, lang string
 	var pwStdin bool
@@ -234,6 +234,29 @@ func userCmd(env *Env) *cobra.Command {
 	token.Flags().StringVar(&tokenName, "name", "", "what the token is for, e.g. eurostat-export (required)")
 	token.MarkFlagRequired("name")
 	cmd.AddCommand(token)
+
+	var revokeName string
+	revoke := &cobra.Command{
+		Use:   "revoke USERNAME",
+		Short: "Revoke a user's API token by name; the integration using it is locked out at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := systemCtx(cmd.Context())
+			db, err := env.Open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.RevokeAPIToken(ctx, args[0], revokeName); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, msg(env.lang(), "API-nøgle %q for %q er tilbagekaldt.\n", "API token %q of %q revoked.\n"), revokeName, args[0])
+			return nil
+		},
+	}
+	revoke.Flags().StringVar(&revokeName, "name", "", "the token's name (required)")
+	revoke.MarkFlagRequired("name")
+	cmd.AddCommand(revoke)
 	return cmd
 }
 
