@@ -2,8 +2,10 @@ package bundle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"nrm"
@@ -17,78 +19,174 @@ type Options struct {
 	KnownCountries map[string]bool
 	// Today bounds dates from above; zero means the current date.
 	Today nrm.Date
-	// Progress, if set, is called as cases are written.
+	// Progress, if set, is called as cases are written. total is -1 while
+	// the number of cases is not known yet (the import reads the bundle
+	// once); the last call has done == total.
 	Progress func(done, total int)
 }
 
+// The side tables (accommodations, exits) are read before cases.csv and
+// kept in memory until their case comes: compactly, since a bundle may
+// hold a million cases. Every reference gets a small number; rows of one
+// reference are chained in file order.
+
 type accRow struct {
-	line int
-	a    nrm.Accommodation
+	line, next int32
+	a          nrm.Accommodation
 }
 
 type exitRow struct {
-	line int
-	e    nrm.Exit
+	line, next int32
+	e          nrm.Exit
+}
+
+// refInfo is what the check knows about one case reference.
+type refInfo struct {
+	caseLine            int32 // line in cases.csv; 0 until seen
+	firstAcc, lastAcc   int32 // 1-based indexes into checked.accs; 0 none
+	firstExit, lastExit int32
 }
 
 type checked struct {
-	accs   map[string][]accRow
-	exits  map[string][]exitRow
+	refs   map[string]int32 // reference → index into info
+	info   []refInfo
+	accs   []accRow
+	exits  []exitRow
 	pros   []*nrm.Prosecution
 	ncases int
+	intern map[string]string
+}
+
+// ref returns the number of a reference, giving it one on first sight.
+func (ck *checked) ref(r string) int32 {
+	if i, ok := ck.refs[r]; ok {
+		return i
+	}
+	i := int32(len(ck.info))
+	ck.refs[strings.Clone(r)] = i // the cell shares memory with its whole line
+	ck.info = append(ck.info, refInfo{})
+	return i
+}
+
+// str returns one shared copy of a repeated cell (codes, providers).
+func (ck *checked) str(s string) string {
+	if v, ok := ck.intern[s]; ok {
+		return v
+	}
+	if len(ck.intern) >= 1<<16 { // free text after all: stop interning
+		return strings.Clone(s)
+	}
+	v := strings.Clone(s)
+	ck.intern[v] = v
+	return v
+}
+
+func (ck *checked) addAcc(ref string, line int, a nrm.Accommodation) {
+	in := &ck.info[ck.ref(ref)]
+	ck.accs = append(ck.accs, accRow{line: int32(line), a: a})
+	n := int32(len(ck.accs))
+	if in.lastAcc == 0 {
+		in.firstAcc = n
+	} else {
+		ck.accs[in.lastAcc-1].next = n
+	}
+	in.lastAcc = n
+}
+
+func (ck *checked) addExit(ref string, line int, e nrm.Exit) {
+	in := &ck.info[ck.ref(ref)]
+	ck.exits = append(ck.exits, exitRow{line: int32(line), e: e})
+	n := int32(len(ck.exits))
+	if in.lastExit == 0 {
+		in.firstExit = n
+	} else {
+		ck.exits[in.lastExit-1].next = n
+	}
+	in.lastExit = n
 }
 
 // Check reads the whole bundle and returns every problem as *Errors
 // without writing anything.
 func Check(src Source, opt Options) error {
-	_, err := check(src, opt)
+	_, err := check(src, opt, nil)
 	return err
 }
 
-// Import checks the bundle and, only if it is clean, writes it through imp
-// in one transaction. Re-importing the same bundle changes nothing; a
-// changed row updates its case.
+// Import checks the bundle and writes it through imp in one transaction
+// that commits only if the bundle is clean. Cases are read once: each row
+// is checked and, as long as no problem has been found anywhere, written;
+// the first problem stops the writing, the check goes on to list every
+// problem, and the transaction is rolled back. Re-importing the same
+// bundle changes nothing; a changed row updates its case.
+//
+// Reading and checking run on a goroutine of their own, handing clean
+// cases over in small batches, so that a large bundle is checked while the
+// previous rows are being stored.
 func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm.ImportResult, error) {
 	if opt.Today.IsZero() {
 		opt.Today = nrm.DateOf(time.Now())
 	}
-	ck, err := check(src, opt)
-	if err != nil {
-		return nrm.ImportResult{}, err
+	type item struct {
+		file string
+		line int
+		c    *nrm.Case
 	}
+	const handOver = 64
 	return imp.Import(ctx, func(w nrm.ImportWriter) error {
-		errs := &Errors{}
+		cases := make(chan []item, 4)
+		var stop atomic.Bool
+		var ck *checked
+		var cerr error
+		go func() {
+			defer close(cases)
+			var batch []item
+			ck, cerr = check(src, opt, func(r *record, c *nrm.Case, ck *checked) error {
+				if stop.Load() {
+					return errStopped
+				}
+				in := ck.info[ck.refs[c.Ref]]
+				for i := in.firstAcc; i != 0; i = ck.accs[i-1].next {
+					c.Accommodations = append(c.Accommodations, ck.accs[i-1].a)
+				}
+				for i := in.firstExit; i != 0; i = ck.exits[i-1].next {
+					c.Exits = append(c.Exits, ck.exits[i-1].e)
+				}
+				if batch = append(batch, item{r.file, r.line, c}); len(batch) == handOver {
+					cases <- batch
+					batch = nil
+				}
+				return nil
+			})
+			if cerr == nil && len(batch) > 0 {
+				cases <- batch
+			}
+		}()
 		done := 0
 		var werr error
-		err := readTable(src, FileCases, errs, true, func(r *record) {
-			if werr != nil {
-				return
+		for batch := range cases {
+			for _, it := range batch {
+				if werr != nil {
+					break // drain, so that the reader finishes
+				}
+				if err := w.PutCase(ctx, it.c); err != nil {
+					werr = fmt.Errorf("%s line %d: %w", it.file, it.line, err)
+					stop.Store(true)
+					break
+				}
+				done++
+				if opt.Progress != nil && done%1000 == 0 {
+					opt.Progress(done, -1)
+				}
 			}
-			p := &parser{errs: errs, r: r}
-			c := parseCase(p, opt)
-			for _, a := range ck.accs[c.Ref] {
-				c.Accommodations = append(c.Accommodations, a.a)
-			}
-			for _, e := range ck.exits[c.Ref] {
-				c.Exits = append(c.Exits, e.e)
-			}
-			if err := w.PutCase(ctx, c); err != nil {
-				werr = fmt.Errorf("%s line %d: %w", r.file, r.line, err)
-				return
-			}
-			done++
-			if opt.Progress != nil && (done%1000 == 0 || done == ck.ncases) {
-				opt.Progress(done, ck.ncases)
-			}
-		})
-		if err != nil {
-			return err
 		}
 		if werr != nil {
 			return werr
 		}
-		if errs.any() { // the file changed between the passes
-			return errs
+		if cerr != nil {
+			return cerr
+		}
+		if opt.Progress != nil {
+			opt.Progress(done, done)
 		}
 		for _, p := range ck.pros {
 			if err := w.PutProsecution(ctx, p); err != nil {
@@ -99,12 +197,18 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 	})
 }
 
-func check(src Source, opt Options) (*checked, error) {
+// errStopped ends the check when writing has failed.
+var errStopped = errors.New("bundle: import stopped")
+
+// check reads and checks every table. If write is set, it is called for
+// every case row while no problem has been found; an error from it stops
+// the check and is returned as it is.
+func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *checked) error) (*checked, error) {
 	if opt.Today.IsZero() {
 		opt.Today = nrm.DateOf(time.Now())
 	}
 	errs := &Errors{}
-	ck := &checked{accs: map[string][]accRow{}, exits: map[string][]exitRow{}}
+	ck := &checked{refs: map[string]int32{}, intern: map[string]string{}}
 	accLabel, exitLabel := src.Label(FileAccommodations), src.Label(FileExits)
 
 	if err := readTable(src, FileAccommodations, errs, false, func(r *record) {
@@ -119,7 +223,8 @@ func check(src Source, opt Options) (*checked, error) {
 			p.fail("start_date", nrm.RuleRange, a.Start.String(), "a date not in the future")
 		}
 		if !p.bad {
-			ck.accs[ref] = append(ck.accs[ref], accRow{r.line, a})
+			a.Kind, a.Provider = nrm.AccommodationKind(ck.str(string(a.Kind))), ck.str(a.Provider)
+			ck.addAcc(ref, r.line, a)
 		}
 	}); err != nil {
 		return nil, err
@@ -132,7 +237,8 @@ func check(src Source, opt Options) (*checked, error) {
 			p.fail("date", nrm.RuleRange, e.Date.String(), "a date not in the future")
 		}
 		if !p.bad {
-			ck.exits[ref] = append(ck.exits[ref], exitRow{r.line, e})
+			e.Kind = nrm.ExitKind(ck.str(string(e.Kind)))
+			ck.addExit(ref, r.line, e)
 		}
 	}); err != nil {
 		return nil, err
@@ -163,16 +269,21 @@ func check(src Source, opt Options) (*checked, error) {
 		return nil, err
 	}
 
-	refs := map[string]int{}
+	var werr error
 	if err := readTable(src, FileCases, errs, true, func(r *record) {
+		if werr != nil {
+			return
+		}
 		p := &parser{errs: errs, r: r}
 		c := parseCase(p, opt)
+		var in *refInfo
 		if c.Ref != "" {
-			if prev, dup := refs[c.Ref]; dup {
-				p.fail("case_ref", nrm.RuleDuplicate, c.Ref, fmt.Sprintf("a unique case_ref (also on line %d)", prev))
+			in = &ck.info[ck.ref(c.Ref)]
+			if in.caseLine != 0 {
+				p.fail("case_ref", nrm.RuleDuplicate, c.Ref, fmt.Sprintf("a unique case_ref (also on line %d)", in.caseLine))
 				return
 			}
-			refs[c.Ref] = r.line
+			in.caseLine = int32(r.line)
 		}
 		ck.ncases++
 		if p.bad {
@@ -188,29 +299,34 @@ func check(src Source, opt Options) (*checked, error) {
 			}
 		}
 		// Cross-file rules: nothing ends before the person was first met.
-		if first, ok := c.FirstContact(); ok {
-			for _, e := range ck.exits[c.Ref] {
+		if first, ok := c.FirstContact(); ok && in != nil {
+			for i := in.firstExit; i != 0; i = ck.exits[i-1].next {
+				e := &ck.exits[i-1]
 				if e.e.Date.Before(first.Date) {
-					errs.add(RowError{File: exitLabel, Line: e.line, FieldError: nrm.FieldError{Field: "date", Rule: nrm.RuleDateOrder,
+					errs.add(RowError{File: exitLabel, Line: int(e.line), FieldError: nrm.FieldError{Field: "date", Rule: nrm.RuleDateOrder,
 						Value: e.e.Date.String(), Expected: "on or after the first contact " + first.Date.String() + " (" + r.file + " line " + fmt.Sprint(r.line) + ")"}})
 				}
 			}
 		}
+		if write != nil && !errs.any() {
+			werr = write(r, c, ck)
+		}
 	}); err != nil {
 		return nil, err
 	}
-	for ref, rows := range ck.accs {
-		if _, ok := refs[ref]; !ok {
-			for _, a := range rows {
-				errs.add(RowError{File: accLabel, Line: a.line, FieldError: nrm.FieldError{Field: "case_ref", Rule: nrm.RuleUnknownReference, Value: ref, Expected: "a case_ref of cases.csv"}})
-			}
-		}
+	if werr != nil {
+		return nil, werr
 	}
-	for ref, rows := range ck.exits {
-		if _, ok := refs[ref]; !ok {
-			for _, e := range rows {
-				errs.add(RowError{File: exitLabel, Line: e.line, FieldError: nrm.FieldError{Field: "case_ref", Rule: nrm.RuleUnknownReference, Value: ref, Expected: "a case_ref of cases.csv"}})
-			}
+	for ref, i := range ck.refs {
+		in := ck.info[i]
+		if in.caseLine != 0 {
+			continue
+		}
+		for j := in.firstAcc; j != 0; j = ck.accs[j-1].next {
+			errs.add(RowError{File: accLabel, Line: int(ck.accs[j-1].line), FieldError: nrm.FieldError{Field: "case_ref", Rule: nrm.RuleUnknownReference, Value: ref, Expected: "a case_ref of cases.csv"}})
+		}
+		for j := in.firstExit; j != 0; j = ck.exits[j-1].next {
+			errs.add(RowError{File: exitLabel, Line: int(ck.exits[j-1].line), FieldError: nrm.FieldError{Field: "case_ref", Rule: nrm.RuleUnknownReference, Value: ref, Expected: "a case_ref of cases.csv"}})
 		}
 	}
 	if errs.any() {

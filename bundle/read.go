@@ -203,7 +203,7 @@ func (p *parser) ref(col string) string {
 	v := p.r.get(col)
 	if v == "" {
 		p.fail(col, nrm.RuleRequired, "", "a case reference")
-	} else if !nrm.ValidRef(v) {
+	} else if !plainRef(v) && !nrm.ValidRef(v) {
 		p.fail(col, nrm.RuleFormat, v, "letters, digits and . _ / - (at most 64)")
 		return ""
 	}
@@ -218,7 +218,7 @@ func (p *parser) org(col string, required bool, known map[string]bool) string {
 		}
 		return ""
 	}
-	if !nrm.ValidOrgCode(v) {
+	if !plainCode(v, 32, "_-") && !nrm.ValidOrgCode(v) {
 		p.fail(col, nrm.RuleFormat, v, "an organisation code")
 		return ""
 	}
@@ -234,9 +234,36 @@ func (p *parser) country(col string, known map[string]bool) string {
 	if v == "" {
 		return ""
 	}
-	if !nrm.ValidCountry(v) || (known != nil && !known[v]) {
+	if !(len(v) == 2 && upper(v[0]) && upper(v[1]) || nrm.ValidCountry(v)) || (known != nil && !known[v]) {
 		p.fail(col, nrm.RuleOneOf, v, "an ISO 3166-1 alpha-2 country code, e.g. NG")
 		return ""
 	}
 	return v
 }
+
+// The fast paths below accept the common, well-formed cell without the
+// regexp engine (a million-case bundle has millions of such cells); they
+// accept nothing that nrm.ValidRef, ValidOrgCode and ValidCountry reject,
+// and every other cell goes to those functions for the verdict.
+
+// plainRef reports whether s matches ^[A-Za-z0-9][A-Za-z0-9._/-]*$ and has
+// at most nrm.MaxRefLen bytes.
+func plainRef(s string) bool { return plainCode(s, nrm.MaxRefLen, "._/-") }
+
+// plainCode reports whether s is a letter or digit followed by letters,
+// digits and the bytes of extra, at most max bytes long.
+func plainCode(s string, max int, extra string) bool {
+	if s == "" || len(s) > max || !alnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !alnum(c) && strings.IndexByte(extra, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func upper(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+func alnum(c byte) bool { return upper(c) || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }

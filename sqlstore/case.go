@@ -425,6 +425,11 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
+	// Explicitly, not by ON DELETE CASCADE: an import runs with SQLite's
+	// foreign-key enforcement off (import.go).
+	if _, err := tx.exec(ctx, "DELETE FROM assessment_forms WHERE assessment_id IN (SELECT id FROM assessments WHERE case_id = ?)", c.ID); err != nil {
+		return err
+	}
 	for _, t := range []string{"case_shares", "contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits"} {
 		if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
 			return err
@@ -500,15 +505,26 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case) error {
 		}
 		e.ID = id
 	}
+	_, err := tx.exec(ctx, `UPDATE cases SET first_contact_date = ?, first_contact_form = ?, identified_on = ?, identified_authority = ?,
+		identified_assessment_id = ?, identified_age = ?, latest_outcome = ?, closed_on = ? WHERE id = ?`,
+		append(summaryValues(c), c.ID)...)
+	return err
+}
+
+// summaryColumns are the derived per-case columns, in the order of
+// summaryValues; the bulk import writes them with the row itself.
+var summaryColumns = []string{"first_contact_date", "first_contact_form", "identified_on", "identified_authority",
+	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on"}
+
+// summaryValues returns the derived facts of c, whose assessments carry
+// their ids, in the order of summaryColumns.
+func summaryValues(c *nrm.Case) []any {
 	s := summarize(c)
 	var assessmentID any
 	if s.identifyingIndex >= 0 {
 		assessmentID = c.Assessments[s.identifyingIndex].ID
 	}
-	_, err := tx.exec(ctx, `UPDATE cases SET first_contact_date = ?, first_contact_form = ?, identified_on = ?, identified_authority = ?,
-		identified_assessment_id = ?, identified_age = ?, latest_outcome = ?, closed_on = ? WHERE id = ?`,
-		s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn, c.ID)
-	return err
+	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn}
 }
 
 // FindCases lists visible case summaries matching f, newest first, and

@@ -3,39 +3,50 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"nrm"
 )
 
 // Import runs fn inside one transaction: every row written through the
-// writer commits together or not at all. Only administrators import.
+// writer commits together or not at all. Only administrators import. New
+// cases go through the bulk writer (bulk.go); changed ones are replaced
+// one by one.
 func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm.ImportResult, error) {
 	var res nrm.ImportResult
 	if actorOf(ctx).Role != nrm.RoleAdmin {
 		return res, forbidden()
 	}
-	err := d.inTx(ctx, func(tx *Tx) error {
-		w := &importWriter{tx: tx, existing: map[string]existingCase{}}
-		rows, err := tx.query(ctx, "SELECT ref, id, content_hash FROM cases")
+	err := d.importTx(ctx, func(tx *Tx, conn *sql.Conn) error {
+		w := &importWriter{tx: tx, existing: map[string]contentKey{}, today: nrm.DateOf(tx.now)}
+		rows, err := tx.query(ctx, "SELECT ref, content_hash FROM cases")
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var ref string
-			var e existingCase
-			if err := rows.Scan(&ref, &e.id, &e.hash); err != nil {
+			var ref, hash string
+			if err := rows.Scan(&ref, &hash); err != nil {
 				rows.Close()
 				return err
 			}
-			w.existing[ref] = e
+			w.existing[ref] = contentKeyOf(hash)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if w.bulk, err = newBulkWriter(ctx, tx, conn); err != nil {
+			return err
+		}
+		defer w.bulk.abort() // a no-op after close
 		if err := fn(w); err != nil {
+			return err
+		}
+		if err := w.bulk.close(ctx); err != nil {
 			return err
 		}
 		res = w.res
@@ -48,41 +59,135 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 	return res, nil
 }
 
-type existingCase struct {
-	id   int64
-	hash string
+// importCacheKiB is SQLite's page cache for an import: the indexes being
+// appended to stay in memory instead of spilling to the WAL mid-transaction.
+const importCacheKiB = 256 << 10
+
+// importPragmas tune the SQLite connection of an import; they are set
+// before BEGIN (foreign_keys cannot change inside a transaction) and
+// restored after it.
+//   - cache_size: see importCacheKiB.
+//   - temp_store: statement journals in memory, not in a temporary file.
+//   - foreign_keys: off. Checking every child row against its parent (and
+//     every parent against deferred orphans) costs a fifth of a bulk
+//     import; the bulk writer allocates the ids it links, and the one
+//     cascade the import relied on (assessment_forms) is done explicitly
+//     by replaceCase. Tests check the result with foreign_key_check.
+var importPragmas = []struct{ name, value string }{{"cache_size", "-" + strconv.Itoa(importCacheKiB)}, {"temp_store", "2"}, {"foreign_keys", "0"}}
+
+// importTx runs fn in a transaction on a connection of its own (the bulk
+// writer reaches the driver connection under it).
+func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	if d.dialect.name() == "sqlite" {
+		restore, err := setPragmas(ctx, conn, importPragmas)
+		defer restore()
+		if err != nil {
+			return err
+		}
+	}
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, db: d, now: d.Now()}
+	defer tx.Rollback()
+	if err := fn(tx, conn); err != nil {
+		return d.dialect.translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return d.dialect.translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// setPragmas sets SQLite pragmas on conn and returns a function that puts
+// the previous values back. The connection returns to the pool afterwards,
+// so if that fails it is discarded rather than left with foreign keys off.
+func setPragmas(ctx context.Context, conn *sql.Conn, ps []struct{ name, value string }) (restore func(), err error) {
+	var old []string
+	restore = func() {
+		for i := len(old) - 1; i >= 0; i-- {
+			if _, err := conn.ExecContext(context.Background(), "PRAGMA "+ps[i].name+" = "+old[i]); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+				return
+			}
+		}
+	}
+	for _, p := range ps {
+		var v string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&v); err != nil {
+			return restore, err
+		}
+		if _, err := conn.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
+			return restore, err
+		}
+		old = append(old, v)
+	}
+	return restore, nil
+}
+
+// contentKey is a case's content hash in 16 bytes: the import keeps one
+// per case in memory.
+type contentKey [16]byte
+
+func contentKeyOf(hash string) contentKey {
+	var k contentKey
+	hex.Decode(k[:], []byte(hash)) // an empty or odd hash stays zero: never equal
+	return k
 }
 
 type importWriter struct {
 	tx       *Tx
-	existing map[string]existingCase
+	today    nrm.Date
+	existing map[string]contentKey // by reference, including cases created by this import
+	bulk     *bulkWriter
 	res      nrm.ImportResult
 }
 
-// PutCase implements nrm.ImportWriter.
+// PutCase implements nrm.ImportWriter. A new case is queued for the bulk
+// writer, which owns it from then on.
 func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
-	if err := c.Validate(nrm.DateOf(w.tx.now)); err != nil {
+	if err := w.bulk.failed(); err != nil {
+		return err
+	}
+	if err := c.Validate(w.today); err != nil {
 		return err
 	}
 	c.Normalize()
-	e, ok := w.existing[c.Ref]
-	if !ok {
-		if err := w.tx.insertCase(ctx, c); err != nil {
-			return err
+	hash := c.ContentHash()
+	key := contentKeyOf(hash)
+	if old, ok := w.existing[c.Ref]; ok {
+		if old == key {
+			w.res.Unchanged++
+			return nil
 		}
-		w.existing[c.Ref] = existingCase{c.ID, c.ContentHash()}
-		w.res.Created++
-		return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "created")
+		return w.update(ctx, c)
 	}
-	if e.hash == c.ContentHash() {
-		w.res.Unchanged++
-		return nil
-	}
-	old, err := w.tx.loadCase(ctx, "c.id = ?", e.id)
+	sealed, keyID, err := w.tx.db.sealIdentifiers(c)
 	if err != nil {
 		return err
 	}
-	// The bundle carries the projection; keep what it cannot carry.
+	// Clone: the reference may share memory with a whole input line.
+	w.existing[strings.Clone(c.Ref)] = key
+	w.res.Created++
+	return w.bulk.add(ctx, &newCase{c: c, hash: hash, sealed: sealed, keyID: keyID})
+}
+
+// update replaces the bundle projection of an existing case, keeping what
+// a bundle cannot carry.
+func (w *importWriter) update(ctx context.Context, c *nrm.Case) error {
+	if err := w.bulk.sync(ctx); err != nil { // the case may be one of this import's
+		return err
+	}
+	old, err := w.tx.loadCase(ctx, "c.ref = ?", c.Ref)
+	if err != nil {
+		return err
+	}
 	merged := *c
 	merged.ID, merged.Version, merged.CreatedAt = old.ID, old.Version, old.CreatedAt
 	merged.SharedWith = old.SharedWith
@@ -91,20 +196,23 @@ func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
 		merged.Identifiers.BirthDate = c.Identifiers.BirthDate
 	}
 	merged.Offers, merged.ReflectionPeriods = old.Offers, old.ReflectionPeriods
-	if err := merged.Validate(nrm.DateOf(w.tx.now)); err != nil {
+	if err := merged.Validate(w.today); err != nil {
 		return err
 	}
 	if err := w.tx.replaceCase(ctx, &merged); err != nil {
 		return err
 	}
 	*c = merged
-	w.existing[c.Ref] = existingCase{c.ID, c.ContentHash()}
+	w.existing[c.Ref] = contentKeyOf(c.ContentHash())
 	w.res.Updated++
 	return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "updated")
 }
 
 // PutProsecution implements nrm.ImportWriter.
 func (w *importWriter) PutProsecution(ctx context.Context, p *nrm.Prosecution) error {
+	if err := w.bulk.sync(ctx); err != nil {
+		return err
+	}
 	if err := w.tx.upsertProsecution(ctx, p); err != nil {
 		return err
 	}

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 
 	"nrm"
 )
@@ -29,28 +32,135 @@ func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, erro
 	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
 		return nil, forbidden()
 	}
-	tx, err := d.BeginTx(ctx, &sql.TxOptions{ReadOnly: d.dialect.name() == "postgres"})
+	txs, release, err := d.statsTxs(ctx, StatsConns)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	c := &statsCalc{tx: tx, d: d.dialect, q: q, s: newStats(q)}
+	defer release()
+	c := &statsCalc{d: d.dialect, q: q, s: newStats(q)}
 	c.y0 = nrm.NewDate(q.Year, 1, 1)
 	c.y1 = q.YearEnd()
 	c.upper = c.y1 // identified in Y and not after the cut-off
 	if q.Cutoff.Before(c.upper) {
 		c.upper = q.Cutoff
 	}
-	for _, step := range []func(context.Context) error{c.countries, c.series, c.cube, c.exploitation, c.minors, c.shelter, c.private, c.returns, c.prosecution} {
-		if err := step(ctx); err != nil {
-			return nil, fmt.Errorf("statistics: %w", err)
+	if err := c.countries(ctx, txs[0]); err != nil {
+		return nil, fmt.Errorf("statistics: %w", err)
+	}
+	// Two groups of about equal cost over 1,000,000 cases; each step
+	// writes its own part of the result.
+	groups := [][]func(context.Context, *Tx) error{
+		{c.series, c.cube, c.minors, c.returns, c.prosecution},
+		{c.exploitation, c.housing},
+	}
+	errs := make([]error, len(groups))
+	run := func(i int, tx *Tx) {
+		for _, step := range groups[i] {
+			if err := step(ctx, tx); err != nil {
+				errs[i] = fmt.Errorf("statistics: %w", err)
+				return
+			}
+		}
+	}
+	if len(txs) < len(groups) {
+		for i := range groups {
+			run(i, txs[0])
+		}
+	} else {
+		var wg sync.WaitGroup
+		for i := range groups {
+			wg.Add(1)
+			go func() { defer wg.Done(); run(i, txs[i]) }()
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return c.s, nil
 }
 
+// StatsConns is how many connections (cores) one Statistics call uses;
+// 1 runs every query in one transaction, one after the other.
+var StatsConns = 2
+
+// statsMmap lets SQLite read the pages of a large database straight from
+// the file mapping instead of one system call per page.
+const statsMmap = 2 << 30
+
+// statsTxs opens up to n read-only transactions that see the same
+// snapshot, so that the statistics can be computed on several cores and
+// still describe one state of the data. PostgreSQL shares the snapshot
+// (pg_export_snapshot); SQLite cannot, so its transactions are checked to
+// have started at the same audit-chain head — every write of the tables
+// statistics read appends an audit entry in its transaction — and, if a
+// write came in between, the computation falls back to one transaction.
+func (d *DB) statsTxs(ctx context.Context, n int) ([]*Tx, func(), error) {
+	var conns []*sql.Conn
+	var txs []*Tx
+	release := func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	pg := d.dialect.name() == "postgres"
+	opts := &sql.TxOptions{ReadOnly: true} // SQLite: a deferred BEGIN, not the write lock
+	if pg {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	var head, snapshot string
+	for i := 0; i < max(n, 1); i++ {
+		conn, err := d.db.Conn(ctx)
+		if err != nil {
+			if i > 0 {
+				break // fewer connections, fewer cores
+			}
+			return nil, release, err
+		}
+		conns = append(conns, conn)
+		if !pg {
+			if _, err := conn.ExecContext(ctx, "PRAGMA mmap_size = "+strconv.Itoa(statsMmap)); err != nil {
+				return nil, release, err
+			}
+		}
+		stx, err := conn.BeginTx(ctx, opts)
+		if err != nil {
+			return nil, release, fmt.Errorf("begin: %w", err)
+		}
+		tx := &Tx{Tx: stx, db: d, now: d.Now()}
+		txs = append(txs, tx)
+		if pg {
+			if i == 0 {
+				err = tx.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&snapshot)
+			} else {
+				_, err = tx.ExecContext(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(snapshot, "'", "")+"'")
+			}
+			if err != nil {
+				return nil, release, err
+			}
+			continue
+		}
+		var h string
+		if err := tx.QueryRowContext(ctx, "SELECT seq || ':' || hash FROM audit_head WHERE id = 1").Scan(&h); err != nil {
+			return nil, release, err
+		}
+		if i == 0 {
+			head = h
+		} else if h != head {
+			tx.Rollback()
+			txs = txs[:i]
+			break
+		}
+	}
+	return txs, release, nil
+}
+
 type statsCalc struct {
-	tx            *Tx
 	d             dialect
 	q             nrm.StatsQuery
 	s             *nrm.Stats
@@ -61,6 +171,10 @@ type statsCalc struct {
 // cohort is the condition "identified in Y, on or before the cut-off" on
 // alias c; it takes the arguments c.y0, c.upper.
 const cohort = "c.identified_on >= ? AND c.identified_on <= ?"
+
+// cohortOrder is the key order of the cases_cohort index (migration
+// 00004): a GROUP BY that starts with it streams on SQLite.
+const cohortOrder = "c.identified_on, c.identified_authority, c.gender, c.first_contact_form, c.nationality, c.identified_age, c.identified_assessment_id"
 
 func zeroMap(set string) map[string]int {
 	m := map[string]int{}
@@ -100,8 +214,8 @@ func newStats(q nrm.StatsQuery) *nrm.Stats {
 	return s
 }
 
-func (c *statsCalc) each(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := c.tx.query(ctx, q, args...)
+func each(ctx context.Context, tx *Tx, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -116,9 +230,11 @@ func (c *statsCalc) each(ctx context.Context, q string, args []any, fn func(*sql
 
 // countries loads the editable nationality → region mapping and seeds the
 // nationality universe: every nationality identified in any year is a key.
-func (c *statsCalc) countries(ctx context.Context) error {
+// The distinct nationalities come from a skip scan of cases_nationality
+// (one index seek per nationality) instead of a scan of every case.
+func (c *statsCalc) countries(ctx context.Context, tx *Tx) error {
 	c.countryByCode = map[string]*nrm.Country{}
-	if err := c.each(ctx, "SELECT code, name_da, name_en, region FROM countries", nil, func(r *sql.Rows) error {
+	if err := each(ctx, tx, "SELECT code, name_da, name_en, region FROM countries", nil, func(r *sql.Rows) error {
 		k := &nrm.Country{}
 		if err := r.Scan(&k.Code, &k.NameDA, &k.NameEN, &k.Region); err != nil {
 			return err
@@ -128,7 +244,12 @@ func (c *statsCalc) countries(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	return c.each(ctx, "SELECT DISTINCT nationality FROM cases WHERE identified_on IS NOT NULL AND nationality IS NOT NULL", nil, func(r *sql.Rows) error {
+	return each(ctx, tx, `WITH RECURSIVE n(nat) AS (
+			SELECT MIN(nationality) FROM cases
+			UNION ALL
+			SELECT (SELECT MIN(x.nationality) FROM cases x WHERE x.nationality > n.nat) FROM n WHERE n.nat IS NOT NULL)
+		SELECT nat FROM n WHERE nat IS NOT NULL
+			AND EXISTS (SELECT 1 FROM cases y WHERE y.nationality = n.nat AND y.identified_on IS NOT NULL)`, nil, func(r *sql.Rows) error {
 		var n string
 		if err := r.Scan(&n); err != nil {
 			return err
@@ -146,16 +267,20 @@ func (c *statsCalc) region(nat string) string {
 }
 
 // series is Figure 1: identifications per year and authority, all years up
-// to the reporting year, each counted up to the cut-off.
-func (c *statsCalc) series(ctx context.Context) error {
+// to the reporting year, each counted up to the cut-off. Grouping by the
+// date rather than the year follows the order of cases_cohort, so SQLite
+// counts in one pass without sorting; Go adds the days up to years.
+func (c *statsCalc) series(ctx context.Context, tx *Tx) error {
 	byYear := map[int]*nrm.YearAuthority{}
-	err := c.each(ctx, "SELECT "+c.d.year("c.identified_on")+", c.identified_authority, COUNT(*) FROM cases c WHERE c.identified_on <= ? GROUP BY 1, 2",
+	err := each(ctx, tx, "SELECT c.identified_on, c.identified_authority, COUNT(*) FROM cases c WHERE c.identified_on <= ? GROUP BY c.identified_on, c.identified_authority",
 		[]any{c.upper}, func(r *sql.Rows) error {
-			var y, n int
+			var d nrm.Date
+			var n int
 			var auth string
-			if err := r.Scan(&y, &auth, &n); err != nil {
+			if err := r.Scan(&d, &auth, &n); err != nil {
 				return err
 			}
+			y := d.Year()
 			ya := byYear[y]
 			if ya == nil {
 				ya = &nrm.YearAuthority{Year: y}
@@ -189,25 +314,22 @@ func (c *statsCalc) series(ctx context.Context) error {
 	return nil
 }
 
-// cube counts the cohort by authority, gender, contact form, nationality
-// and age in one scan; every one-way table and the age statistics are its
-// margins.
-func (c *statsCalc) cube(ctx context.Context) error {
-	type ageAcc struct{ min, max, sum, n int }
-	overall := ageAcc{min: 1 << 30, max: -1}
-	byRegion := map[string]*ageAcc{}
-	natCount := map[string]int{}
-	err := c.each(ctx, `SELECT c.identified_authority, c.gender, c.first_contact_form, c.nationality, c.identified_age, COUNT(*)
-		FROM cases c WHERE `+cohort+` GROUP BY c.identified_authority, c.gender, c.first_contact_form, c.nationality, c.identified_age`,
+// cube counts the cohort by authority, gender and contact form, and by
+// nationality and age; every one-way table and the age statistics are
+// margins of the two. The first grouping follows the order of
+// cases_cohort (no sort); only the second sorts.
+func (c *statsCalc) cube(ctx context.Context, tx *Tx) error {
+	s := c.s
+	err := each(ctx, tx, `SELECT c.identified_on, c.identified_authority, c.gender, c.first_contact_form, COUNT(*)
+		FROM cases c WHERE `+cohort+` GROUP BY c.identified_on, c.identified_authority, c.gender, c.first_contact_form`,
 		[]any{c.y0, c.upper}, func(r *sql.Rows) error {
+			var day nrm.Date
 			var auth, gender string
-			var form, nat sql.NullString
-			var age sql.NullInt64
+			var form sql.NullString
 			var n int
-			if err := r.Scan(&auth, &gender, &form, &nat, &age, &n); err != nil {
+			if err := r.Scan(&day, &auth, &gender, &form, &n); err != nil {
 				return err
 			}
-			s := c.s
 			s.Identified.Total += n
 			s.Identified.ByAuthority[auth] += n
 			s.ByGender[gender] += n
@@ -215,6 +337,26 @@ func (c *statsCalc) cube(ctx context.Context) error {
 				s.ByContactForm[form.String] += n
 			} else {
 				s.ByContactForm["unknown"] += n
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if s.ByContactForm["unknown"] == 0 {
+		delete(s.ByContactForm, "unknown")
+	}
+	type ageAcc struct{ min, max, sum, n int }
+	overall := ageAcc{min: 1 << 30, max: -1}
+	byRegion := map[string]*ageAcc{}
+	natCount := map[string]int{}
+	err = each(ctx, tx, `SELECT c.nationality, c.identified_age, COUNT(*) FROM cases c WHERE `+cohort+` GROUP BY c.nationality, c.identified_age`,
+		[]any{c.y0, c.upper}, func(r *sql.Rows) error {
+			var nat sql.NullString
+			var age sql.NullInt64
+			var n int
+			if err := r.Scan(&nat, &age, &n); err != nil {
+				return err
 			}
 			reg := string(nrm.RegionUnknown)
 			if nat.Valid {
@@ -242,30 +384,27 @@ func (c *statsCalc) cube(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.s.ByContactForm["unknown"] == 0 {
-		delete(c.s.ByContactForm, "unknown")
-	}
 	for nat, n := range natCount {
-		c.s.ByNationality[nat] = n
+		s.ByNationality[nat] = n
 	}
-	for nat, n := range c.s.ByNationality {
+	for nat, n := range s.ByNationality {
 		row := nrm.NationalityCount{Code: nat, NameDA: nat, NameEN: nat, Region: c.region(nat), Count: n}
 		if k, ok := c.countryByCode[nat]; ok {
 			row.NameDA, row.NameEN = k.NameDA, k.NameEN
 		}
 		if n > 0 {
-			c.s.NationalityRanking = append(c.s.NationalityRanking, row)
+			s.NationalityRanking = append(s.NationalityRanking, row)
 		}
 	}
-	nrm.SortNationalities(c.s.NationalityRanking, nrm.LangDA)
+	nrm.SortNationalities(s.NationalityRanking, nrm.LangDA)
 	if overall.n > 0 {
-		c.s.Age.Min, c.s.Age.Max, c.s.Age.Mean = ptr(overall.min), ptr(overall.max), ptr(mean1(overall.sum, overall.n))
+		s.Age.Min, s.Age.Max, s.Age.Mean = ptr(overall.min), ptr(overall.max), ptr(mean1(overall.sum, overall.n))
 	}
 	for _, reg := range nrm.Codes("region") {
 		if ra := byRegion[reg]; ra != nil {
-			c.s.Age.ByRegion[reg] = nrm.AgeSummary{Min: ptr(ra.min), Max: ptr(ra.max), Mean: ptr(mean1(ra.sum, ra.n)), Count: ra.n}
+			s.Age.ByRegion[reg] = nrm.AgeSummary{Min: ptr(ra.min), Max: ptr(ra.max), Mean: ptr(mean1(ra.sum, ra.n)), Count: ra.n}
 		} else {
-			c.s.Age.ByRegion[reg] = nrm.AgeSummary{}
+			s.Age.ByRegion[reg] = nrm.AgeSummary{}
 		}
 	}
 	return nil
@@ -285,51 +424,67 @@ func mean1(sum, n int) float64 {
 
 // exploitation counts forms × gender (a person with two forms counts once
 // in each), persons with a form and with several, and forced-labour
-// sectors.
-func (c *statsCalc) exploitation(ctx context.Context) error {
-	err := c.each(ctx, `SELECT f.form, c.gender, COUNT(*) FROM cases c JOIN assessment_forms f ON f.assessment_id = c.identified_assessment_id
-		WHERE `+cohort+` GROUP BY f.form, c.gender`, []any{c.y0, c.upper}, func(r *sql.Rows) error {
-		var form, gender string
+// sectors, in one pass over the cohort: each person's set of forms is
+// folded into a bit mask (one bit per form of the closed set), and the
+// cohort is grouped by gender, sector and mask.
+func (c *statsCalc) exploitation(ctx context.Context, tx *Tx) error {
+	forms := nrm.Codes("exploitation")
+	var mask strings.Builder
+	mask.WriteString("CASE f.form")
+	for i, f := range forms {
+		fmt.Fprintf(&mask, " WHEN '%s' THEN %d", f, 1<<i)
+	}
+	mask.WriteString(" ELSE 0 END")
+	q := `SELECT c.gender, a.labour_sector, COALESCE((SELECT SUM(` + mask.String() + `) FROM assessment_forms f WHERE f.assessment_id = a.id), 0), COUNT(*)
+		FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
+		WHERE ` + cohort + ` GROUP BY 1, 2, 3`
+	if c.d.name() == "postgres" {
+		// PostgreSQL cannot estimate the groups of a grouping by a
+		// subquery and sorts on disk; a join grouped per case first lets it
+		// hash both levels (half the time over a million cases).
+		q = `SELECT t.gender, t.labour_sector, t.mask, COUNT(*) FROM (
+			SELECT c.id, c.gender, a.labour_sector, COALESCE(SUM(` + mask.String() + `), 0) AS mask
+			FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id LEFT JOIN assessment_forms f ON f.assessment_id = a.id
+			WHERE ` + cohort + ` GROUP BY c.id, c.gender, a.labour_sector) t GROUP BY 1, 2, 3`
+	}
+	s := c.s
+	return each(ctx, tx, q, []any{c.y0, c.upper}, func(r *sql.Rows) error {
+		var gender, sector string
+		var m int64
 		var n int
-		if err := r.Scan(&form, &gender, &n); err != nil {
+		if err := r.Scan(&gender, &sector, &m, &n); err != nil {
 			return err
 		}
-		c.s.ByExploitation[form] += n
-		if c.s.ByExploitationGender[form] == nil {
-			c.s.ByExploitationGender[form] = zeroMap("gender")
+		if sector != "" {
+			s.ForcedLabourSectors[sector] += n
 		}
-		c.s.ByExploitationGender[form][gender] += n
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = c.each(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN k > 1 THEN 1 ELSE 0 END), 0) FROM (
-		SELECT c.id, COUNT(*) AS k FROM cases c JOIN assessment_forms f ON f.assessment_id = c.identified_assessment_id
-		WHERE `+cohort+` GROUP BY c.id) t`, []any{c.y0, c.upper}, func(r *sql.Rows) error {
-		return r.Scan(&c.s.ExploitationPersons, &c.s.MultiFormPersons)
-	})
-	if err != nil {
-		return err
-	}
-	return c.each(ctx, `SELECT a.labour_sector, COUNT(*) FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
-		WHERE `+cohort+` AND a.labour_sector <> '' GROUP BY a.labour_sector`, []any{c.y0, c.upper}, func(r *sql.Rows) error {
-		var sector string
-		var n int
-		if err := r.Scan(&sector, &n); err != nil {
-			return err
+		if m == 0 {
+			return nil
 		}
-		c.s.ForcedLabourSectors[sector] += n
+		s.ExploitationPersons += n
+		if bits.OnesCount64(uint64(m)) > 1 {
+			s.MultiFormPersons += n
+		}
+		for i, f := range forms {
+			if m&(1<<i) == 0 {
+				continue
+			}
+			s.ByExploitation[f] += n
+			if s.ByExploitationGender[f] == nil {
+				s.ByExploitationGender[f] = zeroMap("gender")
+			}
+			s.ByExploitationGender[f][gender] += n
+		}
 		return nil
 	})
 }
 
 // minors lists the identified persons under 18 with statistical
 // attributes only.
-func (c *statsCalc) minors(ctx context.Context) error {
+func (c *statsCalc) minors(ctx context.Context, tx *Tx) error {
 	byID := map[int64]*nrm.MinorCase{}
 	var order []int64
-	err := c.each(ctx, `SELECT c.id, c.identified_age, c.gender, c.nationality, c.first_contact_form, a.labour_sector, f.form
+	err := each(ctx, tx, `SELECT c.id, c.identified_age, c.gender, c.nationality, c.first_contact_form, a.labour_sector, f.form
 		FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
 		LEFT JOIN assessment_forms f ON f.assessment_id = a.id
 		WHERE `+cohort+` AND c.identified_age < 18 ORDER BY c.identified_age, c.id, f.form`, []any{c.y0, c.upper}, func(r *sql.Rows) error {
@@ -362,58 +517,69 @@ func (c *statsCalc) minors(ctx context.Context) error {
 	return nil
 }
 
-// shelter sums each cohort case's crisis-shelter days over stays starting
-// by 31 December (first and last day counted, open or later-ending stays
-// measured to 31 December) and buckets the cases.
-func (c *statsCalc) shelter(ctx context.Context) error {
+// housing is the crisis-shelter section (Figure 8) and the private-housing
+// section in one pass over the cohort's stays.
+//
+// Shelter: each cohort case's crisis-shelter days, summed over stays
+// starting by 31 December (first and last day counted, open or
+// later-ending stays measured to 31 December), bucketed; still at year
+// end = such a stay has no end or ends after 31 December.
+//
+// Private housing: cohort cases with a private stay starting by the
+// cut-off; still housed = such a stay started by and goes on after 31
+// December; and those who disappeared or returned on their own by the
+// cut-off.
+func (c *statsCalc) housing(ctx context.Context, tx *Tx) error {
 	end := c.d.least("COALESCE(a.end_date, ?)", "?")
 	days := c.d.daysBetween("a.start_date", end) + " + 1"
 	startLimit := c.y1
 	if c.q.Cutoff.Before(startLimit) {
 		startLimit = c.q.Cutoff
 	}
-	q := `SELECT CASE WHEN t.days <= 30 THEN '<=30' WHEN t.days < 100 THEN '31-99' ELSE '>=100' END, COUNT(*), SUM(t.still), SUM(t.days) FROM (
-		SELECT c.id, SUM(` + days + `) AS days,
-			MAX(CASE WHEN a.end_date IS NULL OR a.end_date > ? THEN 1 ELSE 0 END) AS still
-		FROM cases c JOIN accommodations a ON a.case_id = c.id
-		WHERE ` + cohort + ` AND a.kind = 'crisis_shelter' AND a.start_date <= ?
-		GROUP BY c.id) t GROUP BY 1`
-	return c.each(ctx, q, []any{c.y1, c.y1, c.y1, c.y0, c.upper, startLimit}, func(r *sql.Rows) error {
-		var bucket string
-		var n, still, total int
-		if err := r.Scan(&bucket, &n, &still, &total); err != nil {
-			return err
-		}
-		c.s.Shelter.Buckets[bucket] += n
-		c.s.Shelter.Count += n
-		c.s.Shelter.StillAtYearEnd += still
-		c.s.Shelter.TotalDays += total
-		return nil
-	})
-}
-
-// private counts cohort cases with a private stay, those still housed at
-// year end, and those who disappeared or returned on their own by the
-// cut-off.
-func (c *statsCalc) private(ctx context.Context) error {
-	q := `SELECT COUNT(*), COALESCE(SUM(t.still), 0),
-		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM exits e WHERE e.case_id = t.id AND e.kind = 'disappeared' AND e.date <= ?) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM exits e WHERE e.case_id = t.id AND e.kind = 'self_return' AND e.date <= ?) THEN 1 ELSE 0 END), 0)
-		FROM (SELECT c.id, MAX(CASE WHEN a.start_date <= ? AND (a.end_date IS NULL OR a.end_date > ?) THEN 1 ELSE 0 END) AS still
+	shelter := "a.kind = 'crisis_shelter' AND a.start_date <= ?"
+	private := "a.kind = 'private' AND a.start_date <= ?"
+	// The inner grouping lists the columns of cases_cohort before c.id, so
+	// SQLite aggregates each case's stays as the index delivers them,
+	// without sorting; the outer level is one row of conditional sums.
+	q := `SELECT COALESCE(SUM(CASE WHEN t.sn > 0 AND t.sdays <= 30 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN t.sn > 0 AND t.sdays > 30 AND t.sdays < 100 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN t.sn > 0 AND t.sdays >= 100 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN t.sn > 0 THEN t.sstill ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN t.sn > 0 THEN t.sdays ELSE 0 END), 0),
+			COALESCE(SUM(t.priv), 0), COALESCE(SUM(t.pstill), 0),
+			COALESCE(SUM(CASE WHEN t.priv = 1 AND EXISTS (SELECT 1 FROM exits e WHERE e.case_id = t.id AND e.kind = 'disappeared' AND e.date <= ?) THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN t.priv = 1 AND EXISTS (SELECT 1 FROM exits e WHERE e.case_id = t.id AND e.kind = 'self_return' AND e.date <= ?) THEN 1 ELSE 0 END), 0)
+		FROM (SELECT c.id,
+				SUM(CASE WHEN ` + shelter + ` THEN 1 ELSE 0 END) AS sn,
+				SUM(CASE WHEN ` + shelter + ` THEN ` + days + ` ELSE 0 END) AS sdays,
+				MAX(CASE WHEN ` + shelter + ` AND (a.end_date IS NULL OR a.end_date > ?) THEN 1 ELSE 0 END) AS sstill,
+				MAX(CASE WHEN ` + private + ` THEN 1 ELSE 0 END) AS priv,
+				MAX(CASE WHEN ` + private + ` AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date > ?) THEN 1 ELSE 0 END) AS pstill
 			FROM cases c JOIN accommodations a ON a.case_id = c.id
-			WHERE ` + cohort + ` AND a.kind = 'private' AND a.start_date <= ? GROUP BY c.id) t`
-	p := &c.s.PrivateHousing
-	return c.each(ctx, q, []any{c.q.Cutoff, c.q.Cutoff, c.y1, c.y1, c.y0, c.upper, c.q.Cutoff}, func(r *sql.Rows) error {
-		return r.Scan(&p.Count, &p.StillAtYearEnd, &p.Disappeared, &p.SelfReturn)
-	})
+			WHERE ` + cohort + `
+			GROUP BY ` + cohortOrder + `, c.id) t
+		WHERE t.sn > 0 OR t.priv = 1`
+	args := []any{c.q.Cutoff, c.q.Cutoff, // exits
+		startLimit, startLimit, c.y1, c.y1, startLimit, c.y1, c.q.Cutoff, c.q.Cutoff, c.y1, c.y1, // per case
+		c.y0, c.upper}
+	sh, p := &c.s.Shelter, &c.s.PrivateHousing
+	var short, mid, long int
+	err := tx.queryRow(ctx, q, args...).Scan(&short, &mid, &long, &sh.StillAtYearEnd, &sh.TotalDays,
+		&p.Count, &p.StillAtYearEnd, &p.Disappeared, &p.SelfReturn)
+	if err != nil {
+		return err
+	}
+	sh.Buckets["<=30"], sh.Buckets["31-99"], sh.Buckets[">=100"] = short, mid, long
+	sh.Count = short + mid + long
+	return nil
 }
 
 // returns counts exits in the period view (dated in Y, any identified
 // case) and the cohort view (the year's identified cases, up to the
 // cut-off).
-func (c *statsCalc) returns(ctx context.Context) error {
+func (c *statsCalc) returns(ctx context.Context, tx *Tx) error {
 	period := c.s.Returns.Period
-	err := c.each(ctx, `SELECT e.kind, `+c.d.year("c.identified_on")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
+	err := each(ctx, tx, `SELECT e.kind, `+c.d.year("c.identified_on")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
 		WHERE e.date >= ? AND e.date <= ? AND c.identified_on <= ? GROUP BY 1, 2`, []any{c.y0, c.upper, c.q.Cutoff}, func(r *sql.Rows) error {
 		var kind string
 		var y, n int
@@ -432,7 +598,7 @@ func (c *statsCalc) returns(ctx context.Context) error {
 		return err
 	}
 	cohortR := c.s.Returns.Cohort
-	return c.each(ctx, `SELECT e.kind, `+c.d.year("e.date")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
+	return each(ctx, tx, `SELECT e.kind, `+c.d.year("e.date")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
 		WHERE `+cohort+` AND e.date <= ? GROUP BY 1, 2`, []any{c.y0, c.upper, c.q.Cutoff}, func(r *sql.Rows) error {
 		var kind string
 		var y, n int
@@ -450,9 +616,9 @@ func (c *statsCalc) returns(ctx context.Context) error {
 }
 
 // prosecution copies the police's row for the year.
-func (c *statsCalc) prosecution(ctx context.Context) error {
+func (c *statsCalc) prosecution(ctx context.Context, tx *Tx) error {
 	p := &c.s.Prosecution
-	err := c.tx.queryRow(ctx, `SELECT cutoff_date, charges, decisions, convictions_unconditional, convictions_partly_suspended, note
+	err := tx.queryRow(ctx, `SELECT cutoff_date, charges, decisions, convictions_unconditional, convictions_partly_suspended, note
 		FROM prosecutions WHERE year = ?`, c.q.Year).Scan(&p.CutoffDate, &p.Charges, &p.Decisions, &p.ConvictionsUnconditional, &p.ConvictionsPartlySuspended, &p.Note)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil

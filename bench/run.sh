@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmarks of design.md §9 (not timed tests; they take minutes and
+# gigabytes). Every figure of bench/RESULTS.md comes from this script.
+#
+#   bench/run.sh [machine|gen|import|stats|pg|web|all]...   (default: all)
+#
+# Environment:
+#   BENCH_DIR     work folder for bundles and databases (default /tmp/nrm-bench)
+#   SIZES         case counts (default "10000 100000 1000000")
+#   NRM_BENCH_PG  admin URL of a PostgreSQL server for the pg step, e.g.
+#                 postgres://postgres@127.0.0.1:55499/postgres?sslmode=disable
+#   BENCH_PORT    loopback port of the web step (default 18080)
+# Everything listens on 127.0.0.1 only and every load run is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+B=${BENCH_DIR:-/tmp/nrm-bench}
+SIZES=${SIZES:-"10000 100000 1000000"}
+PORT=${BENCH_PORT:-18080}
+BIG=$(echo $SIZES | tr ' ' '\n' | sort -n | tail -n1)
+mkdir -p "$B"
+NRM="$B/nrm"
+go build -o "$NRM" ./cmd/nrm
+
+say() { printf '\n== %s\n' "$*"; }
+
+machine() {
+  say machine
+  echo "cores: $(nproc); memory: $(free -h | awk '/^Mem:/ {print $2}'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  grep -m1 'model name' /proc/cpuinfo || true
+  go version
+  echo "SQLite CLI $(sqlite3 --version | cut -d' ' -f1); nrm's SQLite $(go list -m -f '{{.Version}}' modernc.org/sqlite) (modernc, pure Go)"
+  psql --version || true
+}
+
+gen() {
+  for n in $SIZES; do
+    [ -f "$B/b$n/prosecutions.csv" ] || "$NRM" --lang en gen --cases "$n" --years 2007-2012 --seed 1 --out "$B/b$n"
+  done
+}
+
+# timed CMD...: wall time and peak RSS of a command, from /usr/bin/time -v.
+timed() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" 2> "$log" | tail -n1
+  awk -F': ' '/Elapsed \(wall clock\)/ {print "  wall " $2} /Maximum resident/ {printf "  peak RSS %.0f MB\n", $2/1024}
+    /User time/ {u=$2} /System time/ {printf "  CPU user %s s, system %s s\n", u, $2}' "$log"
+  rm -f "$log"
+}
+
+import() {
+  gen
+  for n in $SIZES; do
+    say "import $n cases into SQLite: $NRM --db $B/s$n.db import $B/b$n"
+    rm -f "$B/s$n.db" "$B/s$n.db-wal" "$B/s$n.db-shm"
+    timed "$NRM" --db "$B/s$n.db" --lang en import "$B/b$n"
+    ls -l "$B/s$n.db" | awk '{printf "  database %.0f MB\n", $5/1048576}'
+  done
+}
+
+# floor DB: best of five runs of the sqlite3 shell over stats.sql.
+floor() {
+  local best=999 t
+  for i in 1 2 3 4 5; do
+    t=$( { /usr/bin/time -f '%e' sqlite3 "$1" < bench/stats.sql > /dev/null; } 2>&1 )
+    best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
+  done
+  echo "  sqlite3 shell, bench/stats.sql: best of 5 = $best s"
+}
+
+stats() {
+  for n in $SIZES; do
+    [ -f "$B/s$n.db" ] || import
+    say "statistics 2011 over $n cases (SQLite)"
+    floor "$B/s$n.db"
+    (cd bench && NRM_BENCH_DB="$B/s$n.db" go test -run '^$' -bench 'Statistics' -benchtime 10x -count 3 . | grep Benchmark)
+  done
+}
+
+pg() {
+  if [ -z "${NRM_BENCH_PG:-}" ]; then echo "pg: set NRM_BENCH_PG"; return; fi
+  gen
+  local url=${NRM_BENCH_PG%%\?*} q=
+  [[ "$NRM_BENCH_PG" == *\?* ]] && q="?${NRM_BENCH_PG#*\?}"
+  local db="${url%/*}/nrm_bench$q"
+  psql -q "$NRM_BENCH_PG" -c "DROP DATABASE IF EXISTS nrm_bench" -c "CREATE DATABASE nrm_bench"
+  say "import $BIG cases into PostgreSQL"
+  timed "$NRM" --db "$db" --key-file "$B/pg.key" --lang en import "$B/b$BIG"
+  psql -q "$db" -c "VACUUM ANALYZE"
+  say "statistics 2011 over $BIG cases (PostgreSQL)"
+  local best=999 t
+  for i in 1 2 3 4 5; do
+    t=$( { /usr/bin/time -f '%e' psql -q -o /dev/null "$db" -f bench/stats_pg.sql; } 2>&1 )
+    best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
+  done
+  echo "  psql, bench/stats_pg.sql: best of 5 = $best s"
+  (cd bench && NRM_BENCH_KEY_FILE="$B/pg.key" NRM_BENCH_DB="$db" go test -run '^$' -bench 'Statistics' -benchtime 10x -count 3 . | grep Benchmark)
+}
+
+web() {
+  local db="$B/s$BIG.db" base="http://127.0.0.1:$PORT"
+  [ -f "$db" ] || import
+  local max
+  max=$(sqlite3 "$db" "SELECT MAX(id) FROM cases")
+  "$NRM" --db "$db" user list 2>/dev/null | grep -q benchadmin ||
+    printf 'bench-admin-password-2011\n' | "$NRM" --db "$db" user add benchadmin --role admin --org CMM --password-stdin > /dev/null
+  local token
+  token=$("$NRM" --db "$db" user token benchadmin --name "bench-$(date +%s)" 2>/dev/null)
+  "$NRM" --db "$db" serve --addr "127.0.0.1:$PORT" > "$B/serve.log" 2>&1 &
+  local pid=$!
+  trap "kill $pid 2>/dev/null || true" RETURN
+  for i in $(seq 50); do curl -fs "$base/healthz" > /dev/null && break; sleep 0.2; done
+  # Sign in through the form, as a browser does, for the session cookie.
+  local jar csrf
+  jar=$(mktemp)
+  csrf=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=benchadmin" \
+    --data-urlencode "password=bench-admin-password-2011" "$base/login"
+  local cookie
+  cookie=$(awk '$6 == "nrm_session" {print $7}' "$jar")
+  rm -f "$jar"
+  export NRM_BENCH_MAXID=$max
+  say "case page GET /cases/{id} over $BIG cases: 10 connections, each waiting 10 ms between requests (≈1,000 req/s offered), 20 s"
+  NRM_BENCH_PATH=/cases/ NRM_BENCH_AUTH="Cookie: nrm_session=$cookie" NRM_BENCH_DELAY=10 wrk -t1 -c10 -d20s -s bench/case.lua "$base" | tail -n1
+  say "case API GET /api/v1/cases/{id}: same load"
+  NRM_BENCH_PATH=/api/v1/cases/ NRM_BENCH_AUTH="Authorization: Bearer $token" NRM_BENCH_DELAY=10 wrk -t1 -c10 -d20s -s bench/case.lua "$base" | tail -n1
+  say "case page at saturation: 10 connections, no wait, 20 s"
+  NRM_BENCH_PATH=/cases/ NRM_BENCH_AUTH="Cookie: nrm_session=$cookie" NRM_BENCH_DELAY=0 wrk -t1 -c10 -d20s -s bench/case.lua "$base" | tail -n1
+  say "statistics API GET /api/v1/stats?year=2011: 2 connections, 30 s"
+  wrk -t1 -c2 -d30s --timeout 10s --latency -H "Authorization: Bearer $token" "$base/api/v1/stats?year=2011" | grep -E 'Requests/sec|50%|99%|Non-2xx' || true
+}
+
+steps=${*:-all}
+[ "$steps" = all ] && steps="machine import stats pg web"
+for s in $steps; do $s; done

@@ -1,0 +1,680 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"nrm"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// The bulk writer stores the new cases of an import (design.md §9: a
+// 1,000,000-case bundle in under 20 s). Statement count, not row count,
+// dominates a row-at-a-time import, so new cases are collected in batches
+// and written with a few large statements per batch: prepared multi-row
+// INSERTs on SQLite, COPY on PostgreSQL. Ids are allocated up front, so
+// that children and the per-case summary columns go out in the same pass,
+// and each batch is audited with one chained entry naming its id range.
+//
+// The caller's goroutine checks each case, allocates its ids and turns it
+// into rows; a goroutine of its own executes the statements, so that the
+// two halves of the work use both cores. The import transaction is only
+// ever used by one goroutine at a time: sync waits for the writer to go
+// idle before the caller touches the transaction again.
+
+// Cases per batch; variables so that tests can make batches small.
+var (
+	bulkBatchSQLite   = 500
+	bulkBatchPostgres = 2000
+)
+
+const (
+	// sqliteMaxParams is SQLite's limit on host parameters per statement
+	// (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+	sqliteMaxParams = 32766
+	// bulkChunkRows bounds the rows of one SQLite statement.
+	bulkChunkRows = 1000
+	// pgIDBlock is how many ids the PostgreSQL allocator draws at once.
+	pgIDBlock = 4096
+)
+
+// bulkTable is one table the bulk writer fills; tables with an id column
+// have it first.
+type bulkTable struct {
+	name  string
+	cols  []string
+	index int
+	hasID bool
+}
+
+var (
+	tCases = &bulkTable{name: "cases", cols: append([]string{"id", "ref", "owner_org", "gender", "birth_year", "nationality",
+		"residence_status", "identifiers", "key_id", "content_hash", "version", "created_at", "updated_at"}, summaryColumns...)}
+	tShares      = &bulkTable{name: "case_shares", cols: []string{"case_id", "org"}}
+	tContacts    = &bulkTable{name: "contacts", cols: []string{"id", "case_id", "date", "form", "org", "place"}}
+	tAssessments = &bulkTable{name: "assessments", cols: []string{"id", "case_id", "date", "authority", "outcome", "labour_sector",
+		"exploitation_country", "override_reason"}}
+	tForms      = &bulkTable{name: "assessment_forms", cols: []string{"assessment_id", "form"}}
+	tReflection = &bulkTable{name: "reflection_periods", cols: []string{"id", "case_id", "start_date", "end_date"}}
+	tStays      = &bulkTable{name: "accommodations", cols: []string{"id", "case_id", "kind", "provider", "start_date", "end_date"}}
+	tOffers     = &bulkTable{name: "offers", cols: []string{"id", "case_id", "kind", "offered_on", "accepted"}}
+	tExits      = &bulkTable{name: "exits", cols: []string{"id", "case_id", "date", "kind"}}
+
+	// bulkTables lists parents before children: PostgreSQL checks foreign
+	// keys at the end of each statement.
+	bulkTables = []*bulkTable{tCases, tShares, tContacts, tAssessments, tForms, tReflection, tStays, tOffers, tExits}
+)
+
+func init() {
+	if len(bulkTables) != len(bulkBatch{}.rows) {
+		panic("sqlstore: bulkBatch.rows must have one slot per bulk table")
+	}
+	for i, t := range bulkTables {
+		t.index, t.hasID = i, t.cols[0] == "id"
+	}
+}
+
+// newCase is a validated, normalised case for the bulk writer.
+type newCase struct {
+	c      *nrm.Case
+	hash   string
+	sealed []byte
+	keyID  any
+}
+
+// bulkBatch is the rows of up to batchSize new cases: per table, the
+// values of each row one after the other.
+type bulkBatch struct {
+	n           int
+	first, last int64
+	rows        [9][]any
+}
+
+// bulkSink executes the rows of a batch.
+type bulkSink interface {
+	write(ctx context.Context, b *bulkBatch) error
+	// flush writes every row still buffered, so that the transaction
+	// sees them.
+	flush(ctx context.Context) error
+	close()
+}
+
+// idAllocator hands out ids on the caller's goroutine.
+type idAllocator interface {
+	next(ctx context.Context, t *bulkTable) (int64, error)
+	// invalidate is called after the caller inserted rows with
+	// engine-assigned ids.
+	invalidate()
+}
+
+// bulkWriter collects new cases and writes them in batches.
+type bulkWriter struct {
+	tx        *Tx
+	sink      bulkSink
+	ids       idAllocator
+	conv      func(any) any
+	batchSize int
+	cur       *bulkBatch
+	free      chan *bulkBatch
+	row       []any
+
+	started bool
+	work    chan *bulkBatch // nil is a barrier: flush and acknowledge
+	acks    chan error
+	wg      sync.WaitGroup
+	aborted atomic.Bool
+	mu      sync.Mutex
+	err     error
+}
+
+func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn) (*bulkWriter, error) {
+	b := &bulkWriter{tx: tx, free: make(chan *bulkBatch, 4)}
+	if tx.db.dialect.name() == "postgres" {
+		ids, err := newSeqAllocator(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		b.ids, b.sink, b.conv, b.batchSize = ids, &copySink{conn: conn}, copyArg, bulkBatchPostgres
+		return b, nil
+	}
+	// Each table's rows go out in chunks of their own size, children
+	// possibly before their parents: the import runs with foreign-key
+	// enforcement off (importPragmas).
+	sink, err := newInsertSink(ctx, tx, conn)
+	if err != nil {
+		return nil, err
+	}
+	b.ids, b.sink, b.conv, b.batchSize = &maxAllocator{tx: tx}, sink, sink.arg, bulkBatchSQLite
+	return b, nil
+}
+
+func (b *bulkWriter) failed() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+func (b *bulkWriter) fail(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.mu.Unlock()
+}
+
+// add allocates the ids of a new case, sets them on it and queues its
+// rows. The case must not be changed afterwards.
+func (b *bulkWriter) add(ctx context.Context, n *newCase) error {
+	if err := b.failed(); err != nil {
+		return err
+	}
+	if b.cur == nil {
+		select {
+		case b.cur = <-b.free:
+		default:
+			b.cur = &bulkBatch{}
+		}
+	}
+	if err := b.rows(ctx, b.cur, n); err != nil {
+		return err
+	}
+	if b.cur.n >= b.batchSize {
+		return b.send(ctx)
+	}
+	return nil
+}
+
+// rows appends the rows of one case to the batch.
+func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error {
+	c := n.c
+	now := b.tx.now
+	var err error
+	id := func(t *bulkTable) int64 {
+		if err != nil {
+			return 0
+		}
+		var v int64
+		v, err = b.ids.next(ctx, t)
+		return v
+	}
+	c.ID, c.Version, c.CreatedAt, c.UpdatedAt = id(tCases), 1, now, now
+	for i := range c.Contacts {
+		c.Contacts[i].ID = id(tContacts)
+	}
+	for i := range c.Assessments {
+		c.Assessments[i].ID = id(tAssessments)
+	}
+	for i := range c.ReflectionPeriods {
+		c.ReflectionPeriods[i].ID = id(tReflection)
+	}
+	for i := range c.Accommodations {
+		c.Accommodations[i].ID = id(tStays)
+	}
+	for i := range c.Offers {
+		c.Offers[i].ID = id(tOffers)
+	}
+	for i := range c.Exits {
+		c.Exits[i].ID = id(tExits)
+	}
+	if err != nil {
+		return fmt.Errorf("allocate ids: %w", err)
+	}
+	if bt.n == 0 || c.ID < bt.first {
+		bt.first = c.ID
+	}
+	bt.last = max(bt.last, c.ID)
+	bt.n++
+
+	put := func(t *bulkTable, vals ...any) {
+		for _, v := range vals {
+			bt.rows[t.index] = append(bt.rows[t.index], b.conv(v))
+		}
+	}
+	put(tCases, c.ID, c.Ref, c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality),
+		string(c.ResidenceStatus), n.sealed, n.keyID, n.hash, c.Version, now, now)
+	put(tCases, summaryValues(c)...)
+	for _, o := range c.SharedWith {
+		put(tShares, c.ID, o)
+	}
+	for _, ct := range c.Contacts {
+		put(tContacts, ct.ID, c.ID, ct.Date, string(ct.Form), ct.Org, ct.Place)
+	}
+	for _, a := range c.Assessments {
+		put(tAssessments, a.ID, c.ID, a.Date, string(a.Authority), string(a.Outcome), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason)
+		for _, f := range a.Exploitation {
+			put(tForms, a.ID, string(f))
+		}
+	}
+	for _, p := range c.ReflectionPeriods {
+		put(tReflection, p.ID, c.ID, p.Start, p.End)
+	}
+	for _, a := range c.Accommodations {
+		put(tStays, a.ID, c.ID, string(a.Kind), a.Provider, a.Start, a.End)
+	}
+	for _, o := range c.Offers {
+		var acc any
+		if o.Accepted != nil {
+			acc = *o.Accepted
+		}
+		put(tOffers, o.ID, c.ID, string(o.Kind), o.Offered, acc)
+	}
+	for _, e := range c.Exits {
+		put(tExits, e.ID, c.ID, e.Date, string(e.Kind))
+	}
+	return nil
+}
+
+// send hands the current batch to the writer goroutine.
+func (b *bulkWriter) send(ctx context.Context) error {
+	if !b.started {
+		b.started = true
+		b.work, b.acks = make(chan *bulkBatch, 2), make(chan error)
+		b.wg.Add(1)
+		go b.run(ctx)
+	}
+	bt := b.cur
+	b.cur = nil
+	select {
+	case b.work <- bt:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (b *bulkWriter) run(ctx context.Context) {
+	defer b.wg.Done()
+	for bt := range b.work {
+		if bt == nil {
+			err := b.failed()
+			if err == nil && !b.aborted.Load() {
+				if err = b.sink.flush(ctx); err != nil {
+					b.fail(err)
+				}
+			}
+			b.acks <- err
+			continue
+		}
+		if b.aborted.Load() || b.failed() != nil {
+			continue // drain, so that senders never block
+		}
+		if err := b.write(ctx, bt); err != nil {
+			b.fail(err)
+		}
+	}
+}
+
+func (b *bulkWriter) write(ctx context.Context, bt *bulkBatch) error {
+	if err := b.sink.write(ctx, bt); err != nil {
+		return err
+	}
+	if err := b.tx.audit(ctx, "case.import", "case", fmt.Sprintf("%d-%d", bt.first, bt.last), fmt.Sprintf("created %d cases", bt.n)); err != nil {
+		return err
+	}
+	// Recycle the batch; its values are garbage now, its slices are not.
+	for i := range bt.rows {
+		clear(bt.rows[i])
+		bt.rows[i] = bt.rows[i][:0]
+	}
+	bt.n, bt.first, bt.last = 0, 0, 0
+	select {
+	case b.free <- bt:
+	default:
+	}
+	return nil
+}
+
+// sync writes everything queued and returns when the transaction holds
+// it; afterwards the caller may use the transaction directly.
+func (b *bulkWriter) sync(ctx context.Context) error {
+	if b.cur != nil && b.cur.n > 0 {
+		if err := b.send(ctx); err != nil {
+			return err
+		}
+	}
+	if !b.started {
+		return b.failed()
+	}
+	select {
+	case b.work <- nil:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	err := <-b.acks
+	// The caller may now insert rows with engine-assigned ids.
+	b.ids.invalidate()
+	return err
+}
+
+// close writes everything queued and stops the writer goroutine.
+func (b *bulkWriter) close(ctx context.Context) error {
+	err := b.sync(ctx)
+	b.stop()
+	return err
+}
+
+// abort stops the writer goroutine without writing what is queued; the
+// caller rolls the transaction back.
+func (b *bulkWriter) abort() {
+	b.aborted.Store(true)
+	b.stop()
+}
+
+func (b *bulkWriter) stop() {
+	if b.started {
+		close(b.work)
+		b.wg.Wait()
+		b.started = false
+	}
+	b.sink.close()
+}
+
+// maxAllocator counts up from the largest id of each table. The import
+// transaction holds SQLite's write lock from BEGIN IMMEDIATE on, so no
+// other writer can take an id meanwhile; the counters are read again
+// whenever the caller has inserted rows itself.
+type maxAllocator struct {
+	tx    *Tx
+	ids   [9]int64
+	valid bool
+}
+
+func (a *maxAllocator) invalidate() { a.valid = false }
+
+func (a *maxAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
+	if !a.valid {
+		for _, u := range bulkTables {
+			if u.hasID {
+				if err := a.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM "+u.name).Scan(&a.ids[u.index]); err != nil {
+					return 0, err
+				}
+			}
+		}
+		a.valid = true
+	}
+	id := a.ids[t.index]
+	a.ids[t.index]++
+	return id, nil
+}
+
+// seqAllocator draws ids from PostgreSQL's identity sequences in blocks,
+// on a connection of the pool: sequences are not transactional, and
+// concurrent writers drawing from them never collide with the import.
+type seqAllocator struct {
+	db    *DB
+	seqs  [9]string
+	block [9][]int64
+}
+
+func newSeqAllocator(ctx context.Context, tx *Tx) (*seqAllocator, error) {
+	a := &seqAllocator{db: tx.db}
+	for _, t := range bulkTables {
+		if t.hasID {
+			if err := tx.QueryRowContext(ctx, "SELECT pg_get_serial_sequence($1, 'id')", t.name).Scan(&a.seqs[t.index]); err != nil {
+				return nil, fmt.Errorf("sequence of %s: %w", t.name, err)
+			}
+		}
+	}
+	return a, nil
+}
+
+func (a *seqAllocator) invalidate() {}
+
+func (a *seqAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
+	blk := a.block[t.index]
+	if len(blk) == 0 {
+		rows, err := a.db.db.QueryContext(ctx, "SELECT nextval($1::regclass) FROM generate_series(1, $2::int)", a.seqs[t.index], pgIDBlock)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			blk = append(blk, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+	}
+	a.block[t.index] = blk[1:]
+	return blk[0], nil
+}
+
+// insertSink writes SQLite rows with prepared multi-row INSERTs of a fixed
+// number of rows per table; the remainder goes out on flush. It talks to
+// the driver directly: database/sql would re-check and re-convert each of
+// the tens of millions of arguments of a large import.
+//
+// The id column is left out: SQLite then appends each row at the end of
+// its table (the next rowid is the largest plus one) instead of seeking
+// the explicit id first. The ids are the same as those allocated, and
+// every statement checks that its last row got the id expected.
+type insertSink struct {
+	conn   *sql.Conn
+	tables []*insertBuf
+	// stamp is how the driver writes the import's timestamp; formatted
+	// once instead of twice per case.
+	now   time.Time
+	stamp string
+}
+
+type insertBuf struct {
+	t      *bulkTable
+	rows   int // rows per full statement
+	n      int // rows buffered
+	lastID int64
+	args   []driver.NamedValue
+	stmt   driver.Stmt
+}
+
+func newInsertSink(ctx context.Context, tx *Tx, conn *sql.Conn) (*insertSink, error) {
+	s := &insertSink{conn: conn, now: tx.now}
+	// Ask the driver for its text of the timestamp, so that bulk rows
+	// carry exactly what a single-row insert would.
+	if err := tx.QueryRowContext(ctx, "SELECT CAST(? AS TEXT)", tx.now).Scan(&s.stamp); err != nil {
+		return nil, err
+	}
+	for _, t := range bulkTables {
+		s.tables = append(s.tables, &insertBuf{t: t, rows: min(bulkChunkRows, sqliteMaxParams/len(t.cols))})
+	}
+	return s, nil
+}
+
+// insertSQL builds an INSERT of rows rows. Parameters are anonymous:
+// SQLite looks numbered ones up by a linear scan, quadratic in a statement
+// of thousands. OR ROLLBACK: a failing row fails the whole import anyway.
+func insertSQL(t *bulkTable, rows int) string {
+	cols := t.cols
+	if t.hasID {
+		cols = cols[1:]
+	}
+	tuple := "(?" + strings.Repeat(",?", len(cols)-1) + ")"
+	var b strings.Builder
+	b.Grow(len(t.name) + 64 + rows*(len(tuple)+1))
+	b.WriteString("INSERT OR ROLLBACK INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(tuple)
+	}
+	return b.String()
+}
+
+func (s *insertSink) write(ctx context.Context, bt *bulkBatch) error {
+	for _, buf := range s.tables {
+		t := buf.t
+		vals := bt.rows[t.index]
+		w := len(t.cols)
+		for len(vals) >= w {
+			row := vals[:w]
+			vals = vals[w:]
+			if t.hasID {
+				buf.lastID = row[0].(int64)
+				row = row[1:]
+			}
+			if buf.args == nil {
+				buf.args = make([]driver.NamedValue, 0, buf.rows*len(row))
+			}
+			for _, v := range row {
+				buf.args = append(buf.args, driver.NamedValue{Ordinal: len(buf.args) + 1, Value: v})
+			}
+			buf.n++
+			if buf.n == buf.rows {
+				if err := s.exec(ctx, buf, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// exec runs the buffered rows: with the prepared statement when full,
+// else with one built for the remainder.
+func (s *insertSink) exec(ctx context.Context, buf *insertBuf, full bool) error {
+	var res driver.Result
+	err := s.conn.Raw(func(dc any) error {
+		var err error
+		if !full {
+			res, err = dc.(driver.ExecerContext).ExecContext(ctx, insertSQL(buf.t, buf.n), buf.args)
+			return err
+		}
+		if buf.stmt == nil {
+			if buf.stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, insertSQL(buf.t, buf.rows)); err != nil {
+				return err
+			}
+		}
+		res, err = buf.stmt.(driver.StmtExecContext).ExecContext(ctx, buf.args)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", buf.t.name, err)
+	}
+	if buf.t.hasID {
+		if id, err := res.LastInsertId(); err != nil || id != buf.lastID {
+			return fmt.Errorf("insert %s: row id %d, expected %d (%v)", buf.t.name, id, buf.lastID, err)
+		}
+	}
+	clear(buf.args)
+	buf.args, buf.n = buf.args[:0], 0
+	return nil
+}
+
+// arg converts a value to what its driver.Valuer and database/sql's
+// default conversion would give.
+func (s *insertSink) arg(v any) any {
+	switch x := v.(type) {
+	case nrm.Date:
+		if x.IsZero() {
+			return nil
+		}
+		return isoDate(x)
+	case int:
+		return int64(x)
+	case []byte:
+		if x == nil {
+			return nil
+		}
+	case time.Time:
+		if x.Equal(s.now) {
+			return s.stamp
+		}
+	}
+	return v
+}
+
+// isoDate is d.String() (what nrm.Date's driver.Valuer gives) without
+// time.Format, which shows in the profile of a large import.
+func isoDate(d nrm.Date) string {
+	y, m, dd := d.Time().Date()
+	if y < 1000 || y > 9999 {
+		return d.String()
+	}
+	b := []byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + dd/10), byte('0' + dd%10)}
+	return string(b)
+}
+
+func (s *insertSink) flush(ctx context.Context) error {
+	for _, buf := range s.tables {
+		if buf.n > 0 {
+			if err := s.exec(ctx, buf, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *insertSink) close() {
+	for _, buf := range s.tables {
+		if buf.stmt != nil {
+			s.conn.Raw(func(any) error { return buf.stmt.Close() })
+			buf.stmt = nil
+		}
+	}
+}
+
+// copySink writes each batch with one COPY per table (PostgreSQL).
+type copySink struct {
+	conn *sql.Conn
+}
+
+func (s *copySink) write(ctx context.Context, bt *bulkBatch) error {
+	return withPgx(s.conn, func(pc *pgx.Conn) error {
+		for _, t := range bulkTables {
+			vals, w := bt.rows[t.index], len(t.cols)
+			if len(vals) == 0 {
+				continue
+			}
+			src := pgx.CopyFromSlice(len(vals)/w, func(i int) ([]any, error) { return vals[i*w : (i+1)*w], nil })
+			if _, err := pc.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, src); err != nil {
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *copySink) flush(context.Context) error { return nil }
+
+func (s *copySink) close() {}
+
+// copyArg converts a value for COPY's binary format.
+func copyArg(v any) any {
+	switch x := v.(type) {
+	case nrm.Date:
+		if x.IsZero() {
+			return nil
+		}
+		return x.Time()
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// withPgx runs fn with the pgx connection under conn; inside a transaction
+// begun on conn, fn's statements are part of it.
+func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: not a pgx connection: %T", dc)
+		}
+		return fn(c.Conn())
+	})
+}
