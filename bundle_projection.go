@@ -2,9 +2,10 @@ package nrm
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"strconv"
 )
 
 // PrimaryAssessment returns the assessment a bundle row carries: the first
@@ -52,21 +53,54 @@ func (c *Case) BundleProjection() *Case {
 	return p
 }
 
-// ContentHash returns a hash of the case's bundle projection.
-func (c *Case) ContentHash() string {
+// ContentHash returns a keyed hash (HMAC-SHA-256, truncated to 128 bits)
+// of the case's bundle projection. It is keyed because the projection
+// holds the birth date, a direct identifier: an unkeyed hash over it and
+// attributes stored in clear could be reversed by trying every date.
+func (c *Case) ContentHash(key []byte) string {
 	p := c.BundleProjection()
-	type hashed struct {
-		Ref, OwnerOrg, Gender, Nationality, Residence, BirthDate string
-		BirthYear                                                int
-		Contacts                                                 []Contact
-		Assessments                                              []Assessment
-		Accommodations                                           []Accommodation
-		Exits                                                    []Exit
+	var b []byte
+	field := func(s string) { b = strconv.AppendQuote(b, s); b = append(b, '|') }
+	field(p.Ref)
+	field(p.OwnerOrg)
+	field(string(p.Gender))
+	field(p.Nationality)
+	field(string(p.ResidenceStatus))
+	field(p.Identifiers.BirthDate.String())
+	b = strconv.AppendInt(b, int64(p.BirthYear), 10)
+	for _, ct := range p.Contacts {
+		b = append(b, "\nC"...)
+		field(ct.Date.String())
+		field(string(ct.Form))
+		field(ct.Org)
 	}
-	b, _ := json.Marshal(hashed{p.Ref, p.OwnerOrg, string(p.Gender), p.Nationality, string(p.ResidenceStatus),
-		p.Identifiers.BirthDate.String(), p.BirthYear, p.Contacts, p.Assessments, p.Accommodations, p.Exits})
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:16])
+	for _, a := range p.Assessments {
+		b = append(b, "\nA"...)
+		field(a.Date.String())
+		field(string(a.Authority))
+		field(string(a.Outcome))
+		for _, f := range a.Exploitation {
+			field(string(f))
+		}
+		b = append(b, ';')
+		field(string(a.LabourSector))
+		field(a.ExploitationCountry)
+	}
+	for _, a := range p.Accommodations {
+		b = append(b, "\nH"...)
+		field(string(a.Kind))
+		field(a.Provider)
+		field(a.Start.String())
+		field(a.End.String())
+	}
+	for _, e := range p.Exits {
+		b = append(b, "\nE"...)
+		field(e.Date.String())
+		field(string(e.Kind))
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(b)
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Importer loads bundles all-or-nothing: fn writes through w inside one

@@ -126,15 +126,19 @@ func TestContentHashIgnoresWhatBundlesDoNotCarry(t *testing.T) {
 			Assessments: []nrm.Assessment{{Date: nrm.MustDate("2011-01-05"), Authority: "US", Outcome: "pending"},
 				{Date: nrm.MustDate("2011-02-01"), Authority: "US", Outcome: "identified", Exploitation: []nrm.ExploitationForm{"sexual"}}}}
 	}
+	key := []byte("0123456789abcdef0123456789abcdef")
 	a, b := base(), base()
 	b.Identifiers.Name = "Someone"
 	b.Contacts = b.Contacts[1:] // the first contact is what a bundle carries
 	b.Assessments = b.Assessments[1:]
-	if a.ContentHash() != b.ContentHash() {
+	if a.ContentHash(key) != b.ContentHash(key) {
 		t.Error("hash depends on data a bundle does not carry")
 	}
 	b.Nationality = "NG"
-	if a.ContentHash() == b.ContentHash() {
+	if a.ContentHash(key) == b.ContentHash(key) {
 		t.Error("hash ignores nationality")
+	}
+	if b.ContentHash(key) == b.ContentHash([]byte("another key")) {
+		t.Error("hash is not keyed")
 	}
 }

@@ -56,3 +56,13 @@ func TestDemoCommandLoadsEverythingOnce(t *testing.T) {
 		t.Fatalf("audit verify: %s", out)
 	}
 }
+
+func TestReimportAfterKeyRotationChangesNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "nrm.db")
+	run(t, "--db", db, "import", "../demo/bundle")
+	run(t, "--db", db, "keys", "rotate")
+	out := run(t, "--db", db, "--lang", "en", "import", "../demo/bundle")
+	if !strings.Contains(out, "0 new, 0 updated, 255 unchanged") {
+		t.Fatalf("re-import after rotation: %s", out)
+	}
+}

@@ -66,7 +66,21 @@ servers afterwards so that they load the new key.`,
 			if err != nil {
 				return err
 			}
-			newRing, err := seal.New(newKey)
+			oldRing, err := seal.New(keys...)
+			if err != nil {
+				return err
+			}
+			// The content-hash key is carried over, so stored hashes stay
+			// valid; an older file without one gets its derived key written.
+			mac := oldRing.MACKey()
+			var sealing []seal.Key
+			for _, k := range keys {
+				if k.ID != seal.MACKeyID {
+					sealing = append(sealing, k)
+				}
+			}
+			keys = append([]seal.Key{mac}, sealing...)
+			newRing, err := seal.New(mac, newKey)
 			if err != nil {
 				return err
 			}
@@ -86,7 +100,7 @@ servers afterwards so that they load the new key.`,
 				return fmt.Errorf(msg(l, "rotation mislykkedes; nøglefilen indeholder både de gamle nøgler og den nye: %w",
 					"rotation failed; the key file holds the old keys and the new one: %w"), err)
 			}
-			final := []seal.Key{newKey}
+			final := []seal.Key{mac, newKey}
 			if keepOld {
 				final = append(keys, newKey)
 			}

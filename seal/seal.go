@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -26,11 +28,19 @@ type Key struct {
 	Bytes []byte
 }
 
+// MACKeyID names the entry of a key file that holds the content-hash key:
+// not an encryption key, and kept across rotations so that stored content
+// hashes stay valid.
+const MACKeyID = "mac"
+
 // Keyring implements nrm.Sealer.
 type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
 	order   []string
+	mac     []byte
+	// derivedMAC is used when no explicit mac entry is present.
+	derivedMAC []byte
 }
 
 // New returns a keyring whose last key is the current one.
@@ -40,6 +50,13 @@ func New(keys ...Key) (*Keyring, error) {
 	}
 	k := &Keyring{aeads: map[string]cipher.AEAD{}}
 	for _, key := range keys {
+		if key.ID == MACKeyID {
+			if len(key.Bytes) != KeySize {
+				return nil, fmt.Errorf("seal: the %s key has %d bytes, want %d", MACKeyID, len(key.Bytes), KeySize)
+			}
+			k.mac = key.Bytes
+			continue
+		}
 		if len(key.Bytes) != KeySize {
 			return nil, fmt.Errorf("seal: key %q has %d bytes, want %d", key.ID, len(key.Bytes), KeySize)
 		}
@@ -60,9 +77,32 @@ func New(keys ...Key) (*Keyring, error) {
 		k.aeads[key.ID] = aead
 		k.order = append(k.order, key.ID)
 		k.current = key.ID
+		if k.mac == nil && len(k.order) == 1 {
+			// No explicit content-hash key (older key files, NRM_KEYS):
+			// derive one from the first encryption key.
+			h := hmac.New(sha256.New, key.Bytes)
+			h.Write([]byte("nrm content hash key v1"))
+			k.derivedMAC = h.Sum(nil)
+		}
+	}
+	if k.current == "" {
+		return nil, errors.New("seal: no encryption key")
 	}
 	return k, nil
 }
+
+// ContentKey returns the key for content hashes (the "mac" entry, else one
+// derived from the first encryption key).
+func (k *Keyring) ContentKey() []byte {
+	if k.mac != nil {
+		return k.mac
+	}
+	return k.derivedMAC
+}
+
+// MACKey returns the content-hash key as a key-file entry, so that a
+// rotation can carry it over to the new file.
+func (k *Keyring) MACKey() Key { return Key{ID: MACKeyID, Bytes: k.ContentKey()} }
 
 // CurrentID returns the id of the key used for sealing.
 func (k *Keyring) CurrentID() string { return k.current }
@@ -161,10 +201,14 @@ func Load(path string, create bool) (*Keyring, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := WriteFile(path, []Key{key}); err != nil {
+		mac, err := NewKey(MACKeyID)
+		if err != nil {
 			return nil, err
 		}
-		return New(key)
+		if err := WriteFile(path, []Key{mac, key}); err != nil {
+			return nil, err
+		}
+		return New(mac, key)
 	} else if err != nil {
 		return nil, fmt.Errorf("seal: read key file: %w", err)
 	}

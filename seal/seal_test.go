@@ -61,3 +61,23 @@ func TestLoadCreatesPrivateFile(t *testing.T) {
 		t.Fatal("missing key file accepted without create")
 	}
 }
+
+func TestContentKeySurvivesRotation(t *testing.T) {
+	k1, _ := NewKey("k1")
+	derived, _ := New(k1)
+	if len(derived.ContentKey()) != 32 {
+		t.Fatal("no derived content key")
+	}
+	k2, _ := NewKey("k2")
+	rotated, _ := New(derived.MACKey(), k2)
+	if !bytes.Equal(rotated.ContentKey(), derived.ContentKey()) || rotated.CurrentID() != "k2" {
+		t.Fatal("content key changed with the encryption key")
+	}
+	other, _ := New(k2)
+	if bytes.Equal(other.ContentKey(), derived.ContentKey()) {
+		t.Fatal("content key does not depend on the key material")
+	}
+	if _, err := New(derived.MACKey()); err == nil {
+		t.Fatal("a keyring without an encryption key was accepted")
+	}
+}

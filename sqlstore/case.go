@@ -394,7 +394,7 @@ func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
 	id, err := tx.insertID(ctx, `INSERT INTO cases (ref, owner_org, gender, birth_year, nationality, residence_status, identifiers, key_id, content_hash, version, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Ref, c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality), string(c.ResidenceStatus),
-		sealed, keyID, c.ContentHash(), c.Version, c.CreatedAt, c.UpdatedAt)
+		sealed, keyID, tx.db.contentHash(c), c.Version, c.CreatedAt, c.UpdatedAt)
 	if err != nil {
 		if nrm.ErrorCode(tx.db.dialect.translate(err)) == nrm.ECONFLICT {
 			return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf("A case with reference %q already exists.", c.Ref),
@@ -416,7 +416,7 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	res, err := tx.exec(ctx, `UPDATE cases SET owner_org = ?, gender = ?, birth_year = ?, nationality = ?, residence_status = ?,
 		identifiers = ?, key_id = ?, content_hash = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality), string(c.ResidenceStatus),
-		sealed, keyID, c.ContentHash(), tx.now, c.ID, c.Version)
+		sealed, keyID, tx.db.contentHash(c), tx.now, c.ID, c.Version)
 	if err != nil {
 		return err
 	}

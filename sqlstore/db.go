@@ -179,3 +179,21 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return nil
 }
+
+// contentKeyer is implemented by sealers that hold a key for content
+// hashes (seal.Keyring).
+type contentKeyer interface{ ContentKey() []byte }
+
+// contentHash returns the keyed hash of c's bundle projection that import
+// compares to decide whether a case changed. Without a keyed sealer (only
+// in statistics-only use) the key is empty.
+func (d *DB) contentHash(c *nrm.Case) string {
+	var key []byte
+	if k, ok := d.sealer.(contentKeyer); ok {
+		key = k.ContentKey()
+	}
+	return c.ContentHash(key)
+}
+
+// ContentHash exposes contentHash to tests and tools.
+func (d *DB) ContentHash(c *nrm.Case) string { return d.contentHash(c) }

@@ -159,7 +159,7 @@ func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
 		return err
 	}
 	c.Normalize()
-	hash := c.ContentHash()
+	hash := w.tx.db.contentHash(c)
 	key := contentKeyOf(hash)
 	if old, ok := w.existing[c.Ref]; ok {
 		if old == key {
@@ -203,7 +203,7 @@ func (w *importWriter) update(ctx context.Context, c *nrm.Case) error {
 		return err
 	}
 	*c = merged
-	w.existing[c.Ref] = contentKeyOf(c.ContentHash())
+	w.existing[c.Ref] = contentKeyOf(w.tx.db.contentHash(c))
 	w.res.Updated++
 	return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "updated")
 }

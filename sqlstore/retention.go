@@ -91,7 +91,7 @@ func (d *DB) ApplyRetention(ctx context.Context, years int, today nrm.Date) (pur
 			if err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", c.ContentHash(), id); err != nil {
+			if _, err := tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", tx.db.contentHash(c), id); err != nil {
 				return err
 			}
 			if err := tx.audit(ctx, "case.purge", "case", strconv.FormatInt(id, 10), detail); err != nil {
