@@ -76,6 +76,9 @@ type AuditFilter struct {
 
 // FindAudit lists audit entries in sequence order.
 func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+	if !readsAudit(actorOf(ctx)) {
+		return nil, forbidden()
+	}
 	var where []string
 	var args []any
 	if f.Entity != "" {
@@ -118,6 +121,9 @@ type AuditProblem struct {
 // predecessor link or sequence number is wrong, and a head that does not
 // match the last entry (detecting deleted tail entries).
 func (d *DB) VerifyAudit(ctx context.Context) (checked int64, problems []AuditProblem, err error) {
+	if !readsAudit(actorOf(ctx)) {
+		return 0, nil, forbidden()
+	}
 	rows, err := d.query(ctx, "SELECT seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq")
 	if err != nil {
 		return 0, nil, err
@@ -154,3 +160,7 @@ func (d *DB) VerifyAudit(ctx context.Context) (checked int64, problems []AuditPr
 	}
 	return checked, problems, nil
 }
+
+// readsAudit reports whether the role may read the audit log: it names
+// who looked at which case, so only administrators and auditors may.
+func readsAudit(a *nrm.Actor) bool { return a.Role == nrm.RoleAdmin || a.Role == nrm.RoleAuditor }

@@ -288,6 +288,9 @@ func (d *DB) UpdateCase(ctx context.Context, c *nrm.Case) error {
 		if err := checkAssessments(a, old.Assessments, c.Assessments); err != nil {
 			return err
 		}
+		if err := checkShares(a, old.OwnerOrg, old.SharedWith, c.SharedWith); err != nil {
+			return err
+		}
 		if c.Version != old.Version {
 			return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf(
 				"The case was changed by someone else (version %d, you edited version %d). Reload it and make your change again.", old.Version, c.Version)}
@@ -413,6 +416,16 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	if err != nil {
 		return err
 	}
+	// A purged case has lost its birth date; its stored age at
+	// identification must survive later edits, or retention would change
+	// the statistics.
+	var purged bool
+	var keptOn nrm.Date
+	var keptAge sql.NullInt64
+	if err := tx.queryRow(ctx, "SELECT purged_at IS NOT NULL, identified_on, identified_age FROM cases WHERE id = ?", c.ID).
+		Scan(&purged, &keptOn, &keptAge); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	res, err := tx.exec(ctx, `UPDATE cases SET owner_org = ?, gender = ?, birth_year = ?, nationality = ?, residence_status = ?,
 		identifiers = ?, key_id = ?, content_hash = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		c.OwnerOrg, string(c.Gender), nullInt(c.BirthYear), nullStr(c.Nationality), string(c.ResidenceStatus),
@@ -435,7 +448,13 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 			return err
 		}
 	}
-	return tx.writeChildren(ctx, c)
+	if err := tx.writeChildren(ctx, c); err != nil {
+		return err
+	}
+	if purged && keptAge.Valid && summarize(c).identifiedOn == keptOn {
+		_, err = tx.exec(ctx, "UPDATE cases SET identified_age = ? WHERE id = ?", keptAge.Int64, c.ID)
+	}
+	return err
 }
 
 // writeChildren inserts all children of c and refreshes its summary.

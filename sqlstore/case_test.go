@@ -140,6 +140,12 @@ func TestOrganisationScope(t *testing.T) {
 		if err := db.UpdateCase(actorCtx(nrm.RoleAssessor, "CMM", nrm.AuthorityUS), got); err != nil {
 			t.Fatalf("US assessor in owning org: %v", err)
 		}
+		// Only the owner changes whom a case is shared with.
+		shared, _ := db.FindCaseByRef(actorCtx(nrm.RoleCaseworker, "REDEN", ""), "DK-3")
+		shared.SharedWith = append(shared.SharedWith, "RIGSPOLITIET")
+		if err := db.UpdateCase(actorCtx(nrm.RoleCaseworker, "REDEN", ""), shared); nrm.ErrorCode(err) != nrm.EFORBIDDEN {
+			t.Fatalf("a shared-with organisation widened the sharing: %v", err)
+		}
 	})
 }
 
@@ -221,6 +227,14 @@ func TestAuditChain(t *testing.T) {
 		entries, _ := db.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case"})
 		if len(entries) != 2 || entries[0].Action != "case.create" || entries[1].Action != "case.read" || entries[1].Username != "admin" {
 			t.Fatalf("entries: %+v", entries)
+		}
+		for _, role := range []nrm.Role{nrm.RoleAnalyst, nrm.RoleCoordinator, nrm.RoleCaseworker, nrm.RoleAssessor} {
+			if _, err := db.FindAudit(actorCtx(role, "CMM", ""), sqlstore.AuditFilter{}); nrm.ErrorCode(err) != nrm.EFORBIDDEN {
+				t.Fatalf("%s read the audit log: %v", role, err)
+			}
+		}
+		if _, _, err := db.VerifyAudit(actorCtx(nrm.RoleAuditor, "CMM", "")); err != nil {
+			t.Fatalf("auditor cannot verify: %v", err)
 		}
 		if _, err := db.SQL().Exec("UPDATE audit_log SET detail = 'x'"); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Fatalf("audit log accepted an update: %v", err)
