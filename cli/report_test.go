@@ -227,6 +227,29 @@ func TestReportCommand(t *testing.T) {
 				t.Errorf("%s report differs from %s; run go test ./cli -run TestReportCommand/golden -update and review the diff", lang, golden)
 			}
 		}
+		// HTML too, with each inline chart replaced by a placeholder: chart
+		// geometry may differ in the last digit between CPUs.
+		svg := regexp.MustCompile(`(?s)<svg .*?</svg>`)
+		for _, lang := range []string{"da", "en"} {
+			out := run(t, "--db", db, "--lang", lang, "report", "--year", "2011", "--format", "html")
+			if n := len(svg.FindAllString(out, -1)); n < 7 {
+				t.Errorf("%s HTML has %d inline charts", lang, n)
+			}
+			out = svg.ReplaceAllString(out, "<svg><!-- chart --></svg>")
+			golden := filepath.Join("testdata", "report_2011_"+lang+".html.golden")
+			if *updateGolden {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cli -run TestReportCommand/golden -update)", err)
+			}
+			if out != string(want) {
+				t.Errorf("%s HTML report differs from %s; run go test ./cli -run TestReportCommand/golden -update and review the diff", lang, golden)
+			}
+		}
 		// The same data and SOURCE_DATE_EPOCH give the same PDF.
 		a := readOut(t, dir, "a.pdf", append(base, "--format", "pdf")...)
 		b := readOut(t, dir, "b.pdf", append(base, "--format", "pdf")...)
