@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -19,13 +20,7 @@ func auditCmd(env *Env) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "verify",
 		Short: "Walk the hash chain and report any edited, deleted or reordered entry",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			n, problems, err := db.VerifyAudit(ctx)
 			if err != nil {
 				return err
@@ -39,7 +34,7 @@ func auditCmd(env *Env) *cobra.Command {
 			}
 			return &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf(msg(env.lang(),
 				"Revisionsloggen er brudt: %d problemer i %d poster.", "The audit log is broken: %d problems in %d entries."), len(problems), n)}
-		},
+		}),
 	})
 	var entity, id, user string
 	var after int64
@@ -47,13 +42,7 @@ func auditCmd(env *Env) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "Print audit entries as JSON lines",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			entries, err := db.FindAudit(ctx, sqlstore.AuditFilter{Entity: entity, EntityID: id, Username: user, AfterSeq: after, Limit: limit})
 			if err != nil {
 				return err
@@ -65,7 +54,7 @@ func auditCmd(env *Env) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 	list.Flags().StringVar(&entity, "entity", "", "only this entity kind, e.g. case")
 	list.Flags().StringVar(&id, "id", "", "only this entity id")

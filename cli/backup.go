@@ -30,20 +30,14 @@ SQLite: VACUUM INTO (writers go on meanwhile). PostgreSQL: pg_dump --format=cust
 in one snapshot (pg_dump must be installed). The backup holds identifiers sealed;
 the key file is not in it — keep the two apart, and keep both.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			info, err := db.Backup(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			printBackup(env, msg(env.lang(), "Sikkerhedskopi skrevet til", "Backup written to"), info)
 			return nil
-		},
+		}),
 	}
 }
 

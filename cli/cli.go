@@ -155,3 +155,18 @@ func EnsureReferenceData(ctx context.Context, db *sqlstore.DB) error {
 func systemCtx(ctx context.Context) context.Context {
 	return nrm.NewContextWithActor(ctx, nrm.SystemActor)
 }
+
+// withDB adapts a command body that needs the database: it runs as the
+// system actor on the database opened from the global flags, closed
+// afterwards.
+func (e *Env) withDB(fn func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := systemCtx(cmd.Context())
+		db, err := e.Open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return fn(cmd, args, ctx, db)
+	}
+}

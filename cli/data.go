@@ -57,13 +57,7 @@ Every row is checked first; one bad row means nothing is stored, and every probl
 listed with file, line, column, value and what was expected. Re-importing the same
 bundle changes nothing; a changed row updates its case.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			src, done, err := openSource(args[0])
 			if err != nil {
 				return err
@@ -102,7 +96,7 @@ bundle changes nothing; a changed row updates its case.`,
 				"Imported in %s: %d new, %d updated, %d unchanged cases; %d prosecution rows.\n"),
 				time.Since(start).Round(time.Millisecond), res.Created, res.Updated, res.Unchanged, res.Prosecutions)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&checkOnly, "check", false, "only check the bundle; store nothing")
 	cmd.Flags().BoolVar(&progress, "progress", isTerminal(os.Stderr), "show a progress bar")
@@ -126,13 +120,7 @@ func exportCmd(env *Env) *cobra.Command {
 		Use:   "export DIR|FILE.zip|FILE.xlsx",
 		Short: "Write every case as a bundle (same format as import; contains birth dates — keep it safe)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			pros, err := db.FindProsecutions(ctx)
 			if err != nil {
 				return err
@@ -156,7 +144,7 @@ func exportCmd(env *Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Eksporterede %d sager til %s.\n", "Exported %d cases to %s.\n"), n, args[0])
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(exportHTCDSCmd(env)) // nrm export htcds (report.go)
 	return cmd
@@ -198,13 +186,7 @@ func countriesCmd(env *Env) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "Print the mapping as CSV",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			cs, err := db.FindCountries(ctx)
 			if err != nil {
 				return err
@@ -214,7 +196,7 @@ func countriesCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(env.Stdout, "%s,%s,%s,%s\n", c.Code, csvCell(c.NameDA), csvCell(c.NameEN), csvCell(string(c.Region)))
 			}
 			return nil
-		},
+		}),
 	})
 	return cmd
 }

@@ -26,15 +26,9 @@ func demoCmd(env *Env) *cobra.Command {
 		Use:   "demo",
 		Short: "Load the demo data: organisations, the 2007–2012 cases, prosecution rows, the 2011–2014 action plan and the reference network",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			return LoadDemo(ctx, db, env)
-		},
+		}),
 	}
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"nrm"
 	"nrm/auth"
+	"nrm/sqlstore"
 
 	"github.com/spf13/cobra"
 )
@@ -91,13 +93,7 @@ func userCmd(env *Env) *cobra.Command {
 			Use:   use,
 			Short: short,
 			Args:  cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				ctx := systemCtx(cmd.Context())
-				db, err := env.Open(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
+			RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 				if err := db.SetDisabled(ctx, args[0], disable); err != nil {
 					return err
 				}
@@ -107,7 +103,7 @@ func userCmd(env *Env) *cobra.Command {
 					fmt.Fprintf(env.Stdout, msg(env.lang(), "Bruger %q er genåbnet.\n", "User %q is enabled.\n"), args[0])
 				}
 				return nil
-			},
+			}),
 		})
 	}
 
@@ -156,13 +152,7 @@ func userCmd(env *Env) *cobra.Command {
 		Use:   "list",
 		Short: "List users with role, organisation and status",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			users, err := db.FindUsers(ctx)
 			if err != nil {
 				return err
@@ -204,7 +194,7 @@ func userCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.DisplayName, u.Role, u.Org, auth, status, totp, last)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON lines")
 	cmd.AddCommand(list)
@@ -214,13 +204,7 @@ func userCmd(env *Env) *cobra.Command {
 		Use:   "token USERNAME",
 		Short: "Issue an API token for an integration acting as the user; it is printed once",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			tok, err := db.CreateAPIToken(ctx, args[0], tokenName)
 			if err != nil {
 				return err
@@ -229,7 +213,7 @@ func userCmd(env *Env) *cobra.Command {
 				"API token %q issued for %q. It is shown only this once; store it safely.\n"), tokenName, args[0])
 			fmt.Fprintln(env.Stdout, tok)
 			return nil
-		},
+		}),
 	}
 	token.Flags().StringVar(&tokenName, "name", "", "what the token is for, e.g. eurostat-export (required)")
 	token.MarkFlagRequired("name")
@@ -240,19 +224,13 @@ func userCmd(env *Env) *cobra.Command {
 		Use:   "revoke USERNAME",
 		Short: "Revoke a user's API token by name; the integration using it is locked out at once",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := systemCtx(cmd.Context())
-			db, err := env.Open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			if err := db.RevokeAPIToken(ctx, args[0], revokeName); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "API-nøgle %q for %q er tilbagekaldt.\n", "API token %q of %q revoked.\n"), revokeName, args[0])
 			return nil
-		},
+		}),
 	}
 	revoke.Flags().StringVar(&revokeName, "name", "", "the token's name (required)")
 	revoke.MarkFlagRequired("name")
