@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"nrm"
+	"nrm/csvsafe"
 )
 
 // Sink receives the tables of an exported bundle.
@@ -85,7 +86,7 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 
 func protectAll(row []string) []string {
 	for i, s := range row {
-		row[i] = Protect(s)
+		row[i] = csvsafe.Protect(s)
 	}
 	return row
 }

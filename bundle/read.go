@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"nrm"
+	"nrm/csvsafe"
 )
 
 // record is one data row addressed by column name.
@@ -25,24 +26,7 @@ func (r *record) get(col string) string {
 	if !ok || i >= len(r.cells) {
 		return ""
 	}
-	return Unprotect(strings.TrimSpace(r.cells[i]))
-}
-
-// Unprotect removes the apostrophe Protect adds.
-func Unprotect(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
-
-// Protect neutralises spreadsheet formulas: a cell starting with = + - @
-// tab or carriage return gets a leading apostrophe.
-func Protect(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return csvsafe.Unprotect(strings.TrimSpace(r.cells[i]))
 }
 
 // readTable walks a table, checking its header against the expected

@@ -9,6 +9,7 @@ package intlexport
 import (
 	"encoding/csv"
 	"io"
+	"nrm/csvsafe"
 )
 
 // Table is one aggregate table, already formatted for output.
@@ -23,27 +24,13 @@ type Table struct {
 	Rows [][]string
 }
 
-// SafeCell defuses a value a spreadsheet would run as a formula: a value
-// starting with = + - @, a tab or a carriage return gets a leading
-// apostrophe, which spreadsheets show as text.
-func SafeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
-
 // writeRecords writes header and rows as CSV with every cell defused.
 func writeRecords(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	safe := func(rec []string) []string {
 		out := make([]string, len(rec))
 		for i, c := range rec {
-			out[i] = SafeCell(c)
+			out[i] = csvsafe.Protect(c)
 		}
 		return out
 	}

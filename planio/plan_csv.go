@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"nrm"
+	"nrm/csvsafe"
 )
 
 // PlanCSVColumns are the columns of the plan CSV form, in the order
@@ -162,7 +163,7 @@ func ReadPlanCSV(r io.Reader, head *nrm.Plan) (*nrm.Plan, error) {
 			if !ok {
 				return ""
 			}
-			return strings.TrimSpace(unprotectCell(strings.TrimSpace(row.cells[i])))
+			return strings.TrimSpace(csvsafe.Unprotect(strings.TrimSpace(row.cells[i])))
 		}
 		at := func(col string) string {
 			i, ok := cols[col]
@@ -361,7 +362,7 @@ func WritePlanCSV(w io.Writer, p *nrm.Plan) error {
 						row = append(row, s.Date.String())
 					}
 					for i := range row {
-						row[i] = protectCell(row[i])
+						row[i] = csvsafe.Protect(row[i])
 					}
 					if err := cw.Write(row); err != nil {
 						return fmt.Errorf("planio: write plan csv: %w", err)
@@ -375,24 +376,4 @@ func WritePlanCSV(w io.Writer, p *nrm.Plan) error {
 		return fmt.Errorf("planio: write plan csv: %w", err)
 	}
 	return nil
-}
-
-// protectCell neutralises spreadsheet formula injection: a cell starting
-// with = + - @, a tab or a carriage return gets a leading apostrophe, which
-// spreadsheets show as text (as bundle.Protect and intlexport.SafeCell
-// do). ReadPlanCSV removes it again, so that an export reads back as it
-// was.
-func protectCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// unprotectCell removes the apostrophe protectCell adds.
-func unprotectCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
