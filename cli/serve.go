@@ -115,9 +115,11 @@ var reportContentTypes = map[string]string{
 // packages registered in reportFormats, exactly as `nrm report` does; JSON
 // without disclosure control is the statistics contract itself. Each
 // request renders with its own copy of env, so that the language of one
-// request never leaks into another.
+// request never leaks into another, and reads the plan and names from the
+// server's own database handle rather than opening another.
 func reportRenderer(env *Env, cmd *cobra.Command, db interface {
 	Statistics(context.Context, nrm.StatsQuery) (*nrm.Stats, error)
+	reportSource
 }) web.ReportRenderer {
 	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
 		s, err := db.Statistics(ctx, q)
@@ -145,7 +147,7 @@ func reportRenderer(env *Env, cmd *cobra.Command, db interface {
 		}
 		e := *env
 		e.Lang = string(lang)
-		if err := render(&e, cmd, s, reportOptions{year: q.Year, cutoff: s.Cutoff, k: k}, &buf); err != nil {
+		if err := render(&e, cmd, s, reportOptions{year: q.Year, cutoff: s.Cutoff, k: k, src: db}, &buf); err != nil {
 			return nil, "", err
 		}
 		return buf.Bytes(), ct, nil
