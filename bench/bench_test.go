@@ -7,6 +7,8 @@ package bench
 import (
 	"context"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,6 +21,7 @@ import (
 	"nrm/seal"
 	"nrm/sqlstore"
 	"nrm/sqlstore/sqltest"
+	"nrm/web"
 )
 
 // size is the number of cases of the generated bundles (NRM_BENCH_CASES,
@@ -139,6 +142,46 @@ func BenchmarkFindCaseByID(b *testing.B) {
 		for pb.Next() {
 			if _, err := db.FindCaseByID(ctx, 1+r.Int64N(n)); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkCasePage renders random case pages of NRM_BENCH_DB through the
+// web handler (session cookie, HTML), as `nrm serve` does for a browser.
+func BenchmarkCasePage(b *testing.B) {
+	db := benchDB(b)
+	ctx := nrm.NewContextWithActor(context.Background(), nrm.SystemActor)
+	const user, password = "bench-page", "bench-page-password-2011"
+	if _, err := db.FindUserByUsername(ctx, user); err != nil {
+		if err := db.CreateUser(ctx, &nrm.User{Username: user, Role: nrm.RoleAdmin, Org: "CMM"}, password); err != nil {
+			b.Fatal(err)
+		}
+	}
+	token, _, err := db.Login(ctx, user, password, "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Auth: db, Users: db})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	if err := db.SQL().QueryRow("SELECT MAX(id) FROM cases").Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/cases/"+strconv.FormatInt(1+r.Int64N(n), 10), nil)
+			req.AddCookie(&http.Cookie{Name: "nrm_session", Value: token})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
 			}
 		}
 	})

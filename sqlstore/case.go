@@ -38,22 +38,39 @@ func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, er
 	if !readsCases(a) {
 		return nil, forbidden()
 	}
-	var c *nrm.Case
-	err := d.inTx(ctx, func(tx *Tx) error {
-		var err error
-		c, err = tx.loadCase(ctx, where, arg)
-		if err != nil {
-			return err
-		}
-		if !canSee(a, c.OwnerOrg, c.SharedWith) {
-			return caseNotFound()
-		}
-		return tx.audit(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), "")
-	})
+	// The case is read in a read-only transaction, which on SQLite does
+	// not take the write lock, so that reads run side by side; only the
+	// audit entry is a (short) write. Nothing is returned unless that
+	// entry is committed.
+	c, err := d.readCase(ctx, where, arg)
 	if err != nil {
 		return nil, err
 	}
+	if !canSee(a, c.OwnerOrg, c.SharedWith) {
+		return nil, caseNotFound()
+	}
+	if err := d.inTx(ctx, func(tx *Tx) error {
+		return tx.audit(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), "")
+	}); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// readCase loads one case in a read-only transaction: one snapshot for
+// the case and its children (repeatable read on PostgreSQL; a SQLite
+// transaction always reads one snapshot).
+func (d *DB) readCase(ctx context.Context, where string, arg any) (*nrm.Case, error) {
+	tx, err := d.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := tx.loadCase(ctx, where, arg)
+	if err != nil {
+		return nil, d.dialect.translate(err)
+	}
+	return c, tx.Commit()
 }
 
 // loadCase reads one case and its children.

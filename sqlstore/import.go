@@ -78,8 +78,15 @@ var importPragmas = []struct{ name, value string }{{"cache_size", "-" + strconv.
 // importTx runs fn in a transaction on a connection of its own (the bulk
 // writer reaches the driver connection under it).
 func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error) error {
+	// The write turn before the connection, as in BeginTx: a goroutine
+	// waiting for its turn must not hold a connection the writer needs.
+	release, err := d.lockWrites(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
+		release()
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
@@ -87,14 +94,16 @@ func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error
 		restore, err := setPragmas(ctx, conn, importPragmas)
 		defer restore()
 		if err != nil {
+			release()
 			return err
 		}
 	}
 	stx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
+		release()
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, db: d, now: d.Now()}
+	tx := &Tx{Tx: stx, db: d, now: d.Now(), release: release}
 	defer tx.Rollback()
 	if err := fn(tx, conn); err != nil {
 		return d.dialect.translate(err)

@@ -86,10 +86,6 @@ func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, erro
 // 1 runs every query in one transaction, one after the other.
 var StatsConns = 2
 
-// statsMmap lets SQLite read the pages of a large database straight from
-// the file mapping instead of one system call per page.
-const statsMmap = 2 << 30
-
 // statsTxs opens up to n read-only transactions that see the same
 // snapshot, so that the statistics can be computed on several cores and
 // still describe one state of the data. PostgreSQL shares the snapshot
@@ -123,11 +119,6 @@ func (d *DB) statsTxs(ctx context.Context, n int) ([]*Tx, func(), error) {
 			return nil, release, err
 		}
 		conns = append(conns, conn)
-		if !pg {
-			if _, err := conn.ExecContext(ctx, "PRAGMA mmap_size = "+strconv.Itoa(statsMmap)); err != nil {
-				return nil, release, err
-			}
-		}
 		stx, err := conn.BeginTx(ctx, opts)
 		if err != nil {
 			return nil, release, fmt.Errorf("begin: %w", err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"nrm"
 )
@@ -112,8 +113,29 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "cases", p)
 }
 
-// countries returns the country list and a code → name map in lang.
+// countryCacheTTL is how long the sorted country list is reused. The web
+// never changes the list; a change made with `nrm countries` shows in the
+// forms after at most this long.
+const countryCacheTTL = 30 * time.Second
+
+// countryList is the country list sorted by name in one language, with a
+// code → name map; shared between requests and never modified.
+type countryList struct {
+	at    time.Time
+	list  []*nrm.Country
+	names map[string]string
+}
+
+// countries returns the country list sorted by name and a code → name
+// map in lang. Both are shared: callers must not modify them.
 func (s *Server) countries(ctx context.Context, lang nrm.Lang) ([]*nrm.Country, map[string]string) {
+	now := s.now()
+	s.countryMu.Lock()
+	cl := s.countryCache[lang]
+	s.countryMu.Unlock()
+	if cl != nil && now.Sub(cl.at) >= 0 && now.Sub(cl.at) < countryCacheTTL {
+		return cl.list, cl.names
+	}
 	cs, err := s.db.FindCountries(ctx)
 	if err != nil {
 		return nil, map[string]string{}
@@ -123,6 +145,12 @@ func (s *Server) countries(ctx context.Context, lang nrm.Lang) ([]*nrm.Country, 
 		m[c.Code] = c.Name(lang)
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Name(lang) < cs[j].Name(lang) })
+	s.countryMu.Lock()
+	if s.countryCache == nil {
+		s.countryCache = map[nrm.Lang]*countryList{}
+	}
+	s.countryCache[lang] = &countryList{at: now, list: cs, names: m}
+	s.countryMu.Unlock()
 	return cs, m
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"nrm"
@@ -55,6 +56,9 @@ type Server struct {
 	h     http.Handler
 	now   func() time.Time
 	chart chartFunc
+
+	countryMu    sync.Mutex
+	countryCache map[nrm.Lang]*countryList
 }
 
 // Request body limits: forms are small; plan and network files may be

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -27,7 +28,36 @@ var staticFS embed.FS
 // templates holds one parsed template set per page: the layout, the
 // shared partials and the page's own "content".
 type templates struct {
-	pages map[string]*template.Template
+	// pages holds, per language, each page with its fixed labels already
+	// translated (see pretranslate).
+	pages map[nrm.Lang]map[string]*template.Template
+}
+
+// Fixed labels: {{.T "key"}} and {{.Field "name"}} with a literal argument.
+var (
+	fixedLabel = regexp.MustCompile(`\{\{\s*\$?\.T\s+"([^"]+)"\s*\}\}`)
+	fixedField = regexp.MustCompile(`\{\{\s*\$?\.Field\s+"([^"]+)"\s*\}\}`)
+)
+
+// pretranslate replaces the fixed labels of a template's source by their
+// escaped text in lang. A page has dozens of them, and each, evaluated as
+// a method call at every request, cost as much as the case read itself.
+// html.EscapeString gives what html/template would print for the label
+// in the text and in quoted attributes, the only places labels appear
+// (the strict CSP allows no inline script or style).
+func pretranslate(src string, lang nrm.Lang) string {
+	sub := func(re *regexp.Regexp, text func(string) string) {
+		src = re.ReplaceAllStringFunc(src, func(m string) string {
+			t := text(re.FindStringSubmatch(m)[1])
+			if strings.Contains(t, "{{") || strings.Contains(t, "}}") {
+				return m
+			}
+			return html.EscapeString(t)
+		})
+	}
+	sub(fixedLabel, func(key string) string { return tr(lang, key) })
+	sub(fixedField, func(name string) string { return nrm.FieldLabel(name, lang) })
+	return src
 }
 
 // keyUse finds the translation keys a template asks for with .T / $.T.
@@ -83,23 +113,36 @@ func parseTemplates() (*templates, error) {
 		sort.Strings(missing)
 		return nil, fmt.Errorf("web: templates use labels missing from i18n.go: %s", strings.Join(slices.Compact(missing), ", "))
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, shared...)
-	if err != nil {
-		return nil, fmt.Errorf("web: parse layout: %w", err)
-	}
-	t := &templates{pages: map[string]*template.Template{}}
-	for _, n := range pages {
-		c, err := base.Clone()
-		if err != nil {
-			return nil, err
+	t := &templates{pages: map[nrm.Lang]map[string]*template.Template{}}
+	for _, lang := range []nrm.Lang{nrm.LangDA, nrm.LangEN} {
+		parse := func(t *template.Template, n string) error {
+			src, err := fs.ReadFile(templateFS, n)
+			if err != nil {
+				return err
+			}
+			_, err = t.New(path.Base(n)).Parse(pretranslate(string(src), lang))
+			return err
 		}
-		if _, err := c.ParseFS(templateFS, n); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", n, err)
+		base := template.New("nrm").Funcs(funcs) // not a file's name: New(name) would reset it
+		for _, n := range shared {
+			if err := parse(base, n); err != nil {
+				return nil, fmt.Errorf("web: parse layout: %w", err)
+			}
 		}
-		if c.Lookup("content") == nil {
-			return nil, fmt.Errorf("web: %s defines no \"content\"", n)
+		t.pages[lang] = map[string]*template.Template{}
+		for _, n := range pages {
+			c, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if err := parse(c, n); err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", n, err)
+			}
+			if c.Lookup("content") == nil {
+				return nil, fmt.Errorf("web: %s defines no \"content\"", n)
+			}
+			t.pages[lang][strings.TrimSuffix(path.Base(n), ".html")] = c
 		}
-		t.pages[strings.TrimSuffix(path.Base(n), ".html")] = c
 	}
 	return t, nil
 }
@@ -107,7 +150,11 @@ func parseTemplates() (*templates, error) {
 // render executes a page into a buffer first, so that a template error
 // never sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := s.tmpl.pages[name]
+	set := s.tmpl.pages[langOf(r)]
+	if set == nil {
+		set = s.tmpl.pages[nrm.LangDA]
+	}
+	t, ok := set[name]
 	if !ok {
 		s.log.Error("unknown template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -267,4 +314,43 @@ func (p page) HasRole(roles ...string) bool {
 		return false
 	}
 	return slices.Contains(roles, string(p.User.Role))
+}
+
+// CountryOptions renders the <option> elements of a country select in
+// Go: a template range over some 250 countries, with two method calls
+// each, was most of the time of a case page. Values and names are escaped
+// here, so the result is safe to insert as HTML.
+func (p page) CountryOptions(cs []*nrm.Country, f *form, field string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(cs) * 48)
+	for _, c := range cs {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(c.Code))
+		b.WriteByte('"')
+		if f != nil && f.Has(field, c.Code) {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(p.Pick(c.NameDA, c.NameEN)))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
+}
+
+// CodeOptions renders the <option> elements of a select over a closed
+// code set, like CountryOptions.
+func (p page) CodeOptions(set string, f *form, field string) template.HTML {
+	var b strings.Builder
+	for _, c := range nrm.Codes(set) {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(c))
+		b.WriteByte('"')
+		if f != nil && f.Has(field, c) {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(nrm.Label(set, c, p.Lang)))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
 }
