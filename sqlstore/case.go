@@ -40,8 +40,8 @@ func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, er
 	}
 	// The case is read in a read-only transaction, which on SQLite does
 	// not take the write lock, so that reads run side by side; only the
-	// audit entry is a (short) write. Nothing is returned unless that
-	// entry is committed.
+	// audit entry is a write, grouped with those of other reads
+	// (auditbatch.go). Nothing is returned unless that entry is committed.
 	c, err := d.readCase(ctx, where, arg)
 	if err != nil {
 		return nil, err
@@ -49,9 +49,7 @@ func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, er
 	if !canSee(a, c.OwnerOrg, c.SharedWith) {
 		return nil, caseNotFound()
 	}
-	if err := d.inTx(ctx, func(tx *Tx) error {
-		return tx.audit(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), "")
-	}); err != nil {
+	if err := d.auditRead(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), ""); err != nil {
 		return nil, err
 	}
 	return c, nil

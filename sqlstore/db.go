@@ -44,6 +44,13 @@ type DB struct {
 	// writers queues this process's SQLite write transactions (nil on
 	// PostgreSQL); see lockWrites.
 	writers chan struct{}
+	// statsCache keeps statistics until the data change.
+	statsCache statsCache
+	// auditBatch writes the audit entries of reads in groups.
+	auditBatch auditBatcher
+	// stopCheckpoints ends the SQLite checkpointer, which closes
+	// checkpointsDone.
+	stopCheckpoints, checkpointsDone chan struct{}
 }
 
 // Options configures Open.
@@ -80,8 +87,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		// mmap_size lets SQLite read pages straight from the file mapping
 		// instead of one system call per page (statistics and case reads
 		// over a large database).
+		// wal_autocheckpoint(0): checkpoints run in the background
+		// (checkpointer), not inside whichever commit crosses the limit.
 		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-			"&_pragma=mmap_size(" + strconv.Itoa(sqliteMmap) + ")&_txlock=immediate"
+			"&_pragma=mmap_size(" + strconv.Itoa(sqliteMmap) + ")&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 		d.db, err = sql.Open("sqlite", "file:"+dsn+q)
 		if err == nil {
 			d.db.SetMaxOpenConns(8)
@@ -102,7 +111,40 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		d.db.Close()
 		return nil, err
 	}
+	if d.dialect.name() == "sqlite" {
+		d.stopCheckpoints = make(chan struct{})
+		d.checkpointsDone = make(chan struct{})
+		go d.checkpointer()
+	}
 	return d, nil
+}
+
+// checkpointInterval is how often the background checkpointer copies the
+// write-ahead log into the database file.
+const checkpointInterval = 500 * time.Millisecond
+
+// checkpointer copies committed pages from SQLite's write-ahead log into
+// the database file every checkpointInterval. SQLite's automatic
+// checkpoint (turned off in Open) runs inside the commit that crosses
+// 1,000 log pages; under a steady stream of small writes, such as the
+// audit entries of case reads, that made every two-hundredth commit, and
+// the writers queued behind it, wait several milliseconds. A PASSIVE
+// checkpoint waits for no one and blocks no one. When the last connection
+// closes, SQLite checkpoints what is left.
+func (d *DB) checkpointer() {
+	defer close(d.checkpointsDone)
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stopCheckpoints:
+			return
+		case <-t.C:
+			// Errors (SQLITE_BUSY while another process checkpoints)
+			// leave the work to the next round.
+			d.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 func (d *DB) migrate(ctx context.Context) error {
@@ -126,6 +168,12 @@ func (d *DB) migrate(ctx context.Context) error {
 
 // Close closes the database.
 func (d *DB) Close() error {
+	d.closeAudit()
+	if d.stopCheckpoints != nil {
+		close(d.stopCheckpoints)
+		<-d.checkpointsDone
+		d.stopCheckpoints = nil
+	}
 	d.stmts.close()
 	return d.db.Close()
 }

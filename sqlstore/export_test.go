@@ -1,9 +1,27 @@
 package sqlstore
 
+import "context"
+
 // SetBulkBatch sets the cases per bulk batch on both engines and returns
 // a function restoring the defaults.
 func SetBulkBatch(n int) (restore func()) {
 	s, p := bulkBatchSQLite, bulkBatchPostgres
 	bulkBatchSQLite, bulkBatchPostgres = n, n
 	return func() { bulkBatchSQLite, bulkBatchPostgres = s, p }
+}
+
+// DSNOf returns the data source name db was opened with.
+func DSNOf(d *DB) string { return d.dsn }
+
+// StatsComputations returns how many times statistics were computed (not
+// answered from the cache) in this process.
+func StatsComputations() int64 { return statsComputations.Load() }
+
+// DataVersion returns the current data version.
+func DataVersion(d *DB) int64 {
+	n, err := d.dataVersion(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return n
 }

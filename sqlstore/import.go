@@ -105,8 +105,15 @@ func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error
 	}
 	tx := &Tx{Tx: stx, db: d, now: d.Now(), release: release}
 	defer tx.Rollback()
+	resume, err := tx.suspendDataTriggers(ctx)
+	if err != nil {
+		return err
+	}
 	if err := fn(tx, conn); err != nil {
 		return d.dialect.translate(err)
+	}
+	if err := resume(); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return d.dialect.translate(fmt.Errorf("commit: %w", err))

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -18,25 +19,50 @@ import (
 // and cut-off. Every number is a SQL aggregate over the per-case facts the
 // store keeps on the cases row; the few small result sets are combined in
 // Go. It reveals no identifiers and is allowed for every role that sees
-// statistics.
+// statistics. Results are cached until the data change (statscache.go);
+// each call gets its own copy.
 func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, error) {
-	q = q.Normalize()
-	if q.Year < 1900 || q.Year > 2200 {
-		return nil, &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("invalid reporting year %d", q.Year),
-			Fields: []nrm.FieldError{{Field: "year", Rule: nrm.RuleRange, Value: strconv.Itoa(q.Year), Expected: "a year between 1900 and 2200"}}}
-	}
-	if q.Cutoff.Year() < q.Year {
-		return nil, &nrm.Error{Code: nrm.EINVALID, Message: "The cut-off date must not be before the reporting year.",
-			Fields: []nrm.FieldError{{Field: "cutoff_date", Rule: nrm.RuleDateOrder, Value: q.Cutoff.String(), Expected: fmt.Sprintf("a date in or after %d", q.Year)}}}
-	}
-	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
-		return nil, forbidden()
-	}
-	txs, release, err := d.statsTxs(ctx, StatsConns)
+	b, err := d.StatisticsJSON(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	s := &nrm.Stats{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("statistics: %w", err)
+	}
+	return s, nil
+}
+
+// checkStatsQuery normalises and checks a statistics query and the
+// caller's right to statistics.
+func checkStatsQuery(ctx context.Context, q nrm.StatsQuery) (nrm.StatsQuery, error) {
+	q = q.Normalize()
+	if q.Year < 1900 || q.Year > 2200 {
+		return q, &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("invalid reporting year %d", q.Year),
+			Fields: []nrm.FieldError{{Field: "year", Rule: nrm.RuleRange, Value: strconv.Itoa(q.Year), Expected: "a year between 1900 and 2200"}}}
+	}
+	if q.Cutoff.Year() < q.Year {
+		return q, &nrm.Error{Code: nrm.EINVALID, Message: "The cut-off date must not be before the reporting year.",
+			Fields: []nrm.FieldError{{Field: "cutoff_date", Rule: nrm.RuleDateOrder, Value: q.Cutoff.String(), Expected: fmt.Sprintf("a date in or after %d", q.Year)}}}
+	}
+	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
+		return q, forbidden()
+	}
+	return q, nil
+}
+
+// computeStatistics computes the statistics of a checked query and the
+// data version of the snapshot they were computed from.
+func (d *DB) computeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, int64, error) {
+	txs, release, err := d.statsTxs(ctx, StatsConns)
+	if err != nil {
+		return nil, 0, err
+	}
 	defer release()
+	version, err := txs[0].dataVersion(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("statistics: %w", err)
+	}
 	c := &statsCalc{d: d.dialect, q: q, s: newStats(q)}
 	c.y0 = nrm.NewDate(q.Year, 1, 1)
 	c.y1 = q.YearEnd()
@@ -45,7 +71,7 @@ func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, erro
 		c.upper = q.Cutoff
 	}
 	if err := c.countries(ctx, txs[0]); err != nil {
-		return nil, fmt.Errorf("statistics: %w", err)
+		return nil, 0, fmt.Errorf("statistics: %w", err)
 	}
 	// Two groups of about equal cost over 1,000,000 cases; each step
 	// writes its own part of the result.
@@ -76,10 +102,10 @@ func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, erro
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return c.s, nil
+	return c.s, version, nil
 }
 
 // StatsConns is how many connections (cores) one Statistics call uses;

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"nrm"
 )
@@ -160,8 +161,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		s.log.Error("template", "name", name, "error", err)
 		http.Error(w, tr(langOf(r), "error.internal"), http.StatusInternalServerError)
 		return
@@ -170,6 +177,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// renderBuffers reuses page buffers (a case page is some 60 KB, which a
+// fresh buffer reaches by growing several times).
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // staticHandler serves the embedded CSS, script and icon; they may be
 // cached, unlike the pages.
