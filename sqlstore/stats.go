@@ -33,6 +33,17 @@ func (d *DB) Statistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, erro
 	return s, nil
 }
 
+// ComputeStatistics computes the statistics without the cache, for
+// benchmarks and for checking the cache.
+func (d *DB) ComputeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stats, error) {
+	q, err := checkStatsQuery(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s, _, err := d.computeStatistics(ctx, q)
+	return s, err
+}
+
 // checkStatsQuery normalises and checks a statistics query and the
 // caller's right to statistics.
 func checkStatsQuery(ctx context.Context, q nrm.StatsQuery) (nrm.StatsQuery, error) {
