@@ -60,7 +60,7 @@ func (c *Case) BundleProjection() *Case {
 func (c *Case) ContentHash(key []byte) string {
 	p := c.BundleProjection()
 	var b []byte
-	field := func(s string) { b = strconv.AppendQuote(b, s); b = append(b, '|') }
+	field := func(s string) { b = appendQuote(b, s); b = append(b, '|') }
 	field(p.Ref)
 	field(p.OwnerOrg)
 	field(string(p.Gender))
@@ -123,4 +123,19 @@ type ImportWriter interface {
 // reference order.
 type Exporter interface {
 	ExportCases(ctx context.Context, fn func(c *Case) error) error
+}
+
+// appendQuote appends s as strconv.AppendQuote does, byte for byte (the
+// stored hashes depend on it), but without its rune-by-rune escaping when
+// s is printable ASCII with no quote or backslash, as nearly every field
+// is: a third of the hash's cost in a million-case import.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
