@@ -61,7 +61,23 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.t.Format("2006-01-02")
+	var b [10]byte
+	return string(d.AppendISO(b[:0]))
+}
+
+// AppendISO appends YYYY-MM-DD (what String returns) to b, without
+// time.Format's generality: dates are formatted millions of times in an
+// import.
+func (d Date) AppendISO(b []byte) []byte {
+	if d.IsZero() {
+		return b
+	}
+	y, m, dd := d.t.Date()
+	if y < 0 || y > 9999 {
+		return d.t.AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // Before reports whether d is before e.

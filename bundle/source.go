@@ -109,6 +109,10 @@ type fsSource struct{ fsys fs.FS }
 
 func (s *fsSource) Label(name string) string { return name + ".csv" }
 
+// concurrent reports that tables may be read at the same time (files of
+// a folder or members of a zip file).
+func (s *fsSource) concurrent() bool { return true }
+
 func (s *fsSource) Open(name string) (Table, bool, error) {
 	f, err := s.fsys.Open(name + ".csv")
 	if errors.Is(err, fs.ErrNotExist) {

@@ -596,17 +596,8 @@ func (s *insertSink) arg(v any) any {
 	return v
 }
 
-// isoDate is d.String() (what nrm.Date's driver.Valuer gives) without
-// time.Format, which shows in the profile of a large import.
-func isoDate(d nrm.Date) string {
-	y, m, dd := d.Time().Date()
-	if y < 1000 || y > 9999 {
-		return d.String()
-	}
-	b := []byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
-		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + dd/10), byte('0' + dd%10)}
-	return string(b)
-}
+// isoDate is d.String() (what nrm.Date's driver.Valuer gives).
+func isoDate(d nrm.Date) string { return d.String() }
 
 func (s *insertSink) flush(ctx context.Context) error {
 	for _, buf := range s.tables {

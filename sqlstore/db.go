@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"nrm"
@@ -47,6 +48,9 @@ type DB struct {
 	writers chan struct{}
 	// statsCache keeps statistics until the data change.
 	statsCache statsCache
+	// hasher computes content hashes with the sealer's key (made on
+	// first use, reset by SetSealer).
+	hasher atomic.Pointer[nrm.ContentHasher]
 	// auditBatch writes the audit entries of reads in groups.
 	auditBatch auditBatcher
 	// stopCheckpoints ends the SQLite checkpointer, which closes
@@ -216,7 +220,10 @@ func (d *DB) SQL() *sql.DB { return d.db }
 func (d *DB) Engine() string { return d.dialect.name() }
 
 // SetSealer replaces the sealer (used by key rotation).
-func (d *DB) SetSealer(s nrm.Sealer) { d.sealer = s }
+func (d *DB) SetSealer(s nrm.Sealer) {
+	d.sealer = s
+	d.hasher.Store(nil)
+}
 
 // Tx wraps a transaction with the time it started and the dialect.
 type Tx struct {
@@ -366,11 +373,16 @@ type contentKeyer interface{ ContentKey() []byte }
 // compares to decide whether a case changed. Without a keyed sealer (only
 // in statistics-only use) the key is empty.
 func (d *DB) contentHash(c *nrm.Case) string {
+	if h := d.hasher.Load(); h != nil {
+		return h.Hash(c)
+	}
 	var key []byte
 	if k, ok := d.sealer.(contentKeyer); ok {
 		key = k.ContentKey()
 	}
-	return c.ContentHash(key)
+	h := nrm.NewContentHasher(key)
+	d.hasher.Store(h)
+	return h.Hash(c)
 }
 
 // ContentHash exposes contentHash to tests and tools.
