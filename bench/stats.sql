@@ -28,11 +28,10 @@ SELECT c.nationality, c.identified_age, COUNT(*) FROM cases c
 WHERE c.identified_on >= '2011-01-01' AND c.identified_on <= '2011-12-31'
 GROUP BY c.nationality, c.identified_age;
 
--- forms of exploitation × gender, persons, several forms, sectors
-SELECT c.gender, a.labour_sector, COALESCE((SELECT SUM(CASE f.form WHEN 'sexual' THEN 1 WHEN 'forced_labour' THEN 2
-        WHEN 'forced_criminality' THEN 4 WHEN 'begging' THEN 8 WHEN 'forced_marriage' THEN 16 WHEN 'organ_removal' THEN 32
-        WHEN 'other' THEN 64 ELSE 0 END) FROM assessment_forms f WHERE f.assessment_id = a.id), 0), COUNT(*)
-FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
+-- forms of exploitation × gender, persons, several forms, sectors (the
+-- identifying assessment's forms as a bit mask and its sector are on the
+-- cases row: migration 00006)
+SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*) FROM cases c
 WHERE c.identified_on >= '2011-01-01' AND c.identified_on <= '2011-12-31' GROUP BY 1, 2, 3;
 
 -- minors

@@ -539,26 +539,29 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case) error {
 		}
 		e.ID = id
 	}
-	_, err := tx.exec(ctx, `UPDATE cases SET first_contact_date = ?, first_contact_form = ?, identified_on = ?, identified_authority = ?,
-		identified_assessment_id = ?, identified_age = ?, latest_outcome = ?, closed_on = ? WHERE id = ?`,
-		append(summaryValues(c), c.ID)...)
+	_, err := tx.exec(ctx, summaryUpdateSQL, append(summaryValues(c), c.ID)...)
 	return err
 }
+
+// summaryUpdateSQL writes the summary columns of one case.
+var summaryUpdateSQL = "UPDATE cases SET " + strings.Join(summaryColumns, " = ?, ") + " = ? WHERE id = ?"
 
 // summaryColumns are the derived per-case columns, in the order of
 // summaryValues; the bulk import writes them with the row itself.
 var summaryColumns = []string{"first_contact_date", "first_contact_form", "identified_on", "identified_authority",
-	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on"}
+	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on", "identified_forms", "identified_labour_sector"}
 
 // summaryValues returns the derived facts of c, whose assessments carry
 // their ids, in the order of summaryColumns.
 func summaryValues(c *nrm.Case) []any {
 	s := summarize(c)
-	var assessmentID any
+	var assessmentID, forms, sector any
 	if s.identifyingIndex >= 0 {
-		assessmentID = c.Assessments[s.identifyingIndex].ID
+		a := &c.Assessments[s.identifyingIndex]
+		assessmentID, forms, sector = a.ID, formMask(a.Exploitation), string(a.LabourSector)
 	}
-	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn}
+	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn,
+		forms, sector}
 }
 
 // FindCases lists visible case summaries matching f, newest first, and

@@ -1,6 +1,10 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+
+	"nrm"
+)
 
 // SetBulkBatch sets the cases per bulk batch on both engines and returns
 // a function restoring the defaults.
@@ -25,3 +29,6 @@ func DataVersion(d *DB) int64 {
 	}
 	return n
 }
+
+// FormBit returns the stored bit of a form of exploitation.
+func FormBit(f nrm.ExploitationForm) int64 { return formBits[f] }

@@ -320,3 +320,18 @@ func TestStatsProsecutionAndErrors(t *testing.T) {
 		}
 	})
 }
+
+// Every form of exploitation has its own stored bit (migration 00006).
+func TestEveryFormHasABit(t *testing.T) {
+	seen := map[int64]string{}
+	for _, f := range nrm.Codes("exploitation") {
+		b := sqlstore.FormBit(nrm.ExploitationForm(f))
+		if b == 0 || b&(b-1) != 0 {
+			t.Errorf("form %s: bit %d, want a single bit", f, b)
+		}
+		if other, dup := seen[b]; dup {
+			t.Errorf("forms %s and %s share bit %d", f, other, b)
+		}
+		seen[b] = f
+	}
+}
