@@ -152,6 +152,9 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 				for i := in.firstExit; i != 0; i = ck.exits[i-1].next {
 					c.Exits = append(c.Exits, ck.exits[i-1].e)
 				}
+				if batch == nil {
+					batch = make([]item, 0, handOver)
+				}
 				if batch = append(batch, item{r.file, r.line, c}); len(batch) == handOver {
 					cases <- batch
 					batch = nil
@@ -215,14 +218,19 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 	// The two side tables are parsed at the same time, each into a list
 	// and errors of its own (a second core: about a second per million
 	// cases), then linked to their references in file order.
-	type sideRow struct {
+	type accIn struct {
 		ref  string
 		line int
 		a    nrm.Accommodation
+	}
+	type exitIn struct {
+		ref  string
+		line int
 		e    nrm.Exit
 	}
 	var (
-		accs, exits       []sideRow
+		accs              chunks[accIn]
+		exits             chunks[exitIn]
 		accErrs, exitErrs Errors
 		accErr, exitErr   error
 		wg                sync.WaitGroup
@@ -240,7 +248,7 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 				p.fail("start_date", nrm.RuleRange, a.Start.String(), "a date not in the future")
 			}
 			if !p.bad {
-				accs = append(accs, sideRow{ref: strings.Clone(ref), line: r.line, a: a})
+				accs.add(accIn{ref: strings.Clone(ref), line: r.line, a: a})
 			}
 		})
 	}
@@ -258,7 +266,7 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 			p.fail("date", nrm.RuleRange, e.Date.String(), "a date not in the future")
 		}
 		if !p.bad {
-			exits = append(exits, sideRow{ref: strings.Clone(ref), line: r.line, e: e})
+			exits.add(exitIn{ref: strings.Clone(ref), line: r.line, e: e})
 		}
 	})
 	wg.Wait()
@@ -276,16 +284,18 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 			errs.Truncated = true
 		}
 	}
-	for _, r := range accs {
+	ck.accs = make([]accRow, 0, accs.n)
+	accs.each(func(r *accIn) {
 		r.a.Kind, r.a.Provider = nrm.AccommodationKind(ck.str(string(r.a.Kind))), ck.str(r.a.Provider)
 		ck.addAcc(r.ref, r.line, r.a)
-	}
-	accs = nil
-	for _, r := range exits {
+	})
+	accs = chunks[accIn]{}
+	ck.exits = make([]exitRow, 0, exits.n)
+	exits.each(func(r *exitIn) {
 		r.e.Kind = nrm.ExitKind(ck.str(string(r.e.Kind)))
 		ck.addExit(r.ref, r.line, r.e)
-	}
-	exits = nil
+	})
+	exits = chunks[exitIn]{}
 	years := map[int]int{}
 	if err := readTable(src, FileProsecutions, errs, false, func(r *record) {
 		p := &parser{errs: errs, r: r}
@@ -426,4 +436,30 @@ func parseCase(p *parser, opt Options) *nrm.Case {
 		p.fail("assessment_date", nrm.RuleRequired, "", "an assessment (date, authority, outcome) when exploitation is given")
 	}
 	return c
+}
+
+// chunks is an append-only list in blocks of fixed size: growing it never
+// copies what it holds (a million rows of a side table did, twice over).
+type chunks[T any] struct {
+	blocks [][]T
+	n      int
+}
+
+const chunkSize = 8192
+
+func (c *chunks[T]) add(v T) {
+	if c.n%chunkSize == 0 {
+		c.blocks = append(c.blocks, make([]T, 0, chunkSize))
+	}
+	b := &c.blocks[len(c.blocks)-1]
+	*b = append(*b, v)
+	c.n++
+}
+
+func (c *chunks[T]) each(fn func(*T)) {
+	for _, b := range c.blocks {
+		for i := range b {
+			fn(&b[i])
+		}
+	}
 }
