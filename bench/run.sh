@@ -10,6 +10,7 @@
 #   NRM_BENCH_PG  admin URL of a PostgreSQL server for the pg step, e.g.
 #                 postgres://postgres@127.0.0.1:55499/postgres?sslmode=disable
 #   BENCH_PORT    loopback port of the web step (default 18080)
+#   IMPORT_RUNS   imports per size, to show the spread (default 3)
 # Everything listens on 127.0.0.1 only and every load run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,9 +53,11 @@ timed() {
 import() {
   gen
   for n in $SIZES; do
-    say "import $n cases into SQLite: $NRM --db $B/s$n.db import $B/b$n"
-    rm -f "$B/s$n.db" "$B/s$n.db-wal" "$B/s$n.db-shm"
-    timed "$NRM" --db "$B/s$n.db" --lang en import "$B/b$n"
+    for run in $(seq "${IMPORT_RUNS:-3}"); do
+      say "import $n cases into a new SQLite database (run $run): $NRM --db $B/s$n.db import $B/b$n"
+      rm -f "$B/s$n.db" "$B/s$n.db-wal" "$B/s$n.db-shm"
+      timed "$NRM" --db "$B/s$n.db" --lang en import "$B/b$n"
+    done
     ls -l "$B/s$n.db" | awk '{printf "  database %.0f MB\n", $5/1048576}'
   done
 }
