@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -52,6 +53,40 @@ func TestConcurrentReadsAreEachAudited(t *testing.T) {
 		n, problems, err := db.VerifyAudit(admin)
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("audit chain of %d entries: %v %v", n, problems, err)
+		}
+	})
+}
+
+// A refused read is audited as one: another organisation's case and a
+// case that does not exist both give "not found" and an entry naming the
+// case number; a reference that matched nothing is not recorded.
+func TestRefusedReadsAreAudited(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		c := newCase("R-2")
+		if err := db.CreateCase(admin, c); err != nil {
+			t.Fatal(err)
+		}
+		other := nrm.NewContextWithActor(t.Context(), &nrm.Actor{Username: "prober", Role: nrm.RoleCaseworker, Org: "REDEN"})
+		missing := c.ID + 1000
+		for _, id := range []int64{c.ID, missing} {
+			if _, err := db.FindCaseByID(other, id); nrm.ErrorCode(err) != nrm.ENOTFOUND {
+				t.Fatalf("case %d: %v, want not found", id, err)
+			}
+		}
+		if _, err := db.FindCaseByRef(other, "Jane Doe 1990"); nrm.ErrorCode(err) != nrm.ENOTFOUND {
+			t.Fatalf("unknown reference: %v, want not found", err)
+		}
+		entries, err := db.FindAudit(admin, sqlstore.AuditFilter{Username: "prober"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Action+" "+e.EntityID+" "+e.Detail)
+		}
+		want := []string{"case.read_refused " + strconv.FormatInt(c.ID, 10) + " ", "case.read_refused " + strconv.FormatInt(missing, 10) + " ", "case.read_refused  "}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("audit of refused reads:\n got %q\nwant %q", got, want)
 		}
 	})
 }

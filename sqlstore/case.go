@@ -42,11 +42,30 @@ func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, er
 	// not take the write lock, so that reads run side by side; only the
 	// audit entry is a write, grouped with those of other reads
 	// (auditbatch.go). Nothing is returned unless that entry is committed.
+	//
+	// A refused read — another organisation's case, or no such case — is
+	// audited too ("case.read_refused"), so that an auditor sees someone
+	// trying case numbers; both kinds write one entry, so that they also
+	// take the same time. The entry names the case by its number only:
+	// a reference that matched nothing is not recorded, since it could
+	// be anything a user typed.
 	c, err := d.readCase(ctx, where, arg)
-	if err != nil {
+	if nrm.ErrorCode(err) == nrm.ENOTFOUND {
+		id := ""
+		if n, ok := arg.(int64); ok {
+			id = strconv.FormatInt(n, 10)
+		}
+		if aerr := d.auditRead(ctx, "case.read_refused", "case", id, ""); aerr != nil {
+			return nil, aerr
+		}
+		return nil, err
+	} else if err != nil {
 		return nil, err
 	}
 	if !canSee(a, c.OwnerOrg, c.SharedWith) {
+		if aerr := d.auditRead(ctx, "case.read_refused", "case", strconv.FormatInt(c.ID, 10), ""); aerr != nil {
+			return nil, aerr
+		}
 		return nil, caseNotFound()
 	}
 	if err := d.auditRead(ctx, "case.read", "case", strconv.FormatInt(c.ID, 10), ""); err != nil {
