@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,6 +29,7 @@ func init() {
 func serveCmd(env *Env) *cobra.Command {
 	var addr string
 	var demo, secure bool
+	var proxies []string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web application and the JSON API",
@@ -34,9 +37,20 @@ func serveCmd(env *Env) *cobra.Command {
 JSON API under /api/v1 (OpenAPI description at /api/v1/openapi.json).
 --demo loads the demo data first and, on the first run, creates the
 administrator "admin" with a one-time password. Stop with Ctrl-C (SIGINT) or
-SIGTERM: requests in flight are finished before the server exits.`,
+SIGTERM: requests in flight are finished before the server exits.
+Behind a load balancer or reverse proxy, name its addresses with
+--trusted-proxy (or NRM_TRUSTED_PROXIES, comma-separated), so that sign-in
+throttling and the audit log see each client's address from
+X-Forwarded-For instead of the proxy's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if v := os.Getenv("NRM_TRUSTED_PROXIES"); v != "" && !cmd.Flags().Changed("trusted-proxy") {
+				proxies = strings.Split(v, ",")
+			}
+			trusted, err := parseProxies(env, proxies)
+			if err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			sctx := systemCtx(ctx)
@@ -57,7 +71,7 @@ SIGTERM: requests in flight are finished before the server exits.`,
 			}
 			logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 			srv, err := web.New(web.Config{DB: db, Auth: db, Users: db, Plans: db, Network: db,
-				Render: reportRenderer(env, cmd, db), SecureCookies: secure, Logger: logger})
+				Render: reportRenderer(env, cmd, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted})
 			if err != nil {
 				return err
 			}
@@ -99,7 +113,32 @@ SIGTERM: requests in flight are finished before the server exits.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data before serving (idempotent)")
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy)")
+	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil, "address or network (CIDR) of a reverse proxy whose X-Forwarded-For names the client (repeatable)")
 	return cmd
+}
+
+// parseProxies parses --trusted-proxy values: addresses or networks.
+func parseProxies(env *Env, vals []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range vals {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s", msg(env.lang(),
+				fmt.Sprintf("--trusted-proxy %q: ikke en IP-adresse eller et netværk; forventet fx 10.0.0.5 eller 10.0.0.0/24", v),
+				fmt.Sprintf("--trusted-proxy %q: not an IP address or network; expected e.g. 10.0.0.5 or 10.0.0.0/24", v)))
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // reportContentTypes are the media types of the report downloads.

@@ -47,7 +47,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
 		return
 	}
-	if _, _, err := s.cfg.Auth.Login(ctx, u.Username, current, remoteAddr(r)); err != nil {
+	if _, _, err := s.cfg.Auth.Login(ctx, u.Username, current, s.remoteAddr(r)); err != nil {
 		f.add("current_password", tr(lang, "account.wrong_password"))
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
 		return

@@ -32,7 +32,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := langOf(r)
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, sess, err := s.cfg.Auth.Login(r.Context(), username, r.PostFormValue("password"), remoteAddr(r))
+	token, sess, err := s.cfg.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.remoteAddr(r))
 	if err != nil {
 		s.logInternal(r, err)
 		f := newForm(nil)

@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +45,15 @@ type Config struct {
 	SecureCookies bool
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// TrustedProxies are the networks of reverse proxies and load
+	// balancers in front of nrm. A request from one of them is attributed
+	// to the client named in its X-Forwarded-For header (the nearest
+	// address not itself a trusted proxy), for sign-in throttling and the
+	// audit log. Without it every user behind a load balancer would share
+	// the balancer's address, and 20 failed sign-ins anywhere would lock
+	// everyone out. The header is ignored from any other address, so a
+	// client cannot choose its own address.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the web application.
@@ -256,13 +267,50 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// remoteAddr is the client address recorded in the audit log.
-func remoteAddr(r *http.Request) string {
+// remoteAddr is the client address recorded in the audit log and used for
+// sign-in throttling: the connection's address, or behind a trusted proxy
+// the client's (Config.TrustedProxies).
+func (s *Server) remoteAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.cfg.TrustedProxies) == 0 {
+		return host
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	// X-Forwarded-For lists the client and then each proxy passed; the
+	// last entries were added by our own proxies. Walk back to the first
+	// address no trusted proxy stands for. Every header line counts, in
+	// order.
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return host // malformed: trust nothing beyond our proxy
+		}
+		a = a.Unmap()
+		if !s.trusted(a) {
+			return a.String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

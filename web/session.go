@@ -72,7 +72,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		st.lang, st.langExplicit = s.pickLang(w, r, st.user)
 		if st.user != nil {
-			ctx = nrm.NewContextWithActor(ctx, st.user.Actor(remoteAddr(r)))
+			ctx = nrm.NewContextWithActor(ctx, st.user.Actor(s.remoteAddr(r)))
 		}
 		r2 := r.WithContext(context.WithValue(ctx, stateKey{}, st))
 		next.ServeHTTP(w, r2)
