@@ -44,28 +44,43 @@ func (e *AuditEntry) computeHash() string {
 // is updated in the same statement order on both engines, which serialises
 // concurrent appenders (a row lock in PostgreSQL, the write lock in SQLite).
 func (tx *Tx) audit(ctx context.Context, action, entity, entityID, detail string) error {
-	a := nrm.ActorFromContext(ctx)
-	if a == nil {
-		a = nrm.SystemActor
-	}
-	var seq int64
+	return tx.auditEach([]*auditRequest{{ctx: ctx, action: action, entity: entity, entityID: entityID, detail: detail}})
+}
+
+// auditEach appends one entry per request in tx, chained in order, with
+// two statements on the chain head for the whole group instead of two per
+// entry (the batch writer of read audits, auditbatch.go).
+func (tx *Tx) auditEach(batch []*auditRequest) error {
+	ctx := context.Background()
+	var last int64
 	var prev string
-	if err := tx.queryRow(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev); err != nil {
+	if err := tx.queryRow(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash", len(batch)).Scan(&last, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	e := &AuditEntry{Seq: seq, At: tx.now, UserID: a.UserID, Username: a.Username, Role: string(a.Role), Org: a.Org,
-		Remote: a.Remote, Action: action, Entity: entity, EntityID: entityID, Detail: detail, PrevHash: prev}
-	e.Hash = e.computeHash()
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At, e.UserID, e.Username, e.Role, e.Org, e.Remote, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit insert: %w", err)
+	seq := last - int64(len(batch))
+	for _, r := range batch {
+		a := nrm.ActorFromContext(r.ctx)
+		if a == nil {
+			a = nrm.SystemActor
+		}
+		seq++
+		e := &AuditEntry{Seq: seq, At: tx.now, UserID: a.UserID, Username: a.Username, Role: string(a.Role), Org: a.Org,
+			Remote: a.Remote, Action: r.action, Entity: r.entity, EntityID: r.entityID, Detail: r.detail, PrevHash: prev}
+		e.Hash = e.computeHash()
+		if _, err := tx.exec(ctx, auditInsertSQL,
+			e.Seq, e.At, e.UserID, e.Username, e.Role, e.Org, e.Remote, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("audit insert: %w", err)
+		}
+		prev = e.Hash
 	}
-	if _, err := tx.exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash); err != nil {
+	if _, err := tx.exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil
 }
+
+const auditInsertSQL = `INSERT INTO audit_log (seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // AuditFilter selects audit entries.
 type AuditFilter struct {

@@ -110,14 +110,7 @@ func (d *DB) auditWriter() {
 // writeAuditBatch appends the entries in one transaction and tells each
 // reader the outcome.
 func (d *DB) writeAuditBatch(batch []*auditRequest) {
-	err := d.inTx(context.Background(), func(tx *Tx) error {
-		for _, r := range batch {
-			if err := tx.audit(r.ctx, r.action, r.entity, r.entityID, r.detail); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := d.inTx(context.Background(), func(tx *Tx) error { return tx.auditEach(batch) })
 	for _, r := range batch {
 		r.done <- err
 	}
