@@ -379,7 +379,7 @@ func (d *DB) Authenticate(ctx context.Context, token string) (*nrm.User, *nrm.Se
 		return nil, nil, err
 	}
 	if !s.ExpiresAt.After(now) || now.Sub(s.LastSeenAt) >= auth.SessionIdle {
-		if _, err := d.db.ExecContext(ctx, d.dialect.rebind("DELETE FROM sessions WHERE token_hash = ?"), hash); err != nil {
+		if _, err := d.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, sessionInvalid()
@@ -388,7 +388,7 @@ func (d *DB) Authenticate(ctx context.Context, token string) (*nrm.User, *nrm.Se
 		return nil, nil, sessionInvalid()
 	}
 	if now.Sub(s.LastSeenAt) >= auth.SessionTouchInterval {
-		if _, err := d.db.ExecContext(ctx, d.dialect.rebind("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"), now, hash); err != nil {
+		if _, err := d.exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", now, hash); err != nil {
 			return nil, nil, err
 		}
 		s.LastSeenAt = now
@@ -416,7 +416,7 @@ func (d *DB) AuthenticateAPIToken(ctx context.Context, token string) (*nrm.User,
 		return nil, apiTokenInvalid()
 	}
 	if now := d.Now(); !lastUsed.Valid || now.Sub(lastUsed.Time) >= auth.SessionTouchInterval {
-		if _, err := d.db.ExecContext(ctx, d.dialect.rebind("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?"), now, hash); err != nil {
+		if _, err := d.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", now, hash); err != nil {
 			return nil, err
 		}
 	}

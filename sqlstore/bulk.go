@@ -581,7 +581,7 @@ func (s *insertSink) arg(v any) any {
 		if x.IsZero() {
 			return nil
 		}
-		return isoDate(x)
+		return x.String() // what nrm.Date's driver.Valuer gives
 	case int:
 		return int64(x)
 	case []byte:
@@ -595,9 +595,6 @@ func (s *insertSink) arg(v any) any {
 	}
 	return v
 }
-
-// isoDate is d.String() (what nrm.Date's driver.Valuer gives).
-func isoDate(d nrm.Date) string { return d.String() }
 
 func (s *insertSink) flush(ctx context.Context) error {
 	for _, buf := range s.tables {

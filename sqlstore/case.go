@@ -162,19 +162,7 @@ func (d *DB) sealIdentifiers(c *nrm.Case) ([]byte, any, error) {
 // condition on case_id.
 func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where string, args ...any) error {
 	get := func(id int64) *nrm.Case { return byID[id] }
-	q := func(sqlText string, each func(rows *sql.Rows) error) error {
-		rows, err := tx.query(ctx, sqlText, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
+	q := func(sqlText string, fn func(rows *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
 	var caseID int64
 	if err := q("SELECT case_id, org FROM case_shares WHERE "+where+" ORDER BY case_id, org", func(r *sql.Rows) error {
 		var org string

@@ -21,14 +21,9 @@ import (
 // (intlexport.WriteHTCDS); administrators, coordinators and analysts may
 // call it, and every call is audited.
 func (d *DB) CaseRows(ctx context.Context, q nrm.StatsQuery) ([]intlexport.CaseRow, error) {
-	q = q.Normalize()
-	if q.Year < 1900 || q.Year > 2200 {
-		return nil, &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("invalid reporting year %d", q.Year),
-			Fields: []nrm.FieldError{{Field: "year", Rule: nrm.RuleRange, Value: strconv.Itoa(q.Year), Expected: "a year between 1900 and 2200"}}}
-	}
-	if q.Cutoff.Year() < q.Year {
-		return nil, &nrm.Error{Code: nrm.EINVALID, Message: "The cut-off date must not be before the reporting year.",
-			Fields: []nrm.FieldError{{Field: "cutoff_date", Rule: nrm.RuleDateOrder, Value: q.Cutoff.String(), Expected: fmt.Sprintf("a date in or after %d", q.Year)}}}
+	q, err := normalizeStatsQuery(q)
+	if err != nil {
+		return nil, err
 	}
 	switch actorOf(ctx).Role {
 	case nrm.RoleAdmin, nrm.RoleCoordinator, nrm.RoleAnalyst:
@@ -40,7 +35,7 @@ func (d *DB) CaseRows(ctx context.Context, q nrm.StatsQuery) ([]intlexport.CaseR
 		upper = q.Cutoff
 	}
 	var out []intlexport.CaseRow
-	err := d.inTx(ctx, func(tx *Tx) error {
+	err = d.inTx(ctx, func(tx *Tx) error {
 		out = out[:0]
 		index := map[int64]int{}
 		rows, err := tx.query(ctx, `SELECT c.id, c.gender, c.identified_age, c.nationality, k.region, a.labour_sector,

@@ -319,6 +319,21 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.QueryRowContext(ctx, q, args...)
 }
 
+// each runs a query in tx and calls fn for every row.
+func each(ctx context.Context, tx *Tx, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // insertID runs an INSERT … RETURNING id and returns the id.
 func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64

@@ -60,20 +60,8 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 	defer tx.Rollback()
 	var plans []*nrm.Plan
 	byID := map[int64]*nrm.Plan{}
-	each := func(q string, fn func(r *sql.Rows) error) error {
-		rows, err := tx.query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
-	if err := each("SELECT p.id, p.code, p.name_da, p.name_en, p.start_year, p.end_year, p.budget_dkk FROM plans p WHERE "+where+" ORDER BY p.start_year, p.code", func(r *sql.Rows) error {
+	q := func(sqlText string, fn func(r *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
+	if err := q("SELECT p.id, p.code, p.name_da, p.name_en, p.start_year, p.end_year, p.budget_dkk FROM plans p WHERE "+where+" ORDER BY p.start_year, p.code", func(r *sql.Rows) error {
 		p := &nrm.Plan{Areas: []nrm.Area{}}
 		if err := r.Scan(&p.ID, &p.Code, &p.NameDA, &p.NameEN, &p.StartYear, &p.EndYear, &p.BudgetDKK); err != nil {
 			return err
@@ -84,7 +72,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 	}); err != nil || len(plans) == 0 {
 		return plans, err
 	}
-	if err := each(`SELECT f.plan_id, f.source, f.text_da, f.amount_dkk, f.year FROM funding_lines f JOIN plans p ON p.id = f.plan_id
+	if err := q(`SELECT f.plan_id, f.source, f.text_da, f.amount_dkk, f.year FROM funding_lines f JOIN plans p ON p.id = f.plan_id
 		WHERE `+where+" ORDER BY f.plan_id, f.position", func(r *sql.Rows) error {
 		var pid int64
 		var fl nrm.FundingLine
@@ -105,7 +93,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		area, goal int
 	}
 	areaAt := map[int64]pos{}
-	if err := each(`SELECT a.id, a.plan_id, a.number, a.name_da, a.name_en FROM areas a JOIN plans p ON p.id = a.plan_id
+	if err := q(`SELECT a.id, a.plan_id, a.number, a.name_da, a.name_en FROM areas a JOIN plans p ON p.id = a.plan_id
 		WHERE `+where+" ORDER BY a.plan_id, a.position", func(r *sql.Rows) error {
 		var id, pid int64
 		var a nrm.Area
@@ -121,7 +109,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		return nil, err
 	}
 	goalAt := map[int64]pos{}
-	if err := each(`SELECT g.id, g.area_id, g.code, g.name_da, g.name_en FROM goals g JOIN areas a ON a.id = g.area_id JOIN plans p ON p.id = a.plan_id
+	if err := q(`SELECT g.id, g.area_id, g.code, g.name_da, g.name_en FROM goals g JOIN areas a ON a.id = g.area_id JOIN plans p ON p.id = a.plan_id
 		WHERE `+where+" ORDER BY g.area_id, g.position", func(r *sql.Rows) error {
 		var id, aid int64
 		var g nrm.Goal
@@ -142,7 +130,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		act int
 	}
 	actAt := map[int64]actPos{}
-	if err := each(`SELECT t.id, t.goal_id, t.code, t.text_da, t.text_en, t.responsible_text FROM activities t JOIN plans p ON p.id = t.plan_id
+	if err := q(`SELECT t.id, t.goal_id, t.code, t.text_da, t.text_en, t.responsible_text FROM activities t JOIN plans p ON p.id = t.plan_id
 		WHERE `+where+" ORDER BY t.goal_id, t.position", func(r *sql.Rows) error {
 		var gid int64
 		act := nrm.Activity{Responsible: []string{}, Statuses: []nrm.StatusEntry{}}
@@ -164,7 +152,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		}
 		return &at.plan.Areas[at.area].Goals[at.goal].Activities[at.act]
 	}
-	if err := each(`SELECT r.activity_id, r.org FROM activity_responsibles r JOIN activities t ON t.id = r.activity_id JOIN plans p ON p.id = t.plan_id
+	if err := q(`SELECT r.activity_id, r.org FROM activity_responsibles r JOIN activities t ON t.id = r.activity_id JOIN plans p ON p.id = t.plan_id
 		WHERE `+where+" ORDER BY r.activity_id, r.position", func(r *sql.Rows) error {
 		var aid int64
 		var org string
@@ -178,7 +166,7 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 	}); err != nil {
 		return nil, err
 	}
-	if err := each(`SELECT s.activity_id, s.period, s.state, s.text_da, s.text_en, s.date FROM status_entries s JOIN activities t ON t.id = s.activity_id JOIN plans p ON p.id = t.plan_id
+	if err := q(`SELECT s.activity_id, s.period, s.state, s.text_da, s.text_en, s.date FROM status_entries s JOIN activities t ON t.id = s.activity_id JOIN plans p ON p.id = t.plan_id
 		WHERE `+where+" ORDER BY s.activity_id, s.period", func(r *sql.Rows) error {
 		var aid int64
 		var s nrm.StatusEntry

@@ -47,6 +47,19 @@ func (d *DB) ComputeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stat
 // checkStatsQuery normalises and checks a statistics query and the
 // caller's right to statistics.
 func checkStatsQuery(ctx context.Context, q nrm.StatsQuery) (nrm.StatsQuery, error) {
+	q, err := normalizeStatsQuery(q)
+	if err != nil {
+		return q, err
+	}
+	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
+		return q, forbidden()
+	}
+	return q, nil
+}
+
+// normalizeStatsQuery fills the default cut-off and checks the year and
+// the cut-off.
+func normalizeStatsQuery(q nrm.StatsQuery) (nrm.StatsQuery, error) {
 	q = q.Normalize()
 	if q.Year < 1900 || q.Year > 2200 {
 		return q, &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("invalid reporting year %d", q.Year),
@@ -55,9 +68,6 @@ func checkStatsQuery(ctx context.Context, q nrm.StatsQuery) (nrm.StatsQuery, err
 	if q.Cutoff.Year() < q.Year {
 		return q, &nrm.Error{Code: nrm.EINVALID, Message: "The cut-off date must not be before the reporting year.",
 			Fields: []nrm.FieldError{{Field: "cutoff_date", Rule: nrm.RuleDateOrder, Value: q.Cutoff.String(), Expected: fmt.Sprintf("a date in or after %d", q.Year)}}}
-	}
-	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
-		return q, forbidden()
 	}
 	return q, nil
 }
@@ -245,20 +255,6 @@ func newStats(q nrm.StatsQuery) *nrm.Stats {
 	s.Returns.Period = nrm.PeriodReturns{ByKind: zeroMap("exit_kind"), ByIdentificationYear: map[string]map[string]int{}}
 	s.Returns.Cohort = nrm.CohortReturns{ByKind: zeroMap("exit_kind"), ByExitYear: map[string]map[string]int{}}
 	return s
-}
-
-func each(ctx context.Context, tx *Tx, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // countries loads the editable nationality → region mapping and seeds the

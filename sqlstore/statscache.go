@@ -29,10 +29,9 @@ const statsCacheMax = 16
 
 type statsEntry struct {
 	// minVersion is a lower bound of the version the entry is computed
-	// at, known before the computation ends: the version its requester
-	// had read.
+	// at: the version its requester had read, raised to the version of
+	// the computation's snapshot once it is done.
 	minVersion int64
-	version    int64
 	json       []byte
 	err        error
 	done       chan struct{}
@@ -92,7 +91,7 @@ func (e *statsEntry) compute(ctx context.Context, d *DB, q nrm.StatsQuery) {
 	if err == nil {
 		e.json, err = json.Marshal(s)
 	}
-	e.version, e.err = v, err
+	e.err = err
 	if err == nil && v > e.minVersion {
 		d.statsCache.mu.Lock()
 		e.minVersion = v

@@ -52,8 +52,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Password: f, TOTP: newForm(nil)})
 		return
 	}
-	if s.cfg.Users == nil {
-		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+	if !s.usersAvailable(w, r) {
 		return
 	}
 	if err := s.cfg.Users.SetPassword(ctx, u.Username, next); err != nil {
@@ -77,11 +76,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 // accountTOTPEnroll creates a TOTP secret and shows it as a QR code (an
 // inline SVG drawn here, so no image leaves the server) and as text.
 func (s *Server) accountTOTPEnroll(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	if s.cfg.Users == nil {
-		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+	if !s.parseForm(w, r) || !s.usersAvailable(w, r) {
 		return
 	}
 	u := currentUser(r)
@@ -105,11 +100,7 @@ func (s *Server) accountTOTPEnroll(w http.ResponseWriter, r *http.Request) {
 
 // accountTOTPConfirm activates the secret with the first code.
 func (s *Server) accountTOTPConfirm(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	if s.cfg.Users == nil {
-		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+	if !s.parseForm(w, r) || !s.usersAvailable(w, r) {
 		return
 	}
 	lang := langOf(r)

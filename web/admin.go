@@ -39,11 +39,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 // userCreate creates an account; the password is set by the
 // administrator and handed over out of band.
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	if s.cfg.Users == nil {
-		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+	if !s.parseForm(w, r) || !s.usersAvailable(w, r) {
 		return
 	}
 	lang := langOf(r)
@@ -80,11 +76,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 
 // userSetDisabled disables or re-enables an account.
 func (s *Server) userSetDisabled(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	if s.cfg.Users == nil {
-		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+	if !s.parseForm(w, r) || !s.usersAvailable(w, r) {
 		return
 	}
 	username := r.PathValue("username")
@@ -97,4 +89,14 @@ func (s *Server) userSetDisabled(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/users?saved=1", http.StatusSeeOther)
+}
+
+// usersAvailable reports whether user administration is configured and
+// otherwise answers the request with "not found".
+func (s *Server) usersAvailable(w http.ResponseWriter, r *http.Request) bool {
+	if s.cfg.Users == nil {
+		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "user administration is not available"))
+		return false
+	}
+	return true
 }

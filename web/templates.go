@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"nrm"
+	"nrm/report"
 )
 
 //go:embed templates/*.html
@@ -298,26 +299,7 @@ func (p page) Date(d nrm.Date) string {
 func (p page) Field(name string) string { return nrm.FieldLabel(name, p.Lang) }
 
 // Num formats a whole number with Danish or English digit grouping.
-func (p page) Num(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := "."
-	if p.Lang == nrm.LangEN {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func (p page) Num(n int) string { return report.FormatInt(n, p.Lang) }
 
 // HasRole reports whether the signed-in user has one of the roles.
 func (p page) HasRole(roles ...string) bool {
