@@ -27,6 +27,13 @@ type Case struct {
 	Accommodations    []Accommodation    `json:"accommodations"`
 	Offers            []Offer            `json:"offers"`
 	Exits             []Exit             `json:"exits"`
+	// Reopenings reopen a closed case; facts dated after an exit need one.
+	Reopenings []Reopening `json:"reopenings,omitempty"`
+	// Reconsiderations of negative final decisions.
+	Reconsiderations []Reconsideration `json:"reconsiderations,omitempty"`
+	// Consents and Referrals change only through ReferralService.
+	Consents  []Consent  `json:"consents,omitempty"`
+	Referrals []Referral `json:"referrals,omitempty"`
 
 	// Version is incremented on every write; an update carrying a stale
 	// version is refused with ECONFLICT.
@@ -78,6 +85,91 @@ type Assessment struct {
 	// OverrideReason allows an authority that does not match the
 	// residence status (see AuthorityFor).
 	OverrideReason string `json:"override_reason,omitempty"`
+	// Stage is preliminary ("presumed victim", reasonable grounds) or
+	// final (identified / not identified); empty means final, as in
+	// bundles and databases from before stages. Date is the decision
+	// date; the statistics count the first final identification.
+	Stage AssessmentStage `json:"stage,omitempty"`
+	// Reasons for the decision: sealed at rest like the identifiers.
+	Reasons string `json:"reasons,omitempty"`
+	// NotifiedOn is the date the person was told the decision.
+	NotifiedOn Date   `json:"notified_on,omitzero"`
+	DecidedBy  string `json:"decided_by,omitempty"`
+}
+
+// IsFinal reports whether the assessment is a final decision.
+func (a Assessment) IsFinal() bool { return a.Stage != StagePreliminary }
+
+// AssessmentStage is the stage of an assessment.
+type AssessmentStage string
+
+// Assessment stages.
+const (
+	StagePreliminary AssessmentStage = "preliminary"
+	StageFinal       AssessmentStage = "final"
+)
+
+var assessmentStages = newCodeSet("assessment_stage",
+	[3]string{"preliminary", "Foreløbig vurdering (formodet offer)", "Preliminary (presumed victim)"},
+	[3]string{"final", "Endelig vurdering", "Final decision"},
+)
+
+// Label returns the stage's label in l.
+func (s AssessmentStage) Label(l Lang) string { return assessmentStages.label(string(s), l) }
+
+// Valid reports whether s is a known stage (empty counts as final).
+func (s AssessmentStage) Valid() bool { return s == "" || assessmentStages.valid(string(s)) }
+
+// Reconsideration is a request to reconsider a negative final decision:
+// requested on a date with grounds, due by a deadline, decided upheld or
+// overturned, and — when overturned — the new assessment it led to.
+type Reconsideration struct {
+	ID int64 `json:"id,omitempty"`
+	// AssessmentID is the negative final decision reconsidered.
+	AssessmentID int64                  `json:"assessment_id"`
+	RequestedOn  Date                   `json:"requested_on"`
+	Grounds      string                 `json:"grounds,omitempty"` // sealed at rest
+	Deadline     Date                   `json:"deadline"`
+	Outcome      ReconsiderationOutcome `json:"outcome,omitempty"` // empty while pending
+	DecidedOn    Date                   `json:"decided_on,omitzero"`
+	// NewAssessmentID is the assessment the reconsideration led to.
+	NewAssessmentID int64 `json:"new_assessment_id,omitempty"`
+}
+
+// ReconsiderationOutcome is how a reconsideration ended.
+type ReconsiderationOutcome string
+
+// Reconsideration outcomes.
+const (
+	ReconsiderationUpheld     ReconsiderationOutcome = "upheld"
+	ReconsiderationOverturned ReconsiderationOutcome = "overturned"
+)
+
+var reconsiderationOutcomes = newCodeSet("reconsideration_outcome",
+	[3]string{"upheld", "Afgørelsen fastholdt", "Decision upheld"},
+	[3]string{"overturned", "Afgørelsen ændret", "Decision overturned"},
+)
+
+// Label returns the outcome's label in l.
+func (o ReconsiderationOutcome) Label(l Lang) string {
+	return reconsiderationOutcomes.label(string(o), l)
+}
+
+// Valid reports whether o is a known outcome (empty: pending).
+func (o ReconsiderationOutcome) Valid() bool {
+	return o == "" || reconsiderationOutcomes.valid(string(o))
+}
+
+// DefaultReconsiderationDays is the default deadline for deciding a
+// reconsideration, counted from the request (setting
+// "reconsideration.days").
+const DefaultReconsiderationDays = 30
+
+// Reopening reopens a closed case on a date, with a reason.
+type Reopening struct {
+	ID     int64  `json:"id,omitempty"`
+	Date   Date   `json:"date"`
+	Reason string `json:"reason"`
 }
 
 // ReflectionPeriod is the (extended) time limit for leaving the country.
@@ -141,7 +233,7 @@ func (c *Case) FirstIdentified() (Assessment, bool) {
 	var first Assessment
 	found := false
 	for _, a := range c.Assessments {
-		if a.Outcome == OutcomeIdentified && (!found || a.Date.Before(first.Date)) {
+		if a.Outcome == OutcomeIdentified && a.IsFinal() && (!found || a.Date.Before(first.Date)) {
 			first, found = a, true
 		}
 	}
@@ -320,7 +412,75 @@ func (c *Case) Validate(today Date) error {
 			v.add("exit_date", RuleDateOrder, e.Date.String(), "on or after the first contact "+first.Date.String())
 		}
 	}
+	c.validateReconsiderations(v, future)
+	for _, r := range c.Reopenings {
+		if r.Date.IsZero() {
+			v.add("reopen_date", RuleRequired, "", "YYYY-MM-DD")
+		}
+		future("reopen_date", r.Date)
+		if strings.TrimSpace(r.Reason) == "" {
+			v.add("reopen_reason", RuleRequired, "", "")
+		} else if len(r.Reason) > MaxTextLen {
+			v.add("reopen_reason", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxTextLen))
+		}
+	}
+	for _, k := range c.Consents {
+		if err := k.Validate(Date{}); err != nil {
+			v.fields = append(v.fields, FieldErrors(err)...)
+		}
+	}
 	return v.err("The case has invalid fields.")
+}
+
+func (c *Case) validateReconsiderations(v *invalid, future func(string, Date)) {
+	byID := map[int64]Assessment{}
+	for _, a := range c.Assessments {
+		if a.ID != 0 {
+			byID[a.ID] = a
+		}
+	}
+	for _, r := range c.Reconsiderations {
+		a, ok := byID[r.AssessmentID]
+		switch {
+		case r.AssessmentID == 0:
+			// A bundle links by position; storage sets the id.
+		case !ok:
+			v.add("reconsidered_assessment", RuleUnknownReference, fmt.Sprint(r.AssessmentID), "a final assessment of this case")
+		case !a.IsFinal() || a.Outcome != OutcomeNotIdentified:
+			v.add("reconsidered_assessment", RuleNotAllowed, a.Date.String(), "a negative final decision (not identified)")
+		case !r.RequestedOn.IsZero() && r.RequestedOn.Before(a.Date):
+			v.add("requested_on", RuleDateOrder, r.RequestedOn.String(), "on or after the decision date "+a.Date.String())
+		}
+		if r.RequestedOn.IsZero() {
+			v.add("requested_on", RuleRequired, "", "YYYY-MM-DD")
+		}
+		future("requested_on", r.RequestedOn)
+		if r.Deadline.IsZero() {
+			v.add("reconsideration_deadline", RuleRequired, "", "YYYY-MM-DD")
+		} else if r.Deadline.Before(r.RequestedOn) {
+			v.add("reconsideration_deadline", RuleDateOrder, r.Deadline.String(), "on or after the request "+r.RequestedOn.String())
+		}
+		if len(r.Grounds) > MaxTextLen {
+			v.add("grounds", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxTextLen))
+		}
+		if !r.Outcome.Valid() {
+			v.add("reconsideration_outcome", RuleOneOf, string(r.Outcome), reconsiderationOutcomes.expected())
+		}
+		switch {
+		case r.Outcome == "" && !r.DecidedOn.IsZero():
+			v.add("reconsideration_decided_on", RuleNotAllowed, r.DecidedOn.String(), "empty until an outcome is recorded")
+		case r.Outcome != "" && r.DecidedOn.IsZero():
+			v.add("reconsideration_decided_on", RuleRequired, "", "YYYY-MM-DD")
+		case !r.DecidedOn.IsZero() && r.DecidedOn.Before(r.RequestedOn):
+			v.add("reconsideration_decided_on", RuleDateOrder, r.DecidedOn.String(), "on or after the request "+r.RequestedOn.String())
+		}
+		future("reconsideration_decided_on", r.DecidedOn)
+		if r.NewAssessmentID != 0 {
+			if _, ok := byID[r.NewAssessmentID]; !ok {
+				v.add("new_assessment", RuleUnknownReference, fmt.Sprint(r.NewAssessmentID), "an assessment of this case")
+			}
+		}
+	}
 }
 
 func (c *Case) validateAssessment(v *invalid, a Assessment, first Contact, hasContact bool, future func(string, Date)) {
@@ -347,7 +507,16 @@ func (c *Case) validateAssessment(v *invalid, a Assessment, first Contact, hasCo
 		seen[f] = true
 		labour = labour || f == ExploitationForcedLabour
 	}
-	if a.Outcome == OutcomeIdentified && len(a.Exploitation) == 0 {
+	if !a.Stage.Valid() {
+		v.add("assessment_stage", RuleOneOf, string(a.Stage), assessmentStages.expected())
+	}
+	if len(a.Reasons) > MaxTextLen {
+		v.add("decision_reasons", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxTextLen))
+	}
+	if !a.NotifiedOn.IsZero() && !a.Date.IsZero() && a.NotifiedOn.Before(a.Date) {
+		v.add("notified_on", RuleDateOrder, a.NotifiedOn.String(), "on or after the decision date "+a.Date.String())
+	}
+	if a.Outcome == OutcomeIdentified && a.IsFinal() && len(a.Exploitation) == 0 {
 		v.add("exploitation", RuleRequired, "", "at least one form for an identified victim: "+exploitationForms.expected())
 	}
 	if a.LabourSector != "" {
@@ -407,11 +576,12 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// IsClosed reports whether the case has an exit (it has left the
-// mechanism); ClosedOn returns the date of its last exit.
-func (c *Case) IsClosed() bool { return len(c.Exits) > 0 }
+// IsClosed reports whether the case has left the mechanism: it has an
+// exit and no reopening on or after its last exit.
+func (c *Case) IsClosed() bool { return !c.ClosedOn().IsZero() }
 
-// ClosedOn returns the date of the last exit, or the zero Date.
+// ClosedOn returns the date of the last exit while the case is closed,
+// or the zero Date when it is open (no exit, or reopened since).
 func (c *Case) ClosedOn() Date {
 	var d Date
 	for _, e := range c.Exits {
@@ -419,7 +589,59 @@ func (c *Case) ClosedOn() Date {
 			d = e.Date
 		}
 	}
+	if d.IsZero() {
+		return d
+	}
+	for _, r := range c.Reopenings {
+		if !r.Date.Before(d) {
+			return Date{}
+		}
+	}
 	return d
+}
+
+// ClosedAt reports whether a fact dated d falls while the case is closed:
+// after an exit and before any reopening dated on or after that exit.
+// A fact on the exit date itself still belongs to the open case.
+func (c *Case) ClosedAt(d Date) bool {
+	if d.IsZero() {
+		return false
+	}
+exits:
+	for _, e := range c.Exits {
+		if !e.Date.Before(d) {
+			continue
+		}
+		for _, r := range c.Reopenings {
+			if !r.Date.Before(e.Date) && !r.Date.After(d) {
+				continue exits
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// EndOpenOn ends, on d, every stay and reflection period still open on d
+// (no end, or an end after d), as recording an exit does once the user
+// has confirmed it; it returns how many it ended.
+func (c *Case) EndOpenOn(d Date) int {
+	n := 0
+	for i := range c.Accommodations {
+		a := &c.Accommodations[i]
+		if !a.Start.After(d) && (a.End.IsZero() || a.End.After(d)) {
+			a.End = d
+			n++
+		}
+	}
+	for i := range c.ReflectionPeriods {
+		p := &c.ReflectionPeriods[i]
+		if !p.Start.After(d) && (p.End.IsZero() || p.End.After(d)) {
+			p.End = d
+			n++
+		}
+	}
+	return n
 }
 
 var fieldLabels = map[string]label{
@@ -469,6 +691,35 @@ var fieldLabels = map[string]label{
 	"name_en":                      {"Navn (engelsk)", "Name (English)"},
 	"org_kind":                     {"Organisationstype", "Organisation kind"},
 	"region":                       {"Afsenderområde", "Region of origin"},
+	"assessment_stage":             {"Vurderingens trin", "Assessment stage"},
+	"decision_reasons":             {"Begrundelse for afgørelsen", "Reasons for the decision"},
+	"notified_on":                  {"Dato for underretning af personen", "Date the person was told"},
+	"reconsidered_assessment":      {"Afgørelse, der genoptages", "Decision reconsidered"},
+	"requested_on":                 {"Anmodet om genoptagelse", "Reconsideration requested on"},
+	"reconsideration_deadline":     {"Frist for genoptagelse", "Reconsideration deadline"},
+	"grounds":                      {"Grundlag for anmodningen", "Grounds for the request"},
+	"reconsideration_outcome":      {"Resultat af genoptagelse", "Reconsideration outcome"},
+	"reconsideration_decided_on":   {"Genoptagelse afgjort", "Reconsideration decided on"},
+	"new_assessment":               {"Ny vurdering", "New assessment"},
+	"reopen_date":                  {"Genåbnet dato", "Reopened on"},
+	"reopen_reason":                {"Begrundelse for genåbning", "Reason for reopening"},
+	"reason":                       {"Begrundelse", "Reason"},
+	"consent":                      {"Samtykke", "Consent"},
+	"consent_scope":                {"Samtykkets omfang", "Consent scope"},
+	"consent_share_with":           {"Samtykke til deling med", "Consent to share with"},
+	"consent_given_on":             {"Samtykke givet", "Consent given on"},
+	"consent_given_by":             {"Samtykke givet af", "Consent given by"},
+	"consent_withdrawn_on":         {"Samtykke trukket tilbage", "Consent withdrawn on"},
+	"referral_purpose":             {"Henvisningens formål", "Purpose of the referral"},
+	"referral_to":                  {"Henvist til", "Referred to"},
+	"referral_date":                {"Henvisningsdato", "Referral date"},
+	"referral_reason":              {"Begrundelse for henvisningen", "Reason for the referral"},
+	"route_reason":                 {"Begrundelse for valg af myndighed", "Reason for the choice of authority"},
+	"indicators":                   {"Observerede indikatorer", "Indicators observed"},
+	"municipality":                 {"Kommune", "Municipality"},
+	"municipality_informed_on":     {"Kommunen underrettet", "Municipality informed on"},
+	"return_reason":                {"Begrundelse for returnering", "Reason for returning"},
+	"referral_status":              {"Henvisningens status", "Referral status"},
 }
 
 // FieldLabel returns the Danish or English label of a field name; unknown

@@ -334,7 +334,8 @@ var codeSets = map[string]*codeSet{}
 func init() {
 	for _, s := range []*codeSet{genders, residenceStatuses, authorities, outcomes, contactForms,
 		exploitationForms, labourSectors, accommodationKinds, exitKinds, offerKinds, orgKinds,
-		regions, activityStates, roles, outreachKinds} {
+		regions, activityStates, roles, outreachKinds, referralStatuses, referralPurposes, indicators, consentScopes,
+		assessmentStages, reconsiderationOutcomes} {
 		codeSets[s.name] = s
 	}
 }

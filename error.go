@@ -101,6 +101,8 @@ const (
 	RuleDuplicate         = "duplicate"
 	RuleTooLong           = "too_long"
 	RuleUnknownReference  = "unknown_reference"
+	RuleClosed            = "closed"
+	RuleOpenAfterExit     = "open_after_exit"
 )
 
 var ruleText = map[string][2]string{ // rule -> {da, en}
@@ -114,6 +116,8 @@ var ruleText = map[string][2]string{ // rule -> {da, en}
 	RuleDuplicate:         {"findes allerede", "already exists"},
 	RuleTooLong:           {"er for lang", "is too long"},
 	RuleUnknownReference:  {"henviser til noget, der ikke findes", "refers to something that does not exist"},
+	RuleClosed:            {"ligger efter sagens afslutning (udtræden)", "falls after the case was closed (exit)"},
+	RuleOpenAfterExit:     {"efterlader ophold eller refleksionsperioder åbne efter udtræden", "leaves stays or reflection periods open after the exit"},
 }
 
 // Message renders the field error in the given language.
