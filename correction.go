@@ -45,7 +45,7 @@ func Diff(old, c *Case) Change {
 	field("birth_year", old.BirthYear, c.BirthYear, true)
 	field("nationality", old.Nationality, c.Nationality, true)
 	field("residence_status", old.ResidenceStatus, c.ResidenceStatus, old.ResidenceStatus == ResidenceUnknown)
-	diffStruct(&ch, "identifiers", reflect.ValueOf(old.Identifiers), reflect.ValueOf(c.Identifiers))
+	diffStruct(&ch, "identifiers", reflect.ValueOf(old.Identifiers), reflect.ValueOf(c.Identifiers), true)
 	diffFacts(&ch, "contact", old.Contacts, c.Contacts, func(x Contact) int64 { return x.ID })
 	diffFacts(&ch, "assessment", old.Assessments, c.Assessments, func(x Assessment) int64 { return x.ID })
 	diffFacts(&ch, "reflection_period", old.ReflectionPeriods, c.ReflectionPeriods, func(x ReflectionPeriod) int64 { return x.ID })
@@ -89,8 +89,10 @@ func jsonName(f reflect.StructField) string {
 }
 
 // diffStruct records the fields of two values of one struct type that
-// differ, as prefix.field; the id is not a field.
-func diffStruct(ch *Change, prefix string, o, n reflect.Value) {
+// differ, as prefix.field; the id is not a field. With fillAll, any field
+// that was empty may be filled in without a reason (identifiers learnt
+// later); otherwise only the fillable ones.
+func diffStruct(ch *Change, prefix string, o, n reflect.Value, fillAll bool) {
 	for i := 0; i < o.NumField(); i++ {
 		f := o.Type().Field(i)
 		name := jsonName(f)
@@ -102,7 +104,7 @@ func diffStruct(ch *Change, prefix string, o, n reflect.Value) {
 			continue
 		}
 		ch.Fields = append(ch.Fields, prefix+"."+name)
-		if !(fillable[name] && isZeroValue(ov)) {
+		if !((fillAll || fillable[name]) && isZeroValue(ov)) {
 			ch.Correction = true
 		}
 	}
@@ -122,7 +124,7 @@ func diffFacts[T any](ch *Change, kind string, old, new []T, id func(T) int64) {
 			ch.Correction = true
 			continue
 		}
-		diffStruct(ch, kind, reflect.ValueOf(o), reflect.ValueOf(n))
+		diffStruct(ch, kind, reflect.ValueOf(o), reflect.ValueOf(n), false)
 	}
 	known := map[int64]bool{}
 	for _, o := range old {
