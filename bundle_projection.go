@@ -73,55 +73,26 @@ func NewContentHasher(key []byte) *ContentHasher {
 	return &ContentHasher{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
 }
 
-// Hash returns c's content hash.
+// Hash returns c's content hash over its bundle projection (the part
+// cases.csv, accommodations.csv and exits.csv carry).
 func (h *ContentHasher) Hash(c *Case) string {
-	p := c.BundleProjection()
-	b := make([]byte, 0, 512) // a case's projection fits: no regrowth
-	field := func(s string) { b = appendQuote(b, s); b = append(b, '|') }
-	// date is field(d.String()) without the string: digits and dashes
-	// need no quoting.
-	date := func(d Date) {
-		b = append(b, '"')
-		b = d.AppendISO(b)
-		b = append(b, '"', '|')
-	}
-	field(p.Ref)
-	field(p.OwnerOrg)
-	field(string(p.Gender))
-	field(p.Nationality)
-	field(string(p.ResidenceStatus))
-	date(p.Identifiers.BirthDate)
-	b = strconv.AppendInt(b, int64(p.BirthYear), 10)
-	for _, ct := range p.Contacts {
-		b = append(b, "\nC"...)
-		date(ct.Date)
-		field(string(ct.Form))
-		field(ct.Org)
-	}
-	for _, a := range p.Assessments {
-		b = append(b, "\nA"...)
-		date(a.Date)
-		field(string(a.Authority))
-		field(string(a.Outcome))
-		for _, f := range a.Exploitation {
-			field(string(f))
-		}
-		b = append(b, ';')
-		field(string(a.LabourSector))
-		field(a.ExploitationCountry)
-	}
-	for _, a := range p.Accommodations {
-		b = append(b, "\nH"...)
-		field(string(a.Kind))
-		field(a.Provider)
-		date(a.Start)
-		date(a.End)
-	}
-	for _, e := range p.Exits {
-		b = append(b, "\nE"...)
-		date(e.Date)
-		field(string(e.Kind))
-	}
+	return h.sum(appendProjection(make([]byte, 0, 512), c.BundleProjection())) // a projection fits: no regrowth
+}
+
+// HashRecord returns the content hash of c's whole record, as a bundle
+// with every file carries it: the projection's bytes (so the hash of a
+// case with only classic data equals Hash) followed by sections for what
+// the projection leaves out — further contacts and assessments, their
+// added fields, reflection periods, offers, reopenings,
+// reconsiderations, consents, referrals, shares and identifiers other
+// than the birth date. Children are referred to by position, never by
+// stored id, so the hash is the same in every database.
+func (h *ContentHasher) HashRecord(c *Case) string {
+	b := appendProjection(make([]byte, 0, 512), c.BundleProjection())
+	return h.sum(appendRecord(b, c))
+}
+
+func (h *ContentHasher) sum(b []byte) string {
 	m := h.pool.Get().(hash.Hash)
 	m.Reset()
 	m.Write(b)
@@ -130,6 +101,261 @@ func (h *ContentHasher) Hash(c *Case) string {
 	h.pool.Put(m)
 	return out
 }
+
+// hashFields appends quoted fields and dates, each followed by '|'.
+type hashFields struct{ b []byte }
+
+func (f *hashFields) field(s string) { f.b = appendQuote(f.b, s); f.b = append(f.b, '|') }
+
+// date is field(d.String()) without the string: digits and dashes need
+// no quoting.
+func (f *hashFields) date(d Date) {
+	f.b = append(f.b, '"')
+	f.b = d.AppendISO(f.b)
+	f.b = append(f.b, '"', '|')
+}
+
+func (f *hashFields) int(n int) { f.b = strconv.AppendInt(f.b, int64(n), 10); f.b = append(f.b, '|') }
+
+func (f *hashFields) list(xs []string) {
+	for _, x := range xs {
+		f.field(x)
+	}
+	f.b = append(f.b, ';')
+}
+
+func appendProjection(b []byte, p *Case) []byte {
+	f := &hashFields{b: b}
+	f.field(p.Ref)
+	f.field(p.OwnerOrg)
+	f.field(string(p.Gender))
+	f.field(p.Nationality)
+	f.field(string(p.ResidenceStatus))
+	f.date(p.Identifiers.BirthDate)
+	f.b = strconv.AppendInt(f.b, int64(p.BirthYear), 10)
+	for _, ct := range p.Contacts {
+		f.b = append(f.b, "\nC"...)
+		f.date(ct.Date)
+		f.field(string(ct.Form))
+		f.field(ct.Org)
+	}
+	for _, a := range p.Assessments {
+		f.b = append(f.b, "\nA"...)
+		f.date(a.Date)
+		f.field(string(a.Authority))
+		f.field(string(a.Outcome))
+		for _, x := range a.Exploitation {
+			f.field(string(x))
+		}
+		f.b = append(f.b, ';')
+		f.field(string(a.LabourSector))
+		f.field(a.ExploitationCountry)
+	}
+	for _, a := range p.Accommodations {
+		f.b = append(f.b, "\nH"...)
+		f.field(string(a.Kind))
+		f.field(a.Provider)
+		f.date(a.Start)
+		f.date(a.End)
+	}
+	for _, e := range p.Exits {
+		f.b = append(f.b, "\nE"...)
+		f.date(e.Date)
+		f.field(string(e.Kind))
+	}
+	return f.b
+}
+
+// HasRecordBeyondProjection reports whether c holds anything a bundle
+// carries only in the files beyond cases.csv, accommodations.csv and
+// exits.csv.
+func (c *Case) HasRecordBeyondProjection() bool {
+	return c.extraContacts() || c.extraAssessments() || len(c.ReflectionPeriods) > 0 || len(c.Offers) > 0 ||
+		len(c.Reopenings) > 0 || len(c.Reconsiderations) > 0 || len(c.Consents) > 0 || len(c.Referrals) > 0 ||
+		len(c.SharedWith) > 0 || c.HasIdentifiersBeyondBirthDate()
+}
+
+func (c *Case) extraContacts() bool {
+	return len(c.Contacts) > 1 || len(c.Contacts) == 1 && c.Contacts[0].Place != ""
+}
+
+func (c *Case) extraAssessments() bool {
+	if len(c.Assessments) > 1 {
+		return true
+	}
+	for _, a := range c.Assessments {
+		if a.Stage != "" || a.Reasons != "" || !a.NotifiedOn.IsZero() || a.DecidedBy != "" || a.OverrideReason != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// HasIdentifiersBeyondBirthDate reports whether c has a direct
+// identifier other than the birth date (which cases.csv carries).
+func (c *Case) HasIdentifiersBeyondBirthDate() bool {
+	i := c.Identifiers
+	i.BirthDate = Date{}
+	return !i.IsZero()
+}
+
+// AssessmentNo returns the 1-based number of the assessment with id in
+// c.Assessments (their bundle number), 0 if there is none.
+func (c *Case) AssessmentNo(id int64) int {
+	for i, a := range c.Assessments {
+		if id != 0 && a.ID == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// ConsentNo returns the 1-based number of the consent with id in
+// c.Consents, 0 if there is none.
+func (c *Case) ConsentNo(id int64) int {
+	for i, k := range c.Consents {
+		if id != 0 && k.ID == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// appendRecord appends the sections of the record beyond the projection;
+// nothing for a case with only classic data.
+func appendRecord(b []byte, c *Case) []byte {
+	f := &hashFields{b: b}
+	if c.extraContacts() {
+		for _, ct := range c.Contacts {
+			f.b = append(f.b, "\nc"...)
+			f.date(ct.Date)
+			f.field(string(ct.Form))
+			f.field(ct.Org)
+			f.field(ct.Place)
+		}
+	}
+	if c.extraAssessments() {
+		for _, a := range c.Assessments {
+			f.b = append(f.b, "\na"...)
+			f.date(a.Date)
+			f.field(string(a.Stage))
+			f.field(string(a.Authority))
+			f.field(string(a.Outcome))
+			for _, x := range a.Exploitation {
+				f.field(string(x))
+			}
+			f.b = append(f.b, ';')
+			f.field(string(a.LabourSector))
+			f.field(a.ExploitationCountry)
+			f.field(a.OverrideReason)
+			f.field(a.Reasons)
+			f.date(a.NotifiedOn)
+			f.field(a.DecidedBy)
+		}
+	}
+	for _, p := range c.ReflectionPeriods {
+		f.b = append(f.b, "\nR"...)
+		f.date(p.Start)
+		f.date(p.End)
+	}
+	for _, o := range c.Offers {
+		f.b = append(f.b, "\nO"...)
+		f.field(string(o.Kind))
+		f.date(o.Offered)
+		switch {
+		case o.Accepted == nil:
+			f.field("")
+		case *o.Accepted:
+			f.field("yes")
+		default:
+			f.field("no")
+		}
+	}
+	for _, r := range c.Reopenings {
+		f.b = append(f.b, "\nP"...)
+		f.date(r.Date)
+		f.field(r.Reason)
+	}
+	for _, r := range c.Reconsiderations {
+		f.b = append(f.b, "\nX"...)
+		f.int(c.AssessmentNo(r.AssessmentID))
+		f.date(r.RequestedOn)
+		f.field(r.Grounds)
+		f.date(r.Deadline)
+		f.field(string(r.Outcome))
+		f.date(r.DecidedOn)
+		f.int(c.AssessmentNo(r.NewAssessmentID))
+	}
+	for _, k := range c.Consents {
+		f.b = append(f.b, "\nK"...)
+		scopes := make([]string, len(k.Scopes))
+		for i, s := range k.Scopes {
+			scopes[i] = string(s)
+		}
+		f.list(scopes)
+		f.list(k.ShareWith)
+		f.date(k.GivenOn)
+		f.field(k.GivenBy)
+		f.date(k.WithdrawnOn)
+		f.field(k.RecordedBy)
+	}
+	for _, r := range c.Referrals {
+		f.b = append(f.b, "\nF"...)
+		f.field(string(r.Purpose))
+		f.field(r.FromOrg)
+		f.field(r.FromUser)
+		f.field(r.ToOrg)
+		f.date(r.Date)
+		f.field(r.Reason)
+		f.field(r.RouteReason)
+		ind := make([]string, len(r.Indicators))
+		for i, x := range r.Indicators {
+			ind[i] = string(x)
+		}
+		f.list(ind)
+		f.int(c.ConsentNo(r.ConsentID))
+		f.date(r.MunicipalityInformedOn)
+		f.field(r.Municipality)
+		f.field(string(r.Status))
+		f.date(r.StatusOn)
+		f.field(r.StatusBy)
+		f.field(r.ReturnReason)
+		f.date(r.AccessRevokedOn)
+		f.field(r.RevokeReason)
+	}
+	if len(c.SharedWith) > 0 {
+		f.b = append(f.b, "\nS"...)
+		f.list(c.SharedWith)
+	}
+	if c.HasIdentifiersBeyondBirthDate() {
+		i := c.Identifiers
+		f.b = append(f.b, "\nI"...)
+		f.field(i.Name)
+		f.list(i.Aliases)
+		f.list(i.DocumentNumbers)
+		f.field(i.Phone)
+		f.field(i.Address)
+		f.field(i.Notes)
+	}
+	return f.b
+}
+
+// BundleParts says which parts of a case's record an imported bundle
+// carries beyond cases.csv, accommodations.csv and exits.csv: the files
+// that list the case. A part not carried is kept as stored.
+type BundleParts uint16
+
+// Parts of a case record carried by the optional bundle files.
+const (
+	PartContacts    BundleParts = 1 << iota // contacts.csv
+	PartAssessments                         // assessments.csv or reconsiderations.csv: both lists
+	PartReflection                          // reflection_periods.csv
+	PartOffers                              // offers.csv
+	PartReopenings                          // reopenings.csv
+	PartReferrals                           // consents.csv or referrals.csv: both lists
+	PartShares                              // shares.csv
+	PartIdentifiers                         // identifiers.csv
+)
 
 // Importer loads bundles all-or-nothing: fn writes through w inside one
 // transaction that commits only when fn returns nil.
@@ -143,6 +369,12 @@ type ImportWriter interface {
 	// stored case differs, or leaves it untouched when equal. Identifiers
 	// other than the birth date, offers and reflection periods are kept.
 	PutCase(ctx context.Context, c *Case) error
+	// PutRecord is PutCase for a case that files beyond the classic ones
+	// list: the parts named are replaced by c's, the others are kept.
+	// Assessments of c may carry negative ids -n and consents -n, where n
+	// is their bundle number; reconsiderations and referrals refer to
+	// them so.
+	PutRecord(ctx context.Context, c *Case, parts BundleParts) error
 	// PutProsecution creates or replaces the row for p.Year.
 	PutProsecution(ctx context.Context, p *Prosecution) error
 }

@@ -61,6 +61,7 @@ func Diff(old, c *Case) Change {
 var fillable = map[string]bool{
 	"end": true, "end_date": true, "notified_on": true, "accepted": true, "outcome": true, "decided_on": true,
 	"new_assessment_id": true, "decided_by": true, "reasons": true,
+	"place": true, "provider": true, "org": true, // details learnt later
 }
 
 func isZeroValue(v any) bool {

@@ -88,6 +88,78 @@ type Stats struct {
 	PrivateHousing       PrivateHousing            `json:"private_housing"`
 	Returns              Returns                   `json:"returns"`
 	Prosecution          ProsecutionStats          `json:"prosecution"`
+	// The mechanism between organisations (design.md §3).
+	Referrals        ReferralStats        `json:"referrals"`
+	Presumed         PresumedStats        `json:"presumed"`
+	DecisionDays     DecisionDays         `json:"decision_days"`
+	Reconsiderations ReconsiderationStats `json:"reconsiderations"`
+}
+
+// ReferralStats counts the referrals dated in the reporting year (up to
+// the cut-off). Every table adds up to Total, except ByOutcome, which
+// counts the assessment referrals (ByPurpose["assessment"]).
+type ReferralStats struct {
+	Total int `json:"total"`
+	// ByPurpose splits by what the referral asks for (assessment, support).
+	ByPurpose map[string]int `json:"by_purpose"`
+	// BySourceContactForm is the contact form of the case's first contact
+	// ("unknown" only when some case has no contact).
+	BySourceContactForm map[string]int `json:"by_source_contact_form"`
+	// ByStatus is the status as of the cut-off: a status recorded after
+	// it (or without a date) counts as sent.
+	ByStatus map[string]int `json:"by_status"`
+	// ByOutcome is, of the assessment referrals, the outcome of the case's
+	// first final decision (identified or not identified) by the authority
+	// referred to, dated up to the cut-off; pending when there is none.
+	ByOutcome map[string]int `json:"by_outcome"`
+}
+
+// PresumedStats counts the presumed victims: cases whose first positive
+// preliminary assessment is dated in the reporting year (up to the
+// cut-off), by the authority of that assessment.
+type PresumedStats struct {
+	Total       int            `json:"total"`
+	ByAuthority map[string]int `json:"by_authority"`
+}
+
+// DaysSummary is the count, median and 90th percentile of a number of
+// days. Percentiles are nearest-rank: the p-th percentile of n values is
+// the ceil(p·n/100)-th smallest (NearestRank); both are null when Count is
+// 0.
+type DaysSummary struct {
+	Count  int  `json:"count"`
+	Median *int `json:"median"`
+	P90    *int `json:"p90"`
+}
+
+// DecisionDays is the time to a final decision: for the cases whose first
+// final decision (outcome identified or not identified; a preliminary
+// assessment or a pending outcome is no decision) is dated in the
+// reporting year (up to the cut-off), the days from the first contact to
+// that decision, overall and by the deciding authority. Cases without a
+// contact are not counted.
+type DecisionDays struct {
+	DaysSummary
+	ByAuthority map[string]DaysSummary `json:"by_authority"`
+}
+
+// ReconsiderationStats counts the reconsiderations requested in the
+// reporting year (up to the cut-off): Requested = Upheld + Overturned +
+// Pending, where a reconsideration decided after the cut-off is pending.
+type ReconsiderationStats struct {
+	Requested  int `json:"requested"`
+	Upheld     int `json:"upheld"`
+	Overturned int `json:"overturned"`
+	Pending    int `json:"pending"`
+}
+
+// NearestRank returns the 1-based rank of the pct-th percentile of n
+// values by the nearest-rank method, ceil(pct·n/100); 0 when n is 0.
+func NearestRank(n, pct int) int {
+	if n <= 0 {
+		return 0
+	}
+	return max((pct*n+99)/100, 1)
 }
 
 // YearAuthority is one point of the Figure 1 series.

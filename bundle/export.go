@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,17 +24,26 @@ type Sink interface {
 	Close() error
 }
 
-// Export writes every case (its bundle projection) and the prosecution
-// rows to sink in the bundle format, so that importing the export into an
-// empty database gives the same statistics. Cells are protected against
-// spreadsheet formula injection.
+// Export writes every case and the prosecution rows to sink in the
+// bundle format: cases.csv carries each case's projection, and the
+// optional files the rest of its record (every contact and assessment,
+// reflection periods, offers, reopenings, reconsiderations, consents,
+// referrals, shares; identifiers.csv only when a case has identifiers
+// beyond the birth date), so that export → import into an empty database
+// → export gives the same files. Rows are in case_ref order, then by date
+// and stored id within a case. Cells are protected against spreadsheet
+// formula injection.
 func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink Sink) (int, error) {
-	for _, t := range []string{FileCases, FileAccommodations, FileExits, FileProsecutions} {
+	for _, t := range append([]string{FileCases, FileAccommodations, FileExits, FileProsecutions}, recordFiles...) {
+		if t == FileIdentifiers {
+			continue // written with the first case that has identifiers
+		}
 		if err := sink.Row(t, Columns[t]); err != nil {
 			return 0, err
 		}
 	}
 	n := 0
+	identifiers := false
 	err := ex.ExportCases(ctx, func(full *nrm.Case) error {
 		c := full.BundleProjection()
 		row := make([]string, len(Columns[FileCases]))
@@ -49,12 +59,8 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 		}
 		if len(c.Assessments) > 0 {
 			a := c.Assessments[0]
-			forms := make([]string, len(a.Exploitation))
-			for i, f := range a.Exploitation {
-				forms[i] = string(f)
-			}
 			row[10], row[11], row[12] = a.Date.String(), string(a.Authority), string(a.Outcome)
-			row[13], row[14], row[15] = strings.Join(forms, ";"), string(a.LabourSector), a.ExploitationCountry
+			row[13], row[14], row[15] = joinForms(a.Exploitation), string(a.LabourSector), a.ExploitationCountry
 		}
 		if err := sink.Row(FileCases, protectAll(row)); err != nil {
 			return err
@@ -69,6 +75,15 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 				return err
 			}
 		}
+		if full.HasIdentifiersBeyondBirthDate() && !identifiers {
+			identifiers = true
+			if err := sink.Row(FileIdentifiers, Columns[FileIdentifiers]); err != nil {
+				return err
+			}
+		}
+		if err := exportRecord(full, sink); err != nil {
+			return err
+		}
 		n++
 		return nil
 	})
@@ -82,6 +97,116 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 		}
 	}
 	return n, nil
+}
+
+// exportRecord writes the rows of the optional files for c. Its child
+// lists are sorted in place by date, then stored id: the order that
+// numbers assessments and consents.
+func exportRecord(c *nrm.Case, sink Sink) error {
+	c.Normalize() // sets in code order, as import stores them
+	byDate := func(date func(int) nrm.Date, id func(int) int64) func(i, j int) bool {
+		return func(i, j int) bool {
+			if di, dj := date(i), date(j); di != dj {
+				return di.Before(dj)
+			}
+			return id(i) < id(j)
+		}
+	}
+	sort.SliceStable(c.Contacts, byDate(func(i int) nrm.Date { return c.Contacts[i].Date }, func(i int) int64 { return c.Contacts[i].ID }))
+	sort.SliceStable(c.Assessments, byDate(func(i int) nrm.Date { return c.Assessments[i].Date }, func(i int) int64 { return c.Assessments[i].ID }))
+	sort.SliceStable(c.ReflectionPeriods, byDate(func(i int) nrm.Date { return c.ReflectionPeriods[i].Start }, func(i int) int64 { return c.ReflectionPeriods[i].ID }))
+	sort.SliceStable(c.Offers, byDate(func(i int) nrm.Date { return c.Offers[i].Offered }, func(i int) int64 { return c.Offers[i].ID }))
+	sort.SliceStable(c.Reopenings, byDate(func(i int) nrm.Date { return c.Reopenings[i].Date }, func(i int) int64 { return c.Reopenings[i].ID }))
+	sort.SliceStable(c.Reconsiderations, byDate(func(i int) nrm.Date { return c.Reconsiderations[i].RequestedOn }, func(i int) int64 { return c.Reconsiderations[i].ID }))
+	sort.SliceStable(c.Consents, byDate(func(i int) nrm.Date { return c.Consents[i].GivenOn }, func(i int) int64 { return c.Consents[i].ID }))
+	sort.SliceStable(c.Referrals, byDate(func(i int) nrm.Date { return c.Referrals[i].Date }, func(i int) int64 { return c.Referrals[i].ID }))
+
+	row := func(table string, cells ...string) error { return sink.Row(table, protectAll(cells)) }
+	no := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	for _, ct := range c.Contacts {
+		if err := row(FileContacts, c.Ref, ct.Date.String(), string(ct.Form), ct.Org, ct.Place); err != nil {
+			return err
+		}
+	}
+	for i, a := range c.Assessments {
+		if err := row(FileAssessments, c.Ref, strconv.Itoa(i+1), string(a.Stage), a.Date.String(), string(a.Authority), string(a.Outcome),
+			joinForms(a.Exploitation), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason, a.Reasons, a.NotifiedOn.String(), a.DecidedBy); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.ReflectionPeriods {
+		if err := row(FileReflection, c.Ref, p.Start.String(), p.End.String()); err != nil {
+			return err
+		}
+	}
+	for _, o := range c.Offers {
+		acc := ""
+		if o.Accepted != nil {
+			acc = map[bool]string{true: "yes", false: "no"}[*o.Accepted]
+		}
+		if err := row(FileOffers, c.Ref, string(o.Kind), o.Offered.String(), acc); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.Reopenings {
+		if err := row(FileReopenings, c.Ref, r.Date.String(), r.Reason); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.Reconsiderations {
+		if err := row(FileReconsiderations, c.Ref, no(c.AssessmentNo(r.AssessmentID)), r.RequestedOn.String(), r.Grounds, r.Deadline.String(),
+			string(r.Outcome), r.DecidedOn.String(), no(c.AssessmentNo(r.NewAssessmentID))); err != nil {
+			return err
+		}
+	}
+	for i, k := range c.Consents {
+		scopes := make([]string, len(k.Scopes))
+		for j, s := range k.Scopes {
+			scopes[j] = string(s)
+		}
+		if err := row(FileConsents, c.Ref, strconv.Itoa(i+1), strings.Join(scopes, ";"), strings.Join(k.ShareWith, ";"), k.GivenOn.String(),
+			k.GivenBy, k.WithdrawnOn.String(), k.RecordedBy); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.Referrals {
+		ind := make([]string, len(r.Indicators))
+		for j, x := range r.Indicators {
+			ind[j] = string(x)
+		}
+		if err := row(FileReferrals, c.Ref, string(r.Purpose), r.FromOrg, r.FromUser, r.ToOrg, r.Date.String(), r.Reason, r.RouteReason,
+			strings.Join(ind, ";"), no(c.ConsentNo(r.ConsentID)), r.MunicipalityInformedOn.String(), r.Municipality, string(r.Status),
+			r.StatusOn.String(), r.StatusBy, r.ReturnReason, r.AccessRevokedOn.String(), r.RevokeReason); err != nil {
+			return err
+		}
+	}
+	shares := append([]string(nil), c.SharedWith...)
+	sort.Strings(shares)
+	for _, o := range shares {
+		if err := row(FileShares, c.Ref, o); err != nil {
+			return err
+		}
+	}
+	if c.HasIdentifiersBeyondBirthDate() {
+		i := c.Identifiers
+		if err := row(FileIdentifiers, c.Ref, i.Name, strings.Join(i.Aliases, ";"), strings.Join(i.DocumentNumbers, ";"), i.Phone, i.Address, i.Notes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func joinForms(fs []nrm.ExploitationForm) string {
+	s := make([]string, len(fs))
+	for i, f := range fs {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ";")
 }
 
 func protectAll(row []string) []string {

@@ -56,6 +56,27 @@ type checked struct {
 	pros   []*nrm.Prosecution
 	ncases int
 	intern map[string]string
+	// extras holds the optional files' rows; nil when the bundle has none.
+	extras *extras
+}
+
+// extra returns the optional files' rows of a reference, nil if none.
+func (ck *checked) extra(ref string) *extra {
+	if ck.extras == nil {
+		return nil
+	}
+	return ck.extras.byRef[ref]
+}
+
+// attach appends the accommodations and exits of c's reference to c.
+func (ck *checked) attach(c *nrm.Case) {
+	in := ck.info[ck.refs[c.Ref]]
+	for i := in.firstAcc; i != 0; i = ck.accs[i-1].next {
+		c.Accommodations = append(c.Accommodations, ck.accs[i-1].a)
+	}
+	for i := in.firstExit; i != 0; i = ck.exits[i-1].next {
+		c.Exits = append(c.Exits, ck.exits[i-1].e)
+	}
 }
 
 // ref returns the number of a reference, giving it one on first sight.
@@ -128,9 +149,11 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 		opt.Today = nrm.DateOf(time.Now())
 	}
 	type item struct {
-		file string
-		line int
-		c    *nrm.Case
+		file  string
+		line  int
+		c     *nrm.Case
+		parts nrm.BundleParts
+		whole bool // assembled from the optional files too
 	}
 	const handOver = 64
 	return imp.Import(ctx, func(w nrm.ImportWriter) error {
@@ -145,17 +168,16 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 				if stop.Load() {
 					return errStopped
 				}
-				in := ck.info[ck.refs[c.Ref]]
-				for i := in.firstAcc; i != 0; i = ck.accs[i-1].next {
-					c.Accommodations = append(c.Accommodations, ck.accs[i-1].a)
-				}
-				for i := in.firstExit; i != 0; i = ck.exits[i-1].next {
-					c.Exits = append(c.Exits, ck.exits[i-1].e)
+				it := item{file: r.file, line: r.line, c: c}
+				if x := ck.extra(c.Ref); x != nil {
+					it.parts, it.whole = x.parts, true // assembled, stays and exits included
+				} else {
+					ck.attach(c)
 				}
 				if batch == nil {
 					batch = make([]item, 0, handOver)
 				}
-				if batch = append(batch, item{r.file, r.line, c}); len(batch) == handOver {
+				if batch = append(batch, it); len(batch) == handOver {
 					cases <- batch
 					batch = nil
 				}
@@ -172,7 +194,13 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 				if werr != nil {
 					break // drain, so that the reader finishes
 				}
-				if err := w.PutCase(ctx, it.c); err != nil {
+				var err error
+				if it.whole {
+					err = w.PutRecord(ctx, it.c, it.parts)
+				} else {
+					err = w.PutCase(ctx, it.c)
+				}
+				if err != nil {
 					werr = fmt.Errorf("%s line %d: %w", it.file, it.line, err)
 					stop.Store(true)
 					break
@@ -322,6 +350,13 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		return nil, err
 	}
 
+	xs, err := readExtras(src, opt, errs)
+	if err != nil {
+		return nil, err
+	}
+	ck.extras = xs
+	as := &assembler{errs: errs, xs: xs, opt: opt}
+
 	var werr error
 	if err := readTable(src, FileCases, errs, true, func(r *record) {
 		if werr != nil {
@@ -342,11 +377,20 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		if p.bad {
 			return
 		}
-		if err := c.Validate(opt.Today); err != nil {
+		before := len(errs.List)
+		x := ck.extra(c.Ref)
+		if x != nil {
+			ck.attach(c)
+			as.assemble(r, c, x)
+		}
+		if err := c.Validate(opt.Today); err != nil && len(errs.List) == before {
 			for _, f := range nrm.FieldErrors(err) {
 				col := f.Field
 				if col == "contact_date" {
 					col = "first_contact_date"
+				}
+				if x != nil && (col == "exit_date" || col == "exit_kind") {
+					continue // exits.csv's rows have their own errors
 				}
 				p.fail(col, f.Rule, f.Value, f.Expected)
 			}
@@ -369,6 +413,9 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 	}
 	if werr != nil {
 		return nil, werr
+	}
+	if xs != nil {
+		xs.unknownRefs(ck, errs)
 	}
 	for ref, i := range ck.refs {
 		in := ck.info[i]

@@ -1,6 +1,7 @@
 // Package bundle reads and writes nrm data bundles (design.md §5): a folder
 // or zip of UTF-8 CSV files with a header row — cases.csv,
-// accommodations.csv, exits.csv, prosecutions.csv — or an XLSX workbook
+// accommodations.csv, exits.csv, prosecutions.csv and the optional files
+// carrying the rest of each case's record (record.go) — or an XLSX workbook
 // with the same sheets (see package bundle/xlsxbundle). Import is
 // all-or-nothing: a first pass checks every row and reports every error
 // with file, line, column, value and expectation; only a clean bundle is
@@ -26,6 +27,18 @@ const (
 	FileAccommodations = "accommodations"
 	FileExits          = "exits"
 	FileProsecutions   = "prosecutions"
+
+	// The optional files carrying the rest of a case's record.
+	FileContacts         = "contacts"
+	FileAssessments      = "assessments"
+	FileReflection       = "reflection_periods"
+	FileOffers           = "offers"
+	FileReopenings       = "reopenings"
+	FileReconsiderations = "reconsiderations"
+	FileConsents         = "consents"
+	FileReferrals        = "referrals"
+	FileShares           = "shares"
+	FileIdentifiers      = "identifiers"
 )
 
 // Columns of each file, in the order export writes them.
@@ -36,6 +49,19 @@ var Columns = map[string][]string{
 	FileAccommodations: {"case_ref", "kind", "provider", "start_date", "end_date"},
 	FileExits:          {"case_ref", "date", "kind"},
 	FileProsecutions:   {"year", "cutoff_date", "charges", "decisions", "convictions_unconditional", "convictions_partly_suspended"},
+
+	FileContacts: {"case_ref", "date", "contact_form", "org", "place"},
+	FileAssessments: {"case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation", "labour_sector",
+		"exploitation_country", "override_reason", "reasons", "notified_on", "decided_by"},
+	FileReflection:       {"case_ref", "start_date", "end_date"},
+	FileOffers:           {"case_ref", "kind", "offered_date", "accepted"},
+	FileReopenings:       {"case_ref", "date", "reason"},
+	FileReconsiderations: {"case_ref", "assessment_no", "requested_on", "grounds", "deadline", "outcome", "decided_on", "new_assessment_no"},
+	FileConsents:         {"case_ref", "consent_no", "scopes", "share_with", "given_on", "given_by", "withdrawn_on", "recorded_by"},
+	FileReferrals: {"case_ref", "purpose", "from_org", "from_user", "to_org", "date", "reason", "route_reason", "indicators", "consent_no",
+		"municipality_informed_on", "municipality", "status", "status_on", "status_by", "return_reason", "access_revoked_on", "revoke_reason"},
+	FileShares:      {"case_ref", "org"},
+	FileIdentifiers: {"case_ref", "name", "aliases", "document_numbers", "phone", "address", "notes"},
 }
 
 // Table yields the rows of one file or sheet, header first. Line numbers

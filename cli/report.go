@@ -491,6 +491,38 @@ func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]an
 		return out
 	}
 
+	// The mechanism: every table with its total; percentiles of groups
+	// too small to publish as "..", null when there is no value.
+	mechList := func(m disclosure.Masked) map[string]any {
+		out := map[string]any{}
+		for i, l := range m.RowLabels {
+			out[l] = cell(m, i, 0)
+		}
+		return out
+	}
+	rp := p.ReferralsByPurpose
+	referrals := map[string]any{"total": cell(rp, rp.Rows(), 0), "by_purpose": mechList(rp),
+		"by_source_contact_form": mechList(p.ReferralsByContactForm), "by_status": mechList(p.ReferralsByStatus),
+		"by_outcome": mechList(p.ReferralsByOutcome)}
+	pr := p.Presumed
+	presumed := map[string]any{"total": cell(pr, pr.Rows(), 0), "by_authority": mechList(pr)}
+	days := func(m disclosure.Masked, i int, raw nrm.DaysSummary, pub disclosure.DaysSummary) map[string]any {
+		return map[string]any{"count": cell(m, i, 0),
+			"median": ptrOrHidden(pub.Median, raw.Median != nil), "p90": ptrOrHidden(pub.P90, raw.P90 != nil)}
+	}
+	dd := p.DecisionDays
+	decisionDays := days(dd, dd.Rows(), s.DecisionDays.DaysSummary, p.DecisionDaysSummary)
+	byAuth := map[string]any{}
+	for i, a := range dd.RowLabels {
+		byAuth[a] = days(dd, i, s.DecisionDays.ByAuthority[a], p.DecisionDaysByAuthority[a])
+	}
+	decisionDays["by_authority"] = byAuth
+	rc := p.Reconsiderations
+	reconsiderations := map[string]any{"requested": cell(rc, rc.Rows(), 0)}
+	for _, l := range []string{disclosure.LabelUpheld, disclosure.LabelOverturned, disclosure.LabelPending} {
+		reconsiderations[l] = cell(rc, rowOf(rc, l), 0)
+	}
+
 	return map[string]any{
 		"year":   p.Year,
 		"cutoff": p.Cutoff,
@@ -515,7 +547,11 @@ func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]an
 			"period": returns(p.ReturnsPeriod, "by_identification_year"),
 			"cohort": returns(p.ReturnsCohort, "by_exit_year"),
 		},
-		"prosecution": p.Prosecution,
+		"prosecution":      p.Prosecution,
+		"referrals":        referrals,
+		"presumed":         presumed,
+		"decision_days":    decisionDays,
+		"reconsiderations": reconsiderations,
 	}
 }
 

@@ -135,6 +135,32 @@ type PublishedStats struct {
 	// Prosecution is the police's aggregate row, published as reported:
 	// it counts charges and decisions, not persons.
 	Prosecution nrm.ProsecutionStats
+
+	// ReferralsByPurpose: purposes × one column; its total is the number
+	// of referrals, which every other referral table adds up to.
+	ReferralsByPurpose Masked
+	// ReferralsByContactForm: the contact form of the case's first
+	// contact × one column (rows add up to the referrals).
+	ReferralsByContactForm Masked
+	// ReferralsByStatus: statuses as of the cut-off × one column (rows add
+	// up to the referrals).
+	ReferralsByStatus Masked
+	// ReferralsByOutcome: outcomes × one column; rows add up to the
+	// assessment referrals (a row of ReferralsByPurpose).
+	ReferralsByOutcome Masked
+	// Presumed: presumed victims by authority × one column, with the total.
+	Presumed Masked
+	// DecisionDays: cases decided by authority × one column, with the
+	// total: the counts behind the medians.
+	DecisionDays Masked
+	// DecisionDaysSummary is the overall median and 90th percentile.
+	DecisionDaysSummary DaysSummary
+	// DecisionDaysByAuthority holds the median and 90th percentile per
+	// authority code.
+	DecisionDaysByAuthority map[string]DaysSummary
+	// Reconsiderations: upheld, overturned, pending × one column; the
+	// total is the number requested.
+	Reconsiderations Masked
 }
 
 // Labels of rows and columns that are not codes of a set.
@@ -202,6 +228,7 @@ func publish(s *nrm.Stats, k int) (*PublishedStats, []group) {
 	groups = append(groups, p.exploitation(s, k)...)
 	groups = append(groups, p.shelter(s, k), p.private(s, k))
 	groups = append(groups, p.returns(s, k)...)
+	groups = append(groups, p.mechanism(s, k)...)
 	return p, groups
 }
 
@@ -616,7 +643,9 @@ func (p *PublishedStats) returns(s *nrm.Stats, k int) []group {
 func (p *PublishedStats) scrub() {
 	for _, m := range []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality,
 		&p.ExploitationGender, &p.ForcedLabourSectors, &p.ByGender, &p.AgeBands, &p.AgeByRegion,
-		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort} {
+		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort,
+		&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome,
+		&p.Presumed, &p.DecisionDays, &p.Reconsiderations} {
 		*m = m.Scrub()
 	}
 	for _, c := range []*Count{&p.Identified, &p.ExploitationPersons, &p.MultiFormPersons, &p.Minors, &p.ShelterDays} {

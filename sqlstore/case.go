@@ -62,7 +62,7 @@ func (d *DB) findCase(ctx context.Context, where string, arg any) (*nrm.Case, er
 	} else if err != nil {
 		return nil, err
 	}
-	if !canSee(a, c.OwnerOrg, c.SharedWith) {
+	if !canSee(a, c.OwnerOrg, c.AccessOrgs()) {
 		if aerr := d.auditRead(ctx, "case.read_refused", "case", strconv.FormatInt(c.ID, 10), ""); aerr != nil {
 			return nil, aerr
 		}
@@ -200,17 +200,61 @@ func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where 
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason FROM assessments WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+	if err := q(`SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason,
+		stage, reasons, reasons_key, notified_on, decided_by FROM assessments WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var a nrm.Assessment
-		if err := r.Scan(&caseID, &a.ID, &a.Date, &a.Authority, &a.Outcome, &a.LabourSector, &a.ExploitationCountry, &a.OverrideReason); err != nil {
+		var reasons []byte
+		var reasonsKey sql.NullString
+		if err := r.Scan(&caseID, &a.ID, &a.Date, &a.Authority, &a.Outcome, &a.LabourSector, &a.ExploitationCountry, &a.OverrideReason,
+			&a.Stage, &reasons, &reasonsKey, &a.NotifiedOn, &a.DecidedBy); err != nil {
 			return err
 		}
 		a.Exploitation = forms[a.ID]
 		if c := get(caseID); c != nil {
+			var err error
+			if a.Reasons, err = tx.db.openText(c.Ref, sealDecisionReasons, reasons, reasonsKey); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
 			c.Assessments = append(c.Assessments, a)
 		}
 		return nil
 	}); err != nil {
+		return err
+	}
+	if err := q(`SELECT case_id, id, assessment_id, requested_on, grounds, grounds_key, deadline, outcome, decided_on, new_assessment_id
+		FROM reconsiderations WHERE `+where+" ORDER BY case_id, requested_on, id", func(r *sql.Rows) error {
+		var x nrm.Reconsideration
+		var grounds []byte
+		var groundsKey sql.NullString
+		var newID sql.NullInt64
+		if err := r.Scan(&caseID, &x.ID, &x.AssessmentID, &x.RequestedOn, &grounds, &groundsKey, &x.Deadline, &x.Outcome, &x.DecidedOn, &newID); err != nil {
+			return err
+		}
+		x.NewAssessmentID = newID.Int64
+		if c := get(caseID); c != nil {
+			var err error
+			if x.Grounds, err = tx.db.openText(c.Ref, sealGrounds, grounds, groundsKey); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
+			c.Reconsiderations = append(c.Reconsiderations, x)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := q("SELECT case_id, id, date, reason FROM reopenings WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		var x nrm.Reopening
+		if err := r.Scan(&caseID, &x.ID, &x.Date, &x.Reason); err != nil {
+			return err
+		}
+		if c := get(caseID); c != nil {
+			c.Reopenings = append(c.Reopenings, x)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := tx.loadMechanism(ctx, byID, where, args...); err != nil {
 		return err
 	}
 	if err := q("SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
@@ -266,7 +310,69 @@ func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where 
 	})
 }
 
-// CreateCase validates and stores a new case owned by c.OwnerOrg.
+// loadMechanism fills the consents and referrals of the cases in byID,
+// selected by a condition on case_id. They change only through the
+// ReferralService, so an update reloads them rather than writing them.
+func (tx *Tx) loadMechanism(ctx context.Context, byID map[int64]*nrm.Case, where string, args ...any) error {
+	q := func(sqlText string, fn func(rows *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
+	var caseID int64
+	if err := q(`SELECT case_id, id, scopes, share_with, given_on, given_by, withdrawn_on, recorded_by
+		FROM consents WHERE `+where+" ORDER BY case_id, given_on, id", func(r *sql.Rows) error {
+		var k nrm.Consent
+		var scopes, share string
+		if err := r.Scan(&caseID, &k.ID, &scopes, &share, &k.GivenOn, &k.GivenBy, &k.WithdrawnOn, &k.RecordedBy); err != nil {
+			return err
+		}
+		for _, s := range splitList(scopes) {
+			k.Scopes = append(k.Scopes, nrm.ConsentScope(s))
+		}
+		k.ShareWith = splitList(share)
+		if c := byID[caseID]; c != nil {
+			c.Consents = append(c.Consents, k)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return q(`SELECT case_id, id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason, indicators,
+		consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, access_revoked_on, revoke_reason
+		FROM referrals WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		var x nrm.Referral
+		var reason []byte
+		var reasonKey sql.NullString
+		var indicators string
+		var consentID sql.NullInt64
+		if err := r.Scan(&caseID, &x.ID, &x.Purpose, &x.FromOrg, &x.FromUser, &x.ToOrg, &x.Date, &reason, &reasonKey, &x.RouteReason, &indicators,
+			&consentID, &x.MunicipalityInformedOn, &x.Municipality, &x.Status, &x.StatusOn, &x.StatusBy, &x.ReturnReason,
+			&x.AccessRevokedOn, &x.RevokeReason); err != nil {
+			return err
+		}
+		x.ConsentID = consentID.Int64
+		for _, s := range splitList(indicators) {
+			x.Indicators = append(x.Indicators, nrm.Indicator(s))
+		}
+		if c := byID[caseID]; c != nil {
+			var err error
+			if x.Reason, err = tx.db.openText(c.Ref, sealReferralReason, reason, reasonKey); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
+			c.Referrals = append(c.Referrals, x)
+		}
+		return nil
+	})
+}
+
+// splitList splits a ';'-joined list; the empty string is no element.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
+}
+
+// CreateCase validates and stores a new case owned by c.OwnerOrg and
+// records its first version. Consents and referrals are recorded through
+// the ReferralService once the case exists.
 func (d *DB) CreateCase(ctx context.Context, c *nrm.Case) error {
 	a := actorOf(ctx)
 	if !readsCases(a) {
@@ -278,7 +384,13 @@ func (d *DB) CreateCase(ctx context.Context, c *nrm.Case) error {
 	if err := checkAssessments(a, nil, c.Assessments); err != nil {
 		return err
 	}
+	if err := checkReconsiderations(a, nil, c); err != nil {
+		return err
+	}
 	return d.inTx(ctx, func(tx *Tx) error {
+		// A new case may carry a whole history (an exit included), like
+		// an import: Validate alone applies, not the closed-case rules of
+		// an edit.
 		if err := c.Validate(nrm.DateOf(tx.now)); err != nil {
 			return err
 		}
@@ -286,54 +398,17 @@ func (d *DB) CreateCase(ctx context.Context, c *nrm.Case) error {
 		if err := tx.insertCase(ctx, c); err != nil {
 			return err
 		}
-		return tx.audit(ctx, "case.create", "case", strconv.FormatInt(c.ID, 10), "")
+		if err := tx.audit(ctx, "case.create", "case", strconv.FormatInt(c.ID, 10), ""); err != nil {
+			return err
+		}
+		return tx.recordVersion(ctx, c, "case.create", "", nil)
 	})
 }
 
-// UpdateCase replaces a case if c.Version is current.
+// UpdateCase replaces a case if c.Version is current. A change that
+// corrects or voids a recorded fact needs a reason: see CorrectCase.
 func (d *DB) UpdateCase(ctx context.Context, c *nrm.Case) error {
-	a := actorOf(ctx)
-	if !readsCases(a) {
-		return forbidden()
-	}
-	return d.inTx(ctx, func(tx *Tx) error {
-		old, err := tx.loadCase(ctx, "c.id = ?", c.ID)
-		if err != nil {
-			return err
-		}
-		if !canSee(a, old.OwnerOrg, old.SharedWith) {
-			return caseNotFound()
-		}
-		if a.Role != nrm.RoleAdmin && c.OwnerOrg != old.OwnerOrg {
-			return &nrm.Error{Code: nrm.EFORBIDDEN, Message: "Only an administrator may change the owning organisation."}
-		}
-		if err := checkAssessments(a, old.Assessments, c.Assessments); err != nil {
-			return err
-		}
-		if err := checkShares(a, old.OwnerOrg, old.SharedWith, c.SharedWith); err != nil {
-			return err
-		}
-		if c.Version != old.Version {
-			return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf(
-				"The case was changed by someone else (version %d, you edited version %d). Reload it and make your change again.", old.Version, c.Version)}
-		}
-		if c.Ref != old.Ref {
-			return &nrm.Error{Code: nrm.EINVALID, Message: "The case reference cannot be changed.",
-				Fields: []nrm.FieldError{{Field: "case_ref", Rule: nrm.RuleNotAllowed, Value: c.Ref, Expected: old.Ref}}}
-		}
-		if old.PurgedAt != nil {
-			c.Identifiers = nrm.Identifiers{} // purged identifiers stay purged
-		}
-		if err := c.Validate(nrm.DateOf(tx.now)); err != nil {
-			return err
-		}
-		c.Normalize()
-		c.CreatedAt = old.CreatedAt
-		if err := tx.replaceCase(ctx, c); err != nil {
-			return err
-		}
-		return tx.audit(ctx, "case.update", "case", strconv.FormatInt(c.ID, 10), "version "+strconv.Itoa(c.Version))
-	})
+	return d.saveCase(ctx, c, "")
 }
 
 // DeleteCase removes a case and its children (administrators only).
@@ -365,13 +440,17 @@ type summary struct {
 	identifyingIndex int // index into c.Assessments, -1 if none
 }
 
+// summarize derives the per-case facts. Only final decisions identify
+// (a preliminary "presumed victim" assessment does not count in the
+// statistics); latest_outcome is the outcome of the latest final decision,
+// or of the latest preliminary one while there is no final decision yet.
 func summarize(c *nrm.Case) summary {
 	s := summary{identifyingIndex: -1}
 	if ct, ok := c.FirstContact(); ok {
 		s.firstContact, s.contactForm = ct.Date, string(ct.Form)
 	}
 	for i, a := range c.Assessments {
-		if a.Outcome == nrm.OutcomeIdentified && (s.identifyingIndex < 0 || a.Date.Before(c.Assessments[s.identifyingIndex].Date)) {
+		if a.Outcome == nrm.OutcomeIdentified && a.IsFinal() && (s.identifyingIndex < 0 || a.Date.Before(c.Assessments[s.identifyingIndex].Date)) {
 			s.identifyingIndex = i
 		}
 	}
@@ -382,14 +461,20 @@ func summarize(c *nrm.Case) summary {
 			s.identifiedAge = age
 		}
 	}
-	if len(c.Assessments) > 0 {
-		latest := c.Assessments[0]
-		for _, a := range c.Assessments[1:] {
-			if !a.Date.Before(latest.Date) {
-				latest = a
+	latest := func(final bool) (nrm.Assessment, bool) {
+		var l nrm.Assessment
+		found := false
+		for _, a := range c.Assessments {
+			if a.IsFinal() == final && (!found || !a.Date.Before(l.Date)) {
+				l, found = a, true
 			}
 		}
-		s.latestOutcome = string(latest.Outcome)
+		return l, found
+	}
+	if l, ok := latest(true); ok {
+		s.latestOutcome = string(l.Outcome)
+	} else if l, ok := latest(false); ok {
+		s.latestOutcome = string(l.Outcome)
 	}
 	s.closedOn = c.ClosedOn()
 	return s
@@ -409,8 +494,14 @@ func nullStr(s string) any {
 	return s
 }
 
-// insertCase writes a new case row and its children.
+// insertCase writes a new case row and its children. Ids the children
+// carry are only labels linking a reconsideration to its assessment: a
+// new case's children all get fresh ids.
 func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
+	if len(c.Referrals) > 0 || len(c.Consents) > 0 {
+		return &nrm.Error{Code: nrm.EINVALID, Message: "Record consents and referrals once the case exists (they are not part of a new case).",
+			Fields: []nrm.FieldError{{Field: "referral", Rule: nrm.RuleNotAllowed, Expected: "no consents or referrals on a new case"}}}
+	}
 	sealed, keyID, err := tx.db.sealIdentifiers(c)
 	if err != nil {
 		return err
@@ -428,12 +519,26 @@ func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
 		return err
 	}
 	c.ID = id
-	return tx.writeChildren(ctx, c)
+	return tx.writeChildren(ctx, c, nil)
 }
 
-// replaceCase rewrites the case row and all its children, bumping the
-// version. The caller has checked the version.
+// childTables are the tables of the children replaceCase rewrites, each
+// with an id column and a case_id. Consents and referrals are not among
+// them: they change only through the ReferralService.
+var childTables = []string{"contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits", "reconsiderations", "reopenings"}
+
+// replaceCase rewrites the case row and its children, bumping the
+// version. The caller has checked the version. Children keep their ids:
+// a child carrying the id of one of the case's stored rows is written
+// back under that id, any other gets a fresh one, so that corrections
+// and reconsiderations can address facts by id. Consents and referrals
+// are left as stored, and c gets them as stored.
 func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
+	stored := &nrm.Case{ID: c.ID, Ref: c.Ref}
+	if err := tx.loadMechanism(ctx, map[int64]*nrm.Case{c.ID: stored}, "case_id = ?", c.ID); err != nil {
+		return err
+	}
+	c.Consents, c.Referrals = stored.Consents, stored.Referrals
 	sealed, keyID, err := tx.db.sealIdentifiers(c)
 	if err != nil {
 		return err
@@ -460,17 +565,32 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
+	keep := map[string]map[int64]bool{}
+	for _, t := range childTables {
+		ids := map[int64]bool{}
+		if err := each(ctx, tx, "SELECT id FROM "+t+" WHERE case_id = ?", []any{c.ID}, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			ids[id] = true
+			return nil
+		}); err != nil {
+			return err
+		}
+		keep[t] = ids
+	}
 	// Explicitly, not by ON DELETE CASCADE: an import runs with SQLite's
 	// foreign-key enforcement off (import.go).
 	if _, err := tx.exec(ctx, "DELETE FROM assessment_forms WHERE assessment_id IN (SELECT id FROM assessments WHERE case_id = ?)", c.ID); err != nil {
 		return err
 	}
-	for _, t := range []string{"case_shares", "contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits"} {
+	for _, t := range append([]string{"case_shares"}, childTables...) {
 		if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
 			return err
 		}
 	}
-	if err := tx.writeChildren(ctx, c); err != nil {
+	if err := tx.writeChildren(ctx, c, keep); err != nil {
 		return err
 	}
 	if purged && keptAge.Valid && summarize(c).identifiedOn == keptOn {
@@ -479,72 +599,175 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	return err
 }
 
-// writeChildren inserts all children of c and refreshes its summary.
-func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case) error {
+// childWriter inserts the rows of one child table, keeping the ids that
+// keep allows (each once) and drawing fresh ones for the rest.
+type childWriter struct {
+	tx    *Tx
+	table string
+	cols  string // the columns after id, comma-separated
+	keep  map[int64]bool
+}
+
+// write inserts n rows: first those whose id is kept, with the id, then
+// the others, so that a fresh SQLite rowid (the largest plus one) can
+// never take an id still to be written back. id(i) returns the id the
+// i-th child carries, args(i) its column values, and set(i, id) stores
+// the id written.
+func (w childWriter) write(ctx context.Context, n int, id func(int) int64, args func(int) ([]any, error), set func(int, int64) error) error {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", strings.Count(w.cols, ",")+1), ", ")
+	withID := "INSERT INTO " + w.table + " (id, " + w.cols + ") VALUES (?, " + marks + ")"
+	fresh := "INSERT INTO " + w.table + " (" + w.cols + ") VALUES (" + marks + ")"
+	kept := make([]bool, n)
+	used := map[int64]bool{}
+	for i := 0; i < n; i++ {
+		if x := id(i); x != 0 && w.keep[x] && !used[x] {
+			used[x], kept[i] = true, true
+			a, err := args(i)
+			if err != nil {
+				return err
+			}
+			if _, err := w.tx.exec(ctx, withID, append([]any{x}, a...)...); err != nil {
+				return err
+			}
+			if err := set(i, x); err != nil {
+				return err
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		if kept[i] {
+			continue
+		}
+		a, err := args(i)
+		if err != nil {
+			return err
+		}
+		x, err := w.tx.insertID(ctx, fresh, a...)
+		if err != nil {
+			return err
+		}
+		if err := set(i, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeChildren inserts all children of c (but its consents and
+// referrals) and refreshes its summary. keep holds, per table, the ids of
+// the rows the case had, which a child may keep; nil for a new case.
+func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]map[int64]bool) error {
 	for _, o := range c.SharedWith {
 		if _, err := tx.exec(ctx, "INSERT INTO case_shares (case_id, org) VALUES (?, ?)", c.ID, o); err != nil {
 			return err
 		}
 	}
-	for i := range c.Contacts {
-		ct := &c.Contacts[i]
-		id, err := tx.insertID(ctx, "INSERT INTO contacts (case_id, date, form, org, place) VALUES (?, ?, ?, ?, ?)",
-			c.ID, ct.Date, string(ct.Form), ct.Org, ct.Place)
-		if err != nil {
-			return err
-		}
-		ct.ID = id
+	w := func(table, cols string) childWriter {
+		return childWriter{tx: tx, table: table, cols: cols, keep: keep[table]}
 	}
-	for i := range c.Assessments {
-		as := &c.Assessments[i]
-		id, err := tx.insertID(ctx, `INSERT INTO assessments (case_id, date, authority, outcome, labour_sector, exploitation_country, override_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, as.Date, string(as.Authority), string(as.Outcome), string(as.LabourSector), as.ExploitationCountry, as.OverrideReason)
-		if err != nil {
-			return err
-		}
-		as.ID = id
-		for _, f := range as.Exploitation {
-			if _, err := tx.exec(ctx, "INSERT INTO assessment_forms (assessment_id, form) VALUES (?, ?)", id, string(f)); err != nil {
-				return err
+	if err := w("contacts", "case_id, date, form, org, place").write(ctx, len(c.Contacts),
+		func(i int) int64 { return c.Contacts[i].ID },
+		func(i int) ([]any, error) {
+			ct := &c.Contacts[i]
+			return []any{c.ID, ct.Date, string(ct.Form), ct.Org, ct.Place}, nil
+		},
+		func(i int, id int64) error { c.Contacts[i].ID = id; return nil }); err != nil {
+		return err
+	}
+	// The ids the assessments carried map to those written, for the
+	// reconsiderations that refer to them.
+	assessmentIDs := map[int64]int64{}
+	if err := w("assessments", "case_id, date, authority, outcome, labour_sector, exploitation_country, override_reason, stage, reasons, reasons_key, notified_on, decided_by").
+		write(ctx, len(c.Assessments),
+			func(i int) int64 { return c.Assessments[i].ID },
+			func(i int) ([]any, error) {
+				as := &c.Assessments[i]
+				reasons, key, err := tx.db.sealText(c.Ref, sealDecisionReasons, as.Reasons)
+				if err != nil {
+					return nil, err
+				}
+				return []any{c.ID, as.Date, string(as.Authority), string(as.Outcome), string(as.LabourSector), as.ExploitationCountry, as.OverrideReason,
+					string(as.Stage), reasons, key, as.NotifiedOn, as.DecidedBy}, nil
+			},
+			func(i int, id int64) error {
+				as := &c.Assessments[i]
+				if _, ok := assessmentIDs[as.ID]; !ok && as.ID != 0 {
+					assessmentIDs[as.ID] = id
+				}
+				as.ID = id
+				for _, f := range as.Exploitation {
+					if _, err := tx.exec(ctx, "INSERT INTO assessment_forms (assessment_id, form) VALUES (?, ?)", id, string(f)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+		return err
+	}
+	if err := w("reflection_periods", "case_id, start_date, end_date").write(ctx, len(c.ReflectionPeriods),
+		func(i int) int64 { return c.ReflectionPeriods[i].ID },
+		func(i int) ([]any, error) { p := &c.ReflectionPeriods[i]; return []any{c.ID, p.Start, p.End}, nil },
+		func(i int, id int64) error { c.ReflectionPeriods[i].ID = id; return nil }); err != nil {
+		return err
+	}
+	if err := w("accommodations", "case_id, kind, provider, start_date, end_date").write(ctx, len(c.Accommodations),
+		func(i int) int64 { return c.Accommodations[i].ID },
+		func(i int) ([]any, error) {
+			a := &c.Accommodations[i]
+			return []any{c.ID, string(a.Kind), a.Provider, a.Start, a.End}, nil
+		},
+		func(i int, id int64) error { c.Accommodations[i].ID = id; return nil }); err != nil {
+		return err
+	}
+	if err := w("offers", "case_id, kind, offered_on, accepted").write(ctx, len(c.Offers),
+		func(i int) int64 { return c.Offers[i].ID },
+		func(i int) ([]any, error) {
+			o := &c.Offers[i]
+			var acc any
+			if o.Accepted != nil {
+				acc = *o.Accepted
 			}
-		}
+			return []any{c.ID, string(o.Kind), o.Offered, acc}, nil
+		},
+		func(i int, id int64) error { c.Offers[i].ID = id; return nil }); err != nil {
+		return err
 	}
-	for i := range c.ReflectionPeriods {
-		p := &c.ReflectionPeriods[i]
-		id, err := tx.insertID(ctx, "INSERT INTO reflection_periods (case_id, start_date, end_date) VALUES (?, ?, ?)", c.ID, p.Start, p.End)
-		if err != nil {
-			return err
-		}
-		p.ID = id
+	if err := w("exits", "case_id, date, kind").write(ctx, len(c.Exits),
+		func(i int) int64 { return c.Exits[i].ID },
+		func(i int) ([]any, error) { e := &c.Exits[i]; return []any{c.ID, e.Date, string(e.Kind)}, nil },
+		func(i int, id int64) error { c.Exits[i].ID = id; return nil }); err != nil {
+		return err
 	}
-	for i := range c.Accommodations {
-		a := &c.Accommodations[i]
-		id, err := tx.insertID(ctx, "INSERT INTO accommodations (case_id, kind, provider, start_date, end_date) VALUES (?, ?, ?, ?, ?)",
-			c.ID, string(a.Kind), a.Provider, a.Start, a.End)
-		if err != nil {
-			return err
-		}
-		a.ID = id
+	if err := w("reopenings", "case_id, date, reason").write(ctx, len(c.Reopenings),
+		func(i int) int64 { return c.Reopenings[i].ID },
+		func(i int) ([]any, error) { r := &c.Reopenings[i]; return []any{c.ID, r.Date, r.Reason}, nil },
+		func(i int, id int64) error { c.Reopenings[i].ID = id; return nil }); err != nil {
+		return err
 	}
-	for i := range c.Offers {
-		o := &c.Offers[i]
-		var acc any
-		if o.Accepted != nil {
-			acc = *o.Accepted
+	linked := func(id int64) int64 {
+		if n, ok := assessmentIDs[id]; ok {
+			return n
 		}
-		id, err := tx.insertID(ctx, "INSERT INTO offers (case_id, kind, offered_on, accepted) VALUES (?, ?, ?, ?)", c.ID, string(o.Kind), o.Offered, acc)
-		if err != nil {
-			return err
-		}
-		o.ID = id
+		return id
 	}
-	for i := range c.Exits {
-		e := &c.Exits[i]
-		id, err := tx.insertID(ctx, "INSERT INTO exits (case_id, date, kind) VALUES (?, ?, ?)", c.ID, e.Date, string(e.Kind))
-		if err != nil {
-			return err
-		}
-		e.ID = id
+	if err := w("reconsiderations", "case_id, assessment_id, requested_on, grounds, grounds_key, deadline, outcome, decided_on, new_assessment_id").
+		write(ctx, len(c.Reconsiderations),
+			func(i int) int64 { return c.Reconsiderations[i].ID },
+			func(i int) ([]any, error) {
+				r := &c.Reconsiderations[i]
+				r.AssessmentID, r.NewAssessmentID = linked(r.AssessmentID), linked(r.NewAssessmentID)
+				grounds, key, err := tx.db.sealText(c.Ref, sealGrounds, r.Grounds)
+				if err != nil {
+					return nil, err
+				}
+				var newID any
+				if r.NewAssessmentID != 0 {
+					newID = r.NewAssessmentID
+				}
+				return []any{c.ID, r.AssessmentID, r.RequestedOn, grounds, key, r.Deadline, string(r.Outcome), r.DecidedOn, newID}, nil
+			},
+			func(i int, id int64) error { c.Reconsiderations[i].ID = id; return nil }); err != nil {
+		return err
 	}
 	_, err := tx.exec(ctx, summaryUpdateSQL, append(summaryValues(c), c.ID)...)
 	return err

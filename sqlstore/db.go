@@ -386,12 +386,12 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 // hashes (seal.Keyring).
 type contentKeyer interface{ ContentKey() []byte }
 
-// contentHash returns the keyed hash of c's bundle projection that import
+// contentHash returns the keyed hash of c's whole bundle record that import
 // compares to decide whether a case changed. Without a keyed sealer (only
 // in statistics-only use) the key is empty.
 func (d *DB) contentHash(c *nrm.Case) string {
 	if h := d.hasher.Load(); h != nil {
-		return h.Hash(c)
+		return h.HashRecord(c)
 	}
 	var key []byte
 	if k, ok := d.sealer.(contentKeyer); ok {
@@ -399,7 +399,7 @@ func (d *DB) contentHash(c *nrm.Case) string {
 	}
 	h := nrm.NewContentHasher(key)
 	d.hasher.Store(h)
-	return h.Hash(c)
+	return h.HashRecord(c)
 }
 
 // ContentHash exposes contentHash to tests and tools.

@@ -168,9 +168,16 @@ type importWriter struct {
 	res      nrm.ImportResult
 }
 
-// PutCase implements nrm.ImportWriter. A new case is queued for the bulk
-// writer, which owns it from then on.
-func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
+// PutCase implements nrm.ImportWriter: a case that only the classic
+// files carry.
+func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error { return w.PutRecord(ctx, c, 0) }
+
+// PutRecord implements nrm.ImportWriter. A new case is queued for the
+// bulk writer, which owns it from then on, unless it carries what the
+// bulk tables do not hold (assessment stages and reasons, reopenings,
+// reconsiderations, consents, referrals): such a case is written on its
+// own (insertRecord), after the bulk writer has caught up.
+func (w *importWriter) PutRecord(ctx context.Context, c *nrm.Case, parts nrm.BundleParts) error {
 	if err := w.bulk.failed(); err != nil {
 		return err
 	}
@@ -185,7 +192,10 @@ func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
 			w.res.Unchanged++
 			return nil
 		}
-		return w.update(ctx, c)
+		return w.update(ctx, c, parts)
+	}
+	if !bulkable(c) {
+		return w.insertRecord(ctx, c)
 	}
 	sealed, keyID, err := w.tx.db.sealIdentifiers(c)
 	if err != nil {
@@ -197,9 +207,102 @@ func (w *importWriter) PutCase(ctx context.Context, c *nrm.Case) error {
 	return w.bulk.add(ctx, &newCase{c: c, hash: hash, sealed: sealed, keyID: keyID})
 }
 
-// update replaces the bundle projection of an existing case, keeping what
-// a bundle cannot carry.
-func (w *importWriter) update(ctx context.Context, c *nrm.Case) error {
+// bulkable reports whether the bulk tables hold all of c.
+func bulkable(c *nrm.Case) bool {
+	if len(c.Reopenings) > 0 || len(c.Reconsiderations) > 0 || len(c.Consents) > 0 || len(c.Referrals) > 0 {
+		return false
+	}
+	for _, a := range c.Assessments {
+		if a.Stage != "" || a.Reasons != "" || !a.NotifiedOn.IsZero() || a.DecidedBy != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// insertRecord writes a new case that the bulk writer cannot hold, row by
+// row: the case and its children, then its consents and referrals.
+func (w *importWriter) insertRecord(ctx context.Context, c *nrm.Case) error {
+	if err := w.bulk.sync(ctx); err != nil {
+		return err
+	}
+	consents, referrals := c.Consents, c.Referrals
+	c.Consents, c.Referrals = nil, nil
+	if err := w.tx.insertCase(ctx, c); err != nil {
+		return err
+	}
+	if err := w.tx.writeMechanism(ctx, c, consents, referrals); err != nil {
+		return err
+	}
+	hash := w.tx.db.contentHash(c)
+	if _, err := w.tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", hash, c.ID); err != nil {
+		return err
+	}
+	w.existing[strings.Clone(c.Ref)] = contentKeyOf(hash)
+	w.res.Created++
+	return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "created")
+}
+
+// writeMechanism inserts the consents and referrals of case c (stored
+// already), sets them on c with their new ids, and links each referral
+// to its consent: a referral's ConsentID is the id its consent carried
+// before (in a bundle, minus the consent's number). Referral reasons are
+// sealed.
+func (tx *Tx) writeMechanism(ctx context.Context, c *nrm.Case, consents []nrm.Consent, referrals []nrm.Referral) error {
+	ids := map[int64]int64{}
+	for i := range consents {
+		k := &consents[i]
+		scopes := make([]string, len(k.Scopes))
+		for j, s := range k.Scopes {
+			scopes[j] = string(s)
+		}
+		id, err := tx.insertID(ctx, `INSERT INTO consents (case_id, scopes, share_with, given_on, given_by, withdrawn_on, recorded_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, strings.Join(scopes, ";"), strings.Join(k.ShareWith, ";"), k.GivenOn, k.GivenBy, k.WithdrawnOn, k.RecordedBy)
+		if err != nil {
+			return err
+		}
+		if k.ID != 0 {
+			ids[k.ID] = id
+		}
+		k.ID = id
+	}
+	for i := range referrals {
+		r := &referrals[i]
+		var consent any
+		if r.ConsentID != 0 {
+			n, ok := ids[r.ConsentID]
+			if !ok {
+				return &nrm.Error{Code: nrm.EINVALID, Message: "The referral rests on a consent the case does not have.",
+					Fields: []nrm.FieldError{{Field: "consent", Rule: nrm.RuleUnknownReference, Expected: "a consent of this case"}}}
+			}
+			r.ConsentID, consent = n, n
+		}
+		reason, keyID, err := tx.db.sealText(c.Ref, sealReferralReason, r.Reason)
+		if err != nil {
+			return err
+		}
+		indicators := make([]string, len(r.Indicators))
+		for j, x := range r.Indicators {
+			indicators[j] = string(x)
+		}
+		id, err := tx.insertID(ctx, `INSERT INTO referrals (case_id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason,
+			indicators, consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, access_revoked_on, revoke_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, string(r.Purpose), r.FromOrg, r.FromUser, r.ToOrg, r.Date, reason, keyID, r.RouteReason,
+			strings.Join(indicators, ";"), consent, r.MunicipalityInformedOn, r.Municipality, string(r.Status), r.StatusOn, r.StatusBy,
+			r.ReturnReason, r.AccessRevokedOn, r.RevokeReason)
+		if err != nil {
+			return err
+		}
+		r.ID = id
+	}
+	c.Consents, c.Referrals = consents, referrals
+	return nil
+}
+
+// update merges the bundle's record of an existing case into the stored
+// one (mergeRecord) and writes it when that changes anything.
+func (w *importWriter) update(ctx context.Context, c *nrm.Case, parts nrm.BundleParts) error {
 	if err := w.bulk.sync(ctx); err != nil { // the case may be one of this import's
 		return err
 	}
@@ -207,24 +310,140 @@ func (w *importWriter) update(ctx context.Context, c *nrm.Case) error {
 	if err != nil {
 		return err
 	}
-	merged := *c
-	merged.ID, merged.Version, merged.CreatedAt = old.ID, old.Version, old.CreatedAt
-	merged.SharedWith = old.SharedWith
-	merged.Identifiers = old.Identifiers
-	if old.PurgedAt == nil {
-		merged.Identifiers.BirthDate = c.Identifiers.BirthDate
+	old.Normalize() // as c is, so that equal records hash alike
+	merged := mergeRecord(old, c, parts)
+	oldHash := w.tx.db.contentHash(old)
+	if w.tx.db.contentHash(merged) == oldHash {
+		// The stored hash was stale, or the bundle carries less than the
+		// case holds (a classic bundle and a case with more): nothing of
+		// what the bundle carries differs.
+		w.existing[c.Ref] = contentKeyOf(oldHash)
+		w.res.Unchanged++
+		return nil
 	}
-	merged.Offers, merged.ReflectionPeriods = old.Offers, old.ReflectionPeriods
 	if err := merged.Validate(w.today); err != nil {
 		return err
 	}
-	if err := w.tx.replaceCase(ctx, &merged); err != nil {
+	consents, referrals := merged.Consents, merged.Referrals
+	if err := w.tx.replaceCase(ctx, merged); err != nil {
 		return err
 	}
-	*c = merged
-	w.existing[c.Ref] = contentKeyOf(w.tx.db.contentHash(c))
+	if parts&nrm.PartReferrals != 0 {
+		for _, t := range []string{"referrals", "consents"} {
+			if _, err := w.tx.exec(ctx, "DELETE FROM "+t+" WHERE case_id = ?", merged.ID); err != nil {
+				return err
+			}
+		}
+		if err := w.tx.writeMechanism(ctx, merged, consents, referrals); err != nil {
+			return err
+		}
+	}
+	hash := w.tx.db.contentHash(merged)
+	if _, err := w.tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", hash, merged.ID); err != nil {
+		return err
+	}
+	*c = *merged
+	w.existing[c.Ref] = contentKeyOf(hash)
 	w.res.Updated++
 	return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "updated")
+}
+
+// mergeRecord returns the stored case old with what the bundle carries
+// for it from in: the case attributes, the birth date, accommodations and
+// exits always; the parts named whole; and otherwise the first contact
+// and the primary assessment of cases.csv in place of the stored ones
+// (keeping the stored fields cases.csv has no column for). Purged
+// identifiers stay purged. old is not changed.
+func mergeRecord(old, in *nrm.Case, parts nrm.BundleParts) *nrm.Case {
+	m := *old
+	m.OwnerOrg, m.Gender, m.BirthYear, m.Nationality, m.ResidenceStatus = in.OwnerOrg, in.Gender, in.BirthYear, in.Nationality, in.ResidenceStatus
+	if old.PurgedAt == nil {
+		if parts&nrm.PartIdentifiers != 0 {
+			m.Identifiers = in.Identifiers
+		} else {
+			m.Identifiers.BirthDate = in.Identifiers.BirthDate
+		}
+	}
+	m.Accommodations, m.Exits = in.Accommodations, in.Exits
+	if parts&nrm.PartContacts != 0 {
+		m.Contacts = in.Contacts
+	} else {
+		m.Contacts = append([]nrm.Contact(nil), old.Contacts...)
+		i := firstContactIndex(&m)
+		switch {
+		case len(in.Contacts) > 0 && i >= 0:
+			ct := in.Contacts[0]
+			ct.ID, ct.Place = m.Contacts[i].ID, m.Contacts[i].Place
+			m.Contacts[i] = ct
+		case len(in.Contacts) > 0:
+			m.Contacts = append(m.Contacts, in.Contacts[0])
+		case i >= 0:
+			m.Contacts = append(m.Contacts[:i], m.Contacts[i+1:]...)
+		}
+	}
+	if parts&nrm.PartAssessments != 0 {
+		m.Assessments, m.Reconsiderations = in.Assessments, in.Reconsiderations
+	} else {
+		m.Assessments = append([]nrm.Assessment(nil), old.Assessments...)
+		i := primaryAssessmentIndex(&m)
+		switch {
+		case len(in.Assessments) > 0 && i >= 0:
+			a, p := &m.Assessments[i], in.Assessments[0]
+			a.Date, a.Authority, a.Outcome, a.LabourSector, a.ExploitationCountry = p.Date, p.Authority, p.Outcome, p.LabourSector, p.ExploitationCountry
+			a.Exploitation = p.Exploitation
+		case len(in.Assessments) > 0:
+			m.Assessments = append(m.Assessments, in.Assessments[0])
+		case i >= 0:
+			m.Assessments = append(m.Assessments[:i], m.Assessments[i+1:]...)
+		}
+	}
+	if parts&nrm.PartReflection != 0 {
+		m.ReflectionPeriods = in.ReflectionPeriods
+	}
+	if parts&nrm.PartOffers != 0 {
+		m.Offers = in.Offers
+	}
+	if parts&nrm.PartReopenings != 0 {
+		m.Reopenings = in.Reopenings
+	}
+	if parts&nrm.PartReferrals != 0 {
+		m.Consents, m.Referrals = in.Consents, in.Referrals
+	}
+	if parts&nrm.PartShares != 0 {
+		m.SharedWith = in.SharedWith
+	}
+	m.Normalize()
+	return &m
+}
+
+// firstContactIndex is the index of c.FirstContact, -1 if none.
+func firstContactIndex(c *nrm.Case) int {
+	i := -1
+	for j, ct := range c.Contacts {
+		if i < 0 || ct.Date.Before(c.Contacts[i].Date) {
+			i = j
+		}
+	}
+	return i
+}
+
+// primaryAssessmentIndex is the index of c.PrimaryAssessment, -1 if none.
+func primaryAssessmentIndex(c *nrm.Case) int {
+	i := -1
+	for j, a := range c.Assessments {
+		if a.Outcome == nrm.OutcomeIdentified && a.IsFinal() && (i < 0 || a.Date.Before(c.Assessments[i].Date)) {
+			i = j
+		}
+	}
+	if i >= 0 {
+		return i
+	}
+	for j, a := range c.Assessments {
+		if i < 0 || !a.Date.Before(c.Assessments[i].Date) {
+			i = j
+		}
+	}
+	return i
 }
 
 // PutProsecution implements nrm.ImportWriter.
@@ -240,8 +459,8 @@ func (w *importWriter) PutProsecution(ctx context.Context, p *nrm.Prosecution) e
 }
 
 // ExportCases streams every case with children and opened identifiers in
-// id order, a page at a time so memory stays bounded. Administrators only;
-// the export is audited.
+// reference order, a page at a time so memory stays bounded.
+// Administrators only; the export is audited.
 func (d *DB) ExportCases(ctx context.Context, fn func(c *nrm.Case) error) error {
 	if actorOf(ctx).Role != nrm.RoleAdmin {
 		return forbidden()
@@ -252,9 +471,13 @@ func (d *DB) ExportCases(ctx context.Context, fn func(c *nrm.Case) error) error 
 		return err
 	}
 	defer tx.Rollback()
-	var after int64
+	after, first := "", true
 	for {
-		rows, err := tx.query(ctx, "SELECT "+caseColumns+" FROM cases c WHERE c.id > ? ORDER BY c.id LIMIT "+strconv.Itoa(page), after)
+		where, args := "", []any(nil)
+		if !first {
+			where, args = "WHERE c.ref > ? ", []any{after}
+		}
+		rows, err := tx.query(ctx, "SELECT "+caseColumns+" FROM cases c "+where+"ORDER BY c.ref LIMIT "+strconv.Itoa(page), args...)
 		if err != nil {
 			return err
 		}
@@ -280,8 +503,13 @@ func (d *DB) ExportCases(ctx context.Context, fn func(c *nrm.Case) error) error 
 		if len(batch) == 0 {
 			break
 		}
-		first, last := batch[0].ID, batch[len(batch)-1].ID
-		if err := tx.loadChildren(ctx, byID, "case_id BETWEEN ? AND ?", first, last); err != nil {
+		// The page's ids are not a range (references and ids need not
+		// share an order): they are listed.
+		ids := make([]any, len(batch))
+		for i, c := range batch {
+			ids[i] = c.ID
+		}
+		if err := tx.loadChildren(ctx, byID, "case_id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...); err != nil {
 			return err
 		}
 		for _, c := range batch {
@@ -289,7 +517,7 @@ func (d *DB) ExportCases(ctx context.Context, fn func(c *nrm.Case) error) error 
 				return err
 			}
 		}
-		after = last
+		after, first = batch[len(batch)-1].Ref, false
 	}
 	tx.Rollback()
 	return d.inTx(ctx, func(tx *Tx) error { return tx.audit(ctx, "export", "bundle", "", "all cases") })

@@ -44,8 +44,10 @@ func (d *DB) RetentionCandidates(ctx context.Context, years int, today nrm.Date)
 	return n, err
 }
 
-// ApplyRetention purges the direct identifiers of every case whose last
-// exit lies more than years years before today (administrators only), in
+// ApplyRetention purges the direct identifiers, the sealed free text
+// (decision reasons, reconsideration grounds, referral reasons) and the
+// history snapshots of every case whose last exit lies more than years
+// years before today (administrators only), in
 // one transaction with one audit entry per case. Statistics do not change:
 // they read only the clear attributes and the derived per-case facts
 // (identified_age was computed from the birth date when it was known),
@@ -82,6 +84,14 @@ func (d *DB) ApplyRetention(ctx context.Context, years int, today nrm.Date) (pur
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
 				continue
+			}
+			// The sealed free text about the person goes too, and so do
+			// the history's snapshots (they hold the identifiers); the
+			// versions themselves stay, with who changed what and when.
+			for _, t := range sealedTexts {
+				if _, err := tx.exec(ctx, "UPDATE "+t.table+" SET "+t.col+" = NULL, "+t.keyCol+" = NULL WHERE case_id = ?", id); err != nil {
+					return err
+				}
 			}
 			// The content hash covers the birth date among attributes
 			// stored in clear, so trying every date would recover it:

@@ -98,7 +98,7 @@ func (d *DB) computeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stat
 	// writes its own part of the result.
 	groups := [][]func(context.Context, *Tx) error{
 		{c.series, c.cube, c.minors, c.returns, c.prosecution},
-		{c.exploitation, c.housing},
+		{c.exploitation, c.housing, c.mechanism},
 	}
 	errs := make([]error, len(groups))
 	run := func(i int, tx *Tx) {
@@ -254,6 +254,15 @@ func newStats(q nrm.StatsQuery) *nrm.Stats {
 	}
 	s.Returns.Period = nrm.PeriodReturns{ByKind: zeroMap("exit_kind"), ByIdentificationYear: map[string]map[string]int{}}
 	s.Returns.Cohort = nrm.CohortReturns{ByKind: zeroMap("exit_kind"), ByExitYear: map[string]map[string]int{}}
+	s.Referrals.ByPurpose = zeroMap("referral_purpose")
+	s.Referrals.BySourceContactForm = zeroMap("contact_form")
+	s.Referrals.ByStatus = zeroMap("referral_status")
+	s.Referrals.ByOutcome = zeroMap("assessment_outcome")
+	s.Presumed.ByAuthority = zeroMap("authority")
+	s.DecisionDays.ByAuthority = map[string]nrm.DaysSummary{}
+	for _, a := range nrm.Codes("authority") {
+		s.DecisionDays.ByAuthority[a] = nrm.DaysSummary{}
+	}
 	return s
 }
 

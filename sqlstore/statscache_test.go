@@ -65,7 +65,7 @@ func TestStatisticsCacheFollowsTheData(t *testing.T) {
 		}
 		c.Assessments[0].Date = nrm.MustDate("2012-02-01")
 		c.Contacts[0].Date = nrm.MustDate("2012-02-01")
-		if err := db.UpdateCase(admin, c); err != nil {
+		if err := db.CorrectCase(admin, c, "dates mistyped"); err != nil {
 			t.Fatal(err)
 		}
 		if n := identifiedIn2011(t, db); n != 0 {

@@ -24,6 +24,7 @@ func (s *Server) apiRoutes() {
 	s.route("POST /api/v1/cases", maxFormBytes, caseRoles, s.apiCreateCase)
 	s.route("GET /api/v1/cases/{id}", 0, caseRoles, s.apiGetCase)
 	s.route("PUT /api/v1/cases/{id}", maxFormBytes, caseRoles, s.apiUpdateCase)
+	s.apiCorrectionRoutes()
 	s.route("GET /api/v1/stats", 0, statsRoles, s.apiStats)
 	s.route("GET /api/v1/plans", 0, signedIn, s.apiPlans)
 	s.route("/api/", 0, anyone, s.apiNotFound)

@@ -310,11 +310,11 @@ func caseForms(version int, aid int64) map[string]url.Values {
 	v := fmt.Sprint(version)
 	return map[string]url.Values{
 		"contacts":       {"version": {v}, "contact_date": {"2011-03-01"}, "contact_form": {"outreach"}, "contact_org": {"REDEN"}, "place": {"x"}},
-		"assessments":    {"version": {v}, "assessment_date": {"2011-03-01"}, "assessment_authority": {"CMM"}, "assessment_outcome": {"not_identified"}},
+		"assessments":    {"version": {v}, "assessment_stage": {"final"}, "assessment_date": {"2011-03-01"}, "assessment_authority": {"CMM"}, "assessment_outcome": {"not_identified"}},
 		"reflection":     {"version": {v}, "reflection_start": {"2011-03-01"}, "reflection_end": {"2011-04-01"}},
 		"accommodations": {"version": {v}, "kind": {"crisis_shelter"}, "provider": {"Attacker"}, "start_date": {"2011-03-01"}},
 		fmt.Sprintf("accommodations/%d/end", aid): {"version": {v}, "end_date": {"2011-03-05"}},
 		"offers": {"version": {v}, "offer_kind": {"health_care"}, "offered": {"2011-03-01"}, "accepted": {"yes"}},
-		"exits":  {"version": {v}, "exit_date": {"2011-03-20"}, "exit_kind": {"self_return"}},
+		"exits":  {"version": {v}, "exit_date": {"2011-03-20"}, "exit_kind": {"self_return"}, "confirm": {"1"}},
 	}
 }

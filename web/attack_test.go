@@ -340,7 +340,7 @@ func attackRoles(t *testing.T) {
 		a := e.as("assessor-cmm")
 		p := fmt.Sprintf("/cases/%d", e.cmm.ID)
 		mustStatus(t, a.get(p), http.StatusOK, "own organisation's case")
-		v := url.Values{"csrf": {a.csrf(p)}, "version": {"1"}, "assessment_date": {"2011-03-01"}, "assessment_authority": {"US"},
+		v := url.Values{"csrf": {a.csrf(p)}, "version": {"1"}, "assessment_stage": {"final"}, "assessment_date": {"2011-03-01"}, "assessment_authority": {"US"},
 			"assessment_outcome": {"identified"}, "exploitation": {"sexual"}, "override_reason": {"pretend"}}
 		res := a.post(p+"/assessments", v)
 		mustStatus(t, res, http.StatusForbidden, "US assessment by CMM")
@@ -729,7 +729,7 @@ func attackXSS(t *testing.T) {
 	caseField("contact place", "contacts", "place", url.Values{"contact_date": {"2011-03-01"}, "contact_form": {"outreach"}}, "worker")
 	caseField("accommodation provider", "accommodations", "provider", url.Values{"kind": {"private"}, "start_date": {"2011-03-01"}}, "worker")
 	caseField("assessment override reason", "assessments", "override_reason",
-		url.Values{"assessment_date": {"2011-03-01"}, "assessment_authority": {"US"}, "assessment_outcome": {"not_identified"}}, "admin")
+		url.Values{"assessment_stage": {"final"}, "assessment_date": {"2011-03-01"}, "assessment_authority": {"US"}, "assessment_outcome": {"not_identified"}}, "admin")
 
 	t.Run("XSS/plan names and texts via plan import", func(t *testing.T) {
 		e := newAttackEnv(t)

@@ -189,8 +189,8 @@ func (s *Server) newCasePage(w http.ResponseWriter, r *http.Request, f *form) *c
 }
 
 func (s *Server) caseNew(w http.ResponseWriter, r *http.Request) {
+	// No gender is preselected: a default would be recorded unnoticed.
 	f := newForm(nil)
-	f.Values.Set("gender", string(nrm.GenderFemale))
 	f.Values.Set("residence_status", string(nrm.ResidenceUnknown))
 	f.Values.Set("owner_org", currentUser(r).Org)
 	s.render(w, r, http.StatusOK, "case_new", s.newCasePage(w, r, f))
@@ -238,7 +238,11 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
 		c.BirthYear = c.Identifiers.BirthDate.Year()
 	}
 	err := p.err()
-	if err == nil {
+	if err != nil {
+		// Every fault of the form in one pass: the domain's errors for the
+		// fields the parser did not already name.
+		err = mergeErrors(err, c.Validate(nrm.DateOf(s.now())))
+	} else {
 		err = s.db.CreateCase(ctx, c)
 	}
 	if err != nil {
@@ -260,10 +264,13 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
 // event is one entry of a case's timeline.
 type event struct {
 	Date   nrm.Date
-	Kind   string // contact, assessment, reflection, accommodation, offer, exit
+	Kind   string // contact, assessment, reflection, accommodation, offer, exit, reconsideration, reopening
 	Title  string
 	Detail []string
-	order  int
+	// Correct is the address of the fact's correction page ("" when the
+	// fact cannot be corrected there).
+	Correct string
+	order   int
 }
 
 // stay is an accommodation with its day count, for the "end a stay" form.
@@ -271,6 +278,17 @@ type stay struct {
 	nrm.Accommodation
 	Days    int
 	Ongoing bool
+}
+
+// reconsiderable is a negative final decision that can be reconsidered,
+// with its reconsiderations.
+type reconsiderable struct {
+	nrm.Assessment
+	// Pending is an undecided reconsideration of it, if any.
+	Pending *nrm.Reconsideration
+	// CanDecide reports whether the user may decide the reconsideration
+	// (an assessor of the deciding authority, or an administrator).
+	CanDecide bool
 }
 
 type casePage struct {
@@ -286,12 +304,20 @@ type casePage struct {
 	EndStayID         int64
 	Offer             *form
 	Exit              *form
+	Reopen            *form
+	Reconsider        *form
+	ReconsiderID      int64 // the assessment whose request form failed
+	Decide            *form
+	DecideID          int64 // the reconsideration whose decision form failed
+	Negative          []reconsiderable
+	OpenFacts         bool // stays or reflection periods still open
 	Conflict          string
 	ExpectedAuthority nrm.Authority
 	CanAssess         bool
 	Orgs              []*nrm.Organisation
 	Countries         []*nrm.Country
 	Today             string
+	ReconsiderDays    int
 	orgs, country     map[string]string
 }
 
@@ -325,6 +351,39 @@ func (s *Server) loadCase(r *http.Request) (*nrm.Case, error) {
 	return s.db.FindCaseByID(r.Context(), id)
 }
 
+// canDecide reports whether u may decide for authority a: its assessors
+// and administrators.
+func canDecide(u *nrm.User, a nrm.Authority) bool {
+	return u != nil && (u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority == a))
+}
+
+// reconsiderationDays is the deadline setting for reconsiderations, in
+// days from the request (setting "reconsideration.days").
+func (s *Server) reconsiderationDays(ctx context.Context) int {
+	if v, err := s.db.Setting(ctx, "reconsideration.days"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 && n <= 3650 {
+			return n
+		}
+	}
+	return nrm.DefaultReconsiderationDays
+}
+
+// hasOpenFacts reports whether a stay or reflection period of c has no
+// end, or ends after d (today for the exit form).
+func hasOpenFacts(c *nrm.Case, d nrm.Date) bool {
+	for _, a := range c.Accommodations {
+		if !a.Start.After(d) && (a.End.IsZero() || a.End.After(d)) {
+			return true
+		}
+	}
+	for _, p := range c.ReflectionPeriods {
+		if !p.Start.After(d) && (p.End.IsZero() || p.End.After(d)) {
+			return true
+		}
+	}
+	return false
+}
+
 // renderCase renders the case page; failed names the form that failed
 // and f carries its values and errors.
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *nrm.Case, failed string, f *form) {
@@ -333,7 +392,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	today := nrm.DateOf(s.now())
 	p := &casePage{page: s.newPage(w, r, tr(lang, "case.title")+" "+c.Ref), Case: c, Today: today.String(),
 		ExpectedAuthority: nrm.AuthorityFor(c.ResidenceStatus),
-		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != "")}
+		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != ""),
+		ReconsiderDays:    s.reconsiderationDays(ctx)}
 	p.Orgs, p.orgs = s.organisations(ctx, lang)
 	p.Countries, p.country = s.countries(ctx, lang)
 	blank := func(defaults ...string) *form {
@@ -347,13 +407,18 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if auth == "" && u.Role == nrm.RoleAssessor {
 		auth = string(u.Authority)
 	}
+	// Safe forms: no contact form, stage, outcome, kind or exit kind is
+	// preselected; dates default to today, the authority to the rule.
 	p.Contact = blank("contact_date", today.String(), "contact_org", u.Org)
-	p.Assessment = blank("assessment_date", today.String(), "assessment_authority", auth, "assessment_outcome", string(nrm.OutcomeIdentified))
+	p.Assessment = blank("assessment_date", today.String(), "assessment_authority", auth)
 	p.Reflection = blank("reflection_start", today.String())
-	p.Accommodation = blank("kind", string(nrm.AccommodationCrisisShelter), "start_date", today.String())
+	p.Accommodation = blank("start_date", today.String())
 	p.EndStay = blank("end_date", today.String())
-	p.Offer = blank("offer_kind", "reflection_period", "offered", today.String())
+	p.Offer = blank("offered", today.String())
 	p.Exit = blank("exit_date", today.String())
+	p.Reopen = blank("reopen_date", today.String())
+	p.Reconsider = blank("requested_on", today.String())
+	p.Decide = blank("reconsideration_decided_on", today.String(), "assessment_date", today.String())
 	switch failed {
 	case "contact":
 		p.Contact = f
@@ -370,10 +435,19 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		p.Offer = f
 	case "exit":
 		p.Exit = f
+	case "reopen":
+		p.Reopen = f
+	case "reconsider":
+		p.Reconsider = f
+		p.ReconsiderID, _ = strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	case "decide":
+		p.Decide = f
+		p.DecideID, _ = strconv.ParseInt(r.PathValue("fid"), 10, 64)
 	}
 	if f != nil && f.Message != "" && status == http.StatusConflict {
 		p.Conflict = f.Message
 	}
+	p.OpenFacts = hasOpenFacts(c, today)
 	p.Timeline = s.timeline(c, today, lang, p.orgs, p.country)
 	for _, a := range c.Accommodations {
 		st := stay{Accommodation: a, Ongoing: a.End.IsZero() || a.End.After(today)}
@@ -384,16 +458,51 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		st.Days = max(0, a.Start.DaysUntil(end)+1)
 		p.Stays = append(p.Stays, st)
 	}
+	for _, a := range c.Assessments {
+		if !a.IsFinal() || a.Outcome != nrm.OutcomeNotIdentified || a.ID == 0 {
+			continue
+		}
+		rc := reconsiderable{Assessment: a, CanDecide: canDecide(u, a.Authority)}
+		for i := range c.Reconsiderations {
+			if x := &c.Reconsiderations[i]; x.AssessmentID == a.ID && x.Outcome == "" {
+				rc.Pending = x
+			}
+		}
+		p.Negative = append(p.Negative, rc)
+	}
 	s.render(w, r, status, "case", p)
 }
 
+// outcomeLabel labels an assessment's outcome by its stage: a
+// preliminary decision finds a presumed victim, or not.
+func outcomeLabel(a nrm.Assessment, lang nrm.Lang) string {
+	if !a.IsFinal() {
+		switch a.Outcome {
+		case nrm.OutcomeIdentified:
+			return tr(lang, "assessment.presumed")
+		case nrm.OutcomeNotIdentified:
+			return tr(lang, "assessment.not_presumed")
+		}
+	}
+	return nrm.Label("assessment_outcome", string(a.Outcome), lang)
+}
+
 // timeline merges a case's facts into one dated list, oldest first.
+// Decision reasons and reconsideration grounds are shown: the timeline
+// is only ever on a single case's pages, never in a list.
 func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, countries map[string]string) []event {
 	var ev []event
 	label := func(set, code string) string { return nrm.Label(set, code, lang) }
+	href := func(kind string, id int64) string {
+		if id == 0 {
+			return ""
+		}
+		return fmt.Sprintf("/cases/%d/%s/%d/correct", c.ID, kind, id)
+	}
 	first, _ := c.FirstContact()
 	for _, ct := range c.Contacts {
-		e := event{Date: ct.Date, Kind: "contact", order: 0, Title: tr(lang, "timeline.contact") + ": " + label("contact_form", string(ct.Form))}
+		e := event{Date: ct.Date, Kind: "contact", order: 0, Title: tr(lang, "timeline.contact") + ": " + label("contact_form", string(ct.Form)),
+			Correct: href("contacts", ct.ID)}
 		if ct.ID == first.ID && ct.Date == first.Date {
 			e.Detail = append(e.Detail, tr(lang, "timeline.first_contact"))
 		}
@@ -406,8 +515,13 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		ev = append(ev, e)
 	}
 	for _, a := range c.Assessments {
-		e := event{Date: a.Date, Kind: "assessment", order: 1,
-			Title: tr(lang, "timeline.assessment") + ": " + label("assessment_outcome", string(a.Outcome)) + " — " + label("authority", string(a.Authority))}
+		stage := a.Stage
+		if stage == "" {
+			stage = nrm.StageFinal
+		}
+		e := event{Date: a.Date, Kind: "assessment", order: 1, Correct: href("assessments", a.ID),
+			Title: tr(lang, "timeline.assessment") + ": " + outcomeLabel(a, lang) + " — " + label("authority", string(a.Authority))}
+		e.Detail = append(e.Detail, nrm.FieldLabel("assessment_stage", lang)+": "+label("assessment_stage", string(stage)))
 		if len(a.Exploitation) > 0 {
 			var forms []string
 			for _, f := range a.Exploitation {
@@ -424,10 +538,32 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		if a.OverrideReason != "" {
 			e.Detail = append(e.Detail, nrm.FieldLabel("override_reason", lang)+": "+a.OverrideReason)
 		}
+		if a.Reasons != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("decision_reasons", lang)+": "+a.Reasons)
+		}
+		if a.NotifiedOn.IsZero() {
+			e.Detail = append(e.Detail, tr(lang, "assessment.not_notified"))
+		} else {
+			e.Detail = append(e.Detail, nrm.FieldLabel("notified_on", lang)+": "+a.NotifiedOn.String())
+		}
+		ev = append(ev, e)
+	}
+	for _, rc := range c.Reconsiderations {
+		e := event{Date: rc.RequestedOn, Kind: "reconsideration", order: 2, Correct: href("reconsiderations", rc.ID),
+			Title: tr(lang, "timeline.reconsideration")}
+		if rc.Grounds != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("grounds", lang)+": "+rc.Grounds)
+		}
+		e.Detail = append(e.Detail, nrm.FieldLabel("reconsideration_deadline", lang)+": "+rc.Deadline.String())
+		if rc.Outcome == "" {
+			e.Detail = append(e.Detail, tr(lang, "reconsideration.pending"))
+		} else {
+			e.Detail = append(e.Detail, label("reconsideration_outcome", string(rc.Outcome))+" ("+rc.DecidedOn.String()+")")
+		}
 		ev = append(ev, e)
 	}
 	for _, rp := range c.ReflectionPeriods {
-		e := event{Date: rp.Start, Kind: "reflection", order: 2, Title: tr(lang, "timeline.reflection")}
+		e := event{Date: rp.Start, Kind: "reflection", order: 3, Title: tr(lang, "timeline.reflection"), Correct: href("reflection_periods", rp.ID)}
 		switch {
 		case rp.End.IsZero():
 			e.Detail = append(e.Detail, tr(lang, "timeline.no_deadline"))
@@ -439,7 +575,8 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		ev = append(ev, e)
 	}
 	for _, a := range c.Accommodations {
-		e := event{Date: a.Start, Kind: "accommodation", order: 3, Title: tr(lang, "timeline.accommodation") + ": " + label("accommodation_kind", string(a.Kind))}
+		e := event{Date: a.Start, Kind: "accommodation", order: 4, Correct: href("accommodations", a.ID),
+			Title: tr(lang, "timeline.accommodation") + ": " + label("accommodation_kind", string(a.Kind))}
 		if a.Provider != "" {
 			e.Title += " (" + a.Provider + ")"
 		}
@@ -452,7 +589,8 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		ev = append(ev, e)
 	}
 	for _, o := range c.Offers {
-		e := event{Date: o.Offered, Kind: "offer", order: 4, Title: tr(lang, "timeline.offer") + ": " + label("offer_kind", string(o.Kind))}
+		e := event{Date: o.Offered, Kind: "offer", order: 5, Title: tr(lang, "timeline.offer") + ": " + label("offer_kind", string(o.Kind)),
+			Correct: href("offers", o.ID)}
 		switch {
 		case o.Accepted == nil:
 			e.Detail = append(e.Detail, tr(lang, "offer.unanswered"))
@@ -464,7 +602,12 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		ev = append(ev, e)
 	}
 	for _, x := range c.Exits {
-		ev = append(ev, event{Date: x.Date, Kind: "exit", order: 5, Title: tr(lang, "timeline.exit") + ": " + label("exit_kind", string(x.Kind))})
+		ev = append(ev, event{Date: x.Date, Kind: "exit", order: 6, Title: tr(lang, "timeline.exit") + ": " + label("exit_kind", string(x.Kind)),
+			Correct: href("exits", x.ID)})
+	}
+	for _, x := range c.Reopenings {
+		ev = append(ev, event{Date: x.Date, Kind: "reopening", order: 7, Title: tr(lang, "timeline.reopening"),
+			Detail: []string{nrm.FieldLabel("reopen_reason", lang) + ": " + x.Reason}})
 	}
 	sort.SliceStable(ev, func(i, j int) bool {
 		if ev[i].Date != ev[j].Date {
@@ -487,13 +630,83 @@ func nameOr(m map[string]string, code string) string {
 func cloneCase(c *nrm.Case) *nrm.Case {
 	n := *c
 	n.SharedWith = append([]string(nil), c.SharedWith...)
+	n.Identifiers.Aliases = append([]string(nil), c.Identifiers.Aliases...)
+	n.Identifiers.DocumentNumbers = append([]string(nil), c.Identifiers.DocumentNumbers...)
 	n.Contacts = append([]nrm.Contact(nil), c.Contacts...)
 	n.Assessments = append([]nrm.Assessment(nil), c.Assessments...)
+	for i := range n.Assessments {
+		n.Assessments[i].Exploitation = append([]nrm.ExploitationForm(nil), c.Assessments[i].Exploitation...)
+	}
 	n.ReflectionPeriods = append([]nrm.ReflectionPeriod(nil), c.ReflectionPeriods...)
 	n.Accommodations = append([]nrm.Accommodation(nil), c.Accommodations...)
 	n.Offers = append([]nrm.Offer(nil), c.Offers...)
+	for i, o := range n.Offers {
+		if o.Accepted != nil {
+			v := *o.Accepted
+			n.Offers[i].Accepted = &v
+		}
+	}
 	n.Exits = append([]nrm.Exit(nil), c.Exits...)
+	n.Reopenings = append([]nrm.Reopening(nil), c.Reopenings...)
+	n.Reconsiderations = append([]nrm.Reconsideration(nil), c.Reconsiderations...)
+	n.Consents = append([]nrm.Consent(nil), c.Consents...)
+	n.Referrals = append([]nrm.Referral(nil), c.Referrals...)
 	return &n
+}
+
+// mergeErrors joins the field errors of a parse error with those of
+// further (domain) checks, skipping fields already named: every fault of
+// a form is shown in one pass, each once. The first error's code wins.
+func mergeErrors(first error, more ...error) error {
+	var out *nrm.Error
+	if first != nil {
+		fes := nrm.FieldErrors(first)
+		if len(fes) == 0 {
+			return first
+		}
+		out = &nrm.Error{Code: nrm.ErrorCode(first), Message: nrm.ErrorMessage(first), Fields: append([]nrm.FieldError(nil), fes...)}
+	}
+	for _, err := range more {
+		if err == nil {
+			continue
+		}
+		fes := nrm.FieldErrors(err)
+		if len(fes) == 0 {
+			continue
+		}
+		if out == nil {
+			out = &nrm.Error{Code: nrm.ErrorCode(err), Message: nrm.ErrorMessage(err)}
+		}
+		named := map[string]bool{}
+		for _, f := range out.Fields {
+			named[f.Field] = true
+		}
+		for _, f := range fes {
+			if !named[f.Field] {
+				out.Fields = append(out.Fields, f)
+			}
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return out
+}
+
+// caseEdit is one edit of a case from a form.
+type caseEdit struct {
+	// apply changes the copy of the case from the form.
+	apply func(c *nrm.Case, p *parser)
+	// reason, when set, stores the change as a correction with the reason
+	// the form gives (CorrectCase); otherwise it is an addition
+	// (UpdateCase).
+	reason func(p *parser) (string, bool)
+	// after runs once the change is stored (a second, linking step).
+	after func(ctx context.Context, stored *nrm.Case) error
+	// rerender shows the form again with its values and errors.
+	rerender func(status int, c *nrm.Case, f *form)
+	// done is the address to go to after saving.
+	done string
 }
 
 // editCase runs one case form: it checks the posted version, applies the
@@ -501,10 +714,20 @@ func cloneCase(c *nrm.Case) *nrm.Case {
 // back to the case; a refused change re-renders the case page with the
 // messages next to the form's fields.
 func (s *Server) editCase(w http.ResponseWriter, r *http.Request, name string, apply func(c *nrm.Case, p *parser)) {
+	s.runEdit(w, r, caseEdit{apply: apply, rerender: func(status int, c *nrm.Case, f *form) {
+		s.renderCase(w, r, status, c, name, f)
+	}})
+}
+
+// runEdit is editCase with a choice of store, re-rendering and target.
+// The parser's errors and the domain's (Validate, ValidateChange, a
+// missing reason) are reported together: a form shows every fault at
+// once.
+func (s *Server) runEdit(w http.ResponseWriter, r *http.Request, e caseEdit) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	lang := langOf(r)
+	ctx, lang := r.Context(), langOf(r)
 	c, err := s.loadCase(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -514,76 +737,173 @@ func (s *Server) editCase(w http.ResponseWriter, r *http.Request, name string, a
 	version, verr := strconv.Atoi(r.PostFormValue("version"))
 	if verr != nil || version != c.Version {
 		f.Message = tr(lang, "case.conflict")
-		s.renderCase(w, r, http.StatusConflict, c, name, f)
+		e.rerender(http.StatusConflict, c, f)
 		return
 	}
 	edited := cloneCase(c)
 	p := &parser{v: r.PostForm}
-	apply(edited, p)
+	e.apply(edited, p)
+	reason, correcting := "", false
+	if e.reason != nil {
+		reason, correcting = e.reason(p)
+	}
 	err = p.err()
-	if err == nil {
-		err = s.db.UpdateCase(r.Context(), edited)
+	if err != nil {
+		// Storage reports the missing reason, the case's rules and the
+		// closed-case rules in one answer; with parse errors, the same
+		// checks run here so that the form still shows every fault.
+		var noReason error
+		if correcting && reason == "" && nrm.Diff(c, edited).Correction {
+			noReason = &nrm.Error{Code: nrm.EINVALID, Fields: []nrm.FieldError{fieldErr("reason", nrm.RuleRequired, "", "")}}
+		}
+		err = mergeErrors(err, noReason, edited.ValidateChange(c), edited.Validate(nrm.DateOf(s.now())))
+	} else if correcting {
+		err = s.correct(ctx, edited, reason)
+	} else {
+		err = s.db.UpdateCase(ctx, edited)
+	}
+	if err == nil && e.after != nil {
+		err = e.after(ctx, edited)
 	}
 	switch nrm.ErrorCode(err) {
 	case "":
-		http.Redirect(w, r, fmt.Sprintf("/cases/%d?saved=1#timeline", c.ID), http.StatusSeeOther)
+		done := e.done
+		if done == "" {
+			done = fmt.Sprintf("/cases/%d?saved=1#timeline", c.ID)
+		}
+		http.Redirect(w, r, done, http.StatusSeeOther)
 	case nrm.ECONFLICT:
 		// Someone saved in between: show the current case.
-		if fresh, ferr := s.db.FindCaseByID(r.Context(), c.ID); ferr == nil {
+		if fresh, ferr := s.db.FindCaseByID(ctx, c.ID); ferr == nil {
 			c = fresh
 		}
 		f.Message = tr(lang, "case.conflict")
-		s.renderCase(w, r, http.StatusConflict, c, name, f)
+		e.rerender(http.StatusConflict, c, f)
 	case nrm.EINVALID, nrm.EFORBIDDEN:
 		f.addErr(err, lang)
-		s.renderCase(w, r, httpStatus(err), c, name, f)
+		e.rerender(httpStatus(err), c, f)
 	default:
 		s.fail(w, r, err)
 	}
 }
 
+// parseContact reads the contact form onto x.
+func parseContact(p *parser, x nrm.Contact) nrm.Contact {
+	x.Date = p.requiredDate("contact_date")
+	x.Form = nrm.ContactForm(p.code("contact_form", "contact_form", true))
+	x.Org, x.Place = p.str("contact_org"), p.str("place")
+	return x
+}
+
+// parseAssessment reads the assessment form onto x.
+func parseAssessment(p *parser, x nrm.Assessment) nrm.Assessment {
+	x.Stage = nrm.AssessmentStage(p.code("assessment_stage", "assessment_stage", true))
+	x.Date = p.requiredDate("assessment_date")
+	x.Authority = nrm.Authority(p.code("assessment_authority", "authority", true))
+	x.Outcome = nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true))
+	x.LabourSector = nrm.LabourSector(p.code("labour_sector", "labour_sector", false))
+	x.ExploitationCountry = strings.ToUpper(p.str("exploitation_country"))
+	x.OverrideReason = p.str("override_reason")
+	x.Reasons = strings.TrimSpace(p.v.Get("decision_reasons"))
+	x.NotifiedOn = p.date("notified_on")
+	x.Exploitation = nil
+	for _, f := range p.v["exploitation"] {
+		if nrm.ValidCode("exploitation", f) {
+			x.Exploitation = append(x.Exploitation, nrm.ExploitationForm(f))
+		} else {
+			p.errors = append(p.errors, fieldErr("exploitation", nrm.RuleOneOf, f, nrm.ExpectedCodes("exploitation")))
+		}
+	}
+	return x
+}
+
+// parseReflection reads the reflection period form onto x.
+func parseReflection(p *parser, x nrm.ReflectionPeriod) nrm.ReflectionPeriod {
+	x.Start, x.End = p.requiredDate("reflection_start"), p.date("reflection_end")
+	return x
+}
+
+// parseAccommodation reads the accommodation form onto x.
+func parseAccommodation(p *parser, x nrm.Accommodation) nrm.Accommodation {
+	x.Kind = nrm.AccommodationKind(p.code("kind", "accommodation_kind", true))
+	x.Provider = p.str("provider")
+	x.Start, x.End = p.requiredDate("start_date"), p.date("end_date")
+	return x
+}
+
+// parseOffer reads the offer form onto x.
+func parseOffer(p *parser, x nrm.Offer) nrm.Offer {
+	x.Kind = nrm.OfferKind(p.code("offer_kind", "offer_kind", true))
+	x.Offered = p.requiredDate("offered")
+	x.Accepted = nil
+	switch v := p.str("accepted"); v {
+	case "":
+	case "yes":
+		t := true
+		x.Accepted = &t
+	case "no":
+		f := false
+		x.Accepted = &f
+	default:
+		p.errors = append(p.errors, fieldErr("accepted", nrm.RuleOneOf, v, "yes, no"))
+	}
+	return x
+}
+
+// parseExit reads the exit form onto x.
+func parseExit(p *parser, x nrm.Exit) nrm.Exit {
+	x.Date = p.requiredDate("exit_date")
+	x.Kind = nrm.ExitKind(p.code("exit_kind", "exit_kind", true))
+	return x
+}
+
+// parseReconsideration reads the reconsideration form onto x.
+func parseReconsideration(p *parser, x nrm.Reconsideration) nrm.Reconsideration {
+	x.RequestedOn = p.requiredDate("requested_on")
+	x.Grounds = strings.TrimSpace(p.v.Get("grounds"))
+	x.Deadline = p.requiredDate("reconsideration_deadline")
+	x.Outcome = nrm.ReconsiderationOutcome(p.code("reconsideration_outcome", "reconsideration_outcome", false))
+	x.DecidedOn = p.date("reconsideration_decided_on")
+	return x
+}
+
+// confirmed checks the required confirmation box of an irreversible
+// action.
+func confirmed(p *parser) bool {
+	if p.str("confirm") == "" {
+		p.errors = append(p.errors, fieldErr("confirm", nrm.RuleRequired, "", ""))
+		return false
+	}
+	return true
+}
+
 func (s *Server) caseAddContact(w http.ResponseWriter, r *http.Request) {
 	s.editCase(w, r, "contact", func(c *nrm.Case, p *parser) {
-		c.Contacts = append(c.Contacts, nrm.Contact{
-			Date: p.requiredDate("contact_date"), Form: nrm.ContactForm(p.code("contact_form", "contact_form", true)),
-			Org: p.str("contact_org"), Place: p.str("place"),
-		})
+		c.Contacts = append(c.Contacts, parseContact(p, nrm.Contact{}))
 	})
 }
 
 func (s *Server) caseAddAssessment(w http.ResponseWriter, r *http.Request) {
+	// Who may decide at all is checked before the form: a caseworker is
+	// refused whatever the form holds.
+	if u := currentUser(r); u.Role != nrm.RoleAdmin && (u.Role != nrm.RoleAssessor || u.Authority == "") {
+		s.fail(w, r, nrm.Errorf(nrm.EFORBIDDEN, "Only assessors of the competent authority record decisions."))
+		return
+	}
 	s.editCase(w, r, "assessment", func(c *nrm.Case, p *parser) {
-		a := nrm.Assessment{
-			Date:                p.requiredDate("assessment_date"),
-			Authority:           nrm.Authority(p.code("assessment_authority", "authority", true)),
-			Outcome:             nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true)),
-			LabourSector:        nrm.LabourSector(p.code("labour_sector", "labour_sector", false)),
-			ExploitationCountry: strings.ToUpper(p.str("exploitation_country")),
-			OverrideReason:      p.str("override_reason"),
-		}
-		for _, f := range p.v["exploitation"] {
-			if nrm.ValidCode("exploitation", f) {
-				a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
-			} else {
-				p.errors = append(p.errors, fieldErr("exploitation", nrm.RuleOneOf, f, nrm.ExpectedCodes("exploitation")))
-			}
-		}
-		c.Assessments = append(c.Assessments, a)
+		c.Assessments = append(c.Assessments, parseAssessment(p, nrm.Assessment{}))
 	})
 }
 
 func (s *Server) caseAddReflection(w http.ResponseWriter, r *http.Request) {
 	s.editCase(w, r, "reflection", func(c *nrm.Case, p *parser) {
-		c.ReflectionPeriods = append(c.ReflectionPeriods, nrm.ReflectionPeriod{Start: p.requiredDate("reflection_start"), End: p.date("reflection_end")})
+		c.ReflectionPeriods = append(c.ReflectionPeriods, parseReflection(p, nrm.ReflectionPeriod{}))
 	})
 }
 
 func (s *Server) caseAddAccommodation(w http.ResponseWriter, r *http.Request) {
 	s.editCase(w, r, "accommodation", func(c *nrm.Case, p *parser) {
-		c.Accommodations = append(c.Accommodations, nrm.Accommodation{
-			Kind: nrm.AccommodationKind(p.code("kind", "accommodation_kind", true)), Provider: p.str("provider"),
-			Start: p.requiredDate("start_date"), End: p.date("end_date"),
-		})
+		c.Accommodations = append(c.Accommodations, parseAccommodation(p, nrm.Accommodation{}))
 	})
 }
 
@@ -604,21 +924,29 @@ func (s *Server) caseEndAccommodation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) caseAddOffer(w http.ResponseWriter, r *http.Request) {
 	s.editCase(w, r, "offer", func(c *nrm.Case, p *parser) {
-		o := nrm.Offer{Kind: nrm.OfferKind(p.code("offer_kind", "offer_kind", true)), Offered: p.requiredDate("offered")}
-		switch p.str("accepted") {
-		case "yes":
-			t := true
-			o.Accepted = &t
-		case "no":
-			f := false
-			o.Accepted = &f
-		}
-		c.Offers = append(c.Offers, o)
+		c.Offers = append(c.Offers, parseOffer(p, nrm.Offer{}))
 	})
 }
 
+// caseAddExit records an exit, which closes the case. The user confirms
+// it; with end_open checked, the stays and reflection periods still open
+// on the exit date end on it (without, they refuse the exit).
 func (s *Server) caseAddExit(w http.ResponseWriter, r *http.Request) {
-	s.editCase(w, r, "exit", func(c *nrm.Case, p *parser) {
-		c.Exits = append(c.Exits, nrm.Exit{Date: p.requiredDate("exit_date"), Kind: nrm.ExitKind(p.code("exit_kind", "exit_kind", true))})
+	lang := langOf(r)
+	ended := false
+	s.runEdit(w, r, caseEdit{
+		apply: func(c *nrm.Case, p *parser) {
+			x := parseExit(p, nrm.Exit{})
+			confirmed(p)
+			c.Exits = append(c.Exits, x)
+			if p.str("end_open") != "" && !x.Date.IsZero() {
+				ended = c.EndOpenOn(x.Date) > 0
+			}
+		},
+		// Ending a period whose planned deadline lies after the exit
+		// changes a recorded value: stored as a correction, with the
+		// exit as its reason.
+		reason:   func(*parser) (string, bool) { return tr(lang, "exit.end_reason"), ended },
+		rerender: func(status int, c *nrm.Case, f *form) { s.renderCase(w, r, status, c, "exit", f) },
 	})
 }

@@ -271,7 +271,7 @@ func TestEndToEnd(t *testing.T) {
 	if v := value("#assessment-authority"); v != "US" {
 		t.Fatalf("authority preselected %q, want US", v)
 	}
-	fill("#assessment-date", "2011-02-10", "#assessment-authority", "CMM", "#assessment-outcome", "identified")
+	fill("#assessment-stage", "final", "#assessment-date", "2011-02-10", "#assessment-authority", "CMM", "#assessment-outcome", "identified")
 	step("exploitation", chromedp.Click(chromedp.ID("exploitation-sexual")))
 	submit("save mismatched assessment", "#save-assessment", http.StatusUnprocessableEntity)
 	if msg := text("#assessment .field-error"); !strings.Contains(msg, "passer ikke til opholdsgrundlaget") {
@@ -302,6 +302,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Exit.
 	fill("#exit-date", "2011-03-15", "#exit-kind", "prepared_return")
+	step("confirm exit", chromedp.Click(chromedp.ID("exit-confirm")))
 	submit("save exit", "#save-exit", http.StatusOK)
 	if tl := text("#timeline"); !strings.Contains(tl, "Forberedt hjemsendelse") {
 		t.Fatalf("timeline after exit: %q", tl)

@@ -39,6 +39,9 @@ type Config struct {
 	Plans nrm.PlanService
 	// Network stores the reference network; defaults to DB.
 	Network nrm.NetworkService
+	// Referrals moves people through the mechanism (consent, referrals,
+	// queues); defaults to DB.
+	Referrals nrm.ReferralService
 	// Render renders report downloads; nil offers JSON only.
 	Render ReportRenderer
 	// SecureCookies marks cookies Secure (behind TLS).
@@ -93,6 +96,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Network == nil {
 		cfg.Network = cfg.DB
+	}
+	if cfg.Referrals == nil {
+		cfg.Referrals = cfg.DB
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -155,6 +161,7 @@ func (s *Server) routes() {
 	s.route("POST /cases/{id}/accommodations/{aid}/end", maxFormBytes, caseRoles, s.caseEndAccommodation)
 	s.route("POST /cases/{id}/offers", maxFormBytes, caseRoles, s.caseAddOffer)
 	s.route("POST /cases/{id}/exits", maxFormBytes, caseRoles, s.caseAddExit)
+	s.correctionRoutes()
 
 	s.route("GET /plans", 0, signedIn, s.planList)
 	s.route("POST /plans/import", maxUploadBytes, planWriters, s.planImport)
@@ -184,6 +191,7 @@ func (s *Server) routes() {
 	s.route("POST /account/totp", maxFormBytes, signedIn, s.accountTOTPEnroll)
 	s.route("POST /account/totp/confirm", maxFormBytes, signedIn, s.accountTOTPConfirm)
 
+	s.referralRoutes()
 	s.apiRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 }

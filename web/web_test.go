@@ -299,7 +299,7 @@ func TestValidationErrorsNextToFields(t *testing.T) {
 		t.Errorf("US not preselected for an irregular stay")
 	}
 	tok := csrfInput.FindStringSubmatch(page.Body)[1]
-	v := url.Values{"csrf": {tok}, "version": {"1"}, "assessment_date": {"2011-02-10"}, "assessment_authority": {"CMM"},
+	v := url.Values{"csrf": {tok}, "version": {"1"}, "assessment_stage": {"final"}, "assessment_date": {"2011-02-10"}, "assessment_authority": {"CMM"},
 		"assessment_outcome": {"identified"}, "exploitation": {"sexual"}}
 	res := a.post(fmt.Sprintf("/cases/%d/assessments", c.ID), v)
 	if res.StatusCode != http.StatusUnprocessableEntity {
@@ -340,12 +340,12 @@ func TestValidationErrorsNextToFields(t *testing.T) {
 	}
 	us := e.login("assessor-us")
 	tok = us.csrf(fmt.Sprintf("/cases/%d", shared.ID))
-	res = us.post(fmt.Sprintf("/cases/%d/assessments", shared.ID), url.Values{"csrf": {tok}, "version": {"1"}, "assessment_date": {"2011-02-10"},
+	res = us.post(fmt.Sprintf("/cases/%d/assessments", shared.ID), url.Values{"csrf": {tok}, "version": {"1"}, "assessment_stage": {"final"}, "assessment_date": {"2011-02-10"},
 		"assessment_authority": {"CMM"}, "assessment_outcome": {"pending"}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(res.Body, tr(nrm.LangDA, "error.forbidden")) {
 		t.Errorf("US assessor deciding for CMM: %d", res.StatusCode)
 	}
-	res = us.post(fmt.Sprintf("/cases/%d/assessments", shared.ID), url.Values{"csrf": {tok}, "version": {"1"}, "assessment_date": {"2011-02-10"},
+	res = us.post(fmt.Sprintf("/cases/%d/assessments", shared.ID), url.Values{"csrf": {tok}, "version": {"1"}, "assessment_stage": {"final"}, "assessment_date": {"2011-02-10"},
 		"assessment_authority": {"US"}, "assessment_outcome": {"pending"}, "override_reason": {"Legal stay ended during the case"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("US assessor deciding for US: %d %s", res.StatusCode, res.Body)
@@ -416,7 +416,7 @@ func TestRegisterAndRecordFlow(t *testing.T) {
 		v    url.Values
 	}{
 		{"/contacts", url.Values{"contact_date": {"2011-01-05"}, "contact_form": {"outreach"}, "contact_org": {"REDEN"}}},
-		{"/assessments", url.Values{"assessment_date": {"2011-01-20"}, "assessment_authority": {"CMM"}, "assessment_outcome": {"identified"}, "exploitation": {"sexual", "forced_labour"}, "labour_sector": {"cleaning"}}},
+		{"/assessments", url.Values{"assessment_stage": {"final"}, "assessment_date": {"2011-01-20"}, "assessment_authority": {"CMM"}, "assessment_outcome": {"identified"}, "exploitation": {"sexual", "forced_labour"}, "labour_sector": {"cleaning"}}},
 		{"/reflection", url.Values{"reflection_start": {"2011-01-20"}, "reflection_end": {"2011-05-20"}}},
 		{"/accommodations", url.Values{"kind": {"crisis_shelter"}, "provider": {"Reden"}, "start_date": {"2011-01-21"}}},
 		{"/offers", url.Values{"offer_kind": {"prepared_return"}, "offered": {"2011-03-01"}, "accepted": {"yes"}}},
@@ -433,7 +433,7 @@ func TestRegisterAndRecordFlow(t *testing.T) {
 	if res := a.post(fmt.Sprintf("%s/accommodations/%d/end", base, stay), url.Values{"csrf": {tok}, "version": {"6"}, "end_date": {"2011-04-10"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("end stay: %d", res.StatusCode)
 	}
-	if res := a.post(base+"/exits", url.Values{"csrf": {tok}, "version": {"7"}, "exit_date": {"2011-04-10"}, "exit_kind": {"prepared_return"}}); res.StatusCode != http.StatusSeeOther {
+	if res := a.post(base+"/exits", url.Values{"csrf": {tok}, "version": {"7"}, "exit_date": {"2011-04-10"}, "exit_kind": {"prepared_return"}, "confirm": {"1"}, "end_open": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("exit: %d", res.StatusCode)
 	}
 	c, _ = e.db.FindCaseByID(system, c.ID)
@@ -442,7 +442,7 @@ func TestRegisterAndRecordFlow(t *testing.T) {
 		t.Fatalf("case after the flow: %+v", c)
 	}
 	page = a.get(base + "?lang=en")
-	for _, want := range []string{"Timeline", "Crisis shelter (Reden)", "Until 2011-04-10 – 80 days", "Deadline 2011-05-20", "Prepared return (IOM)", "First contact (counted in the statistics)"} {
+	for _, want := range []string{"Timeline", "Crisis shelter (Reden)", "Until 2011-04-10 – 80 days", "Deadline 2011-04-10", "Prepared return (IOM)", "First contact (counted in the statistics)"} {
 		if !strings.Contains(page.Body, htmlEscape(want)) {
 			t.Errorf("English case page lacks %q", want)
 		}

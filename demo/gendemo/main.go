@@ -13,9 +13,12 @@
 // (how many people of which nationality, residence status, contact form and
 // form of exploitation) with a fixed-seed random generator for the filler
 // details (dates, ages, stays, exits), so the output is the same on every
-// run. Every case is checked against the domain rules (nrm.Case.Validate)
-// before anything is written; demo/demo_test.go then recounts every
-// published number from the written CSV files.
+// run. mechanism.go adds the rest of each record — the owner's referral to
+// the competent authority with consent, preliminary and final decisions,
+// support referrals, reconsiderations — without moving a counted fact.
+// Every case is checked against the domain rules (nrm.Case.Validate,
+// ValidateReferral) before anything is written; demo/demo_test.go then
+// recounts every published number from the written CSV files.
 package main
 
 import (
@@ -103,6 +106,13 @@ type person struct {
 	country    string
 	stays      []stay
 	exits      []exit
+
+	// The mechanism between organisations (mechanism.go).
+	contacts    []contactRow
+	assessments []assessment
+	consents    []consent
+	referrals   []referral
+	recons      []reconsideration
 }
 
 type opt func(*person)
@@ -146,7 +156,6 @@ func exitOn(date, kind string) opt {
 func sector(s string) opt  { return func(p *person) { p.sector = s } }
 func country(c string) opt { return func(p *person) { p.country = c } }
 func org(o string) opt     { return func(p *person) { p.contactOrg = o } }
-func owner(o string) opt   { return func(p *person) { p.owner = o } }
 func outcome(o string) opt { return func(p *person) { p.outcome = o } }
 
 // v builds one person. expl is a ';'-separated set of forms; age is the
@@ -159,6 +168,7 @@ func v(key, nat, gender, res, form, contact, assessed, expl string, age int, bda
 		p.expl = strings.Split(expl, ";")
 	}
 	p.authority = string(nrm.AuthorityFor(nrm.ResidenceStatus(res)))
+	// The first responder; the health service is Reden's clinic.
 	p.contactOrg = map[string]string{POL: "RIGSPOLITIET", OUT: "REDEN", HLT: "REDEN", ASS: "RODE_KORS"}[form]
 	if age != unknownAge {
 		p.birthDate, p.birthYear = birthFor(age, p.assessed, bday)
@@ -169,30 +179,10 @@ func v(key, nat, gender, res, form, contact, assessed, expl string, age int, bda
 	if len(p.expl) == 0 {
 		p.country = ""
 	}
-	if p.owner == "" {
-		p.owner = defaultOwner(p)
-	}
+	// The case belongs to the organisation that met the person, which
+	// referred it to the competent authority (mechanism.go).
+	p.owner = p.contactOrg
 	return p
-}
-
-// defaultOwner: the organisation that works with the person day to day.
-// The Red Cross for people met in the asylum system, else the NGO running
-// the person's first crisis shelter, else the outreach organisation that
-// met them, else CMM (which coordinates the social support for everyone
-// identified, whichever authority identified them).
-func defaultOwner(p *person) string {
-	if p.form == ASS {
-		return "RODE_KORS"
-	}
-	for _, s := range p.stays {
-		if s.kind == "crisis_shelter" {
-			return map[string]string{RI: "REDEN", RK: "RODE_KORS", LK: "LOKK"}[s.provider]
-		}
-	}
-	if p.form == OUT {
-		return p.contactOrg
-	}
-	return "CMM"
 }
 
 // birthFor returns a birth date (bday "MM-DD") or only a birth year (bday
@@ -381,11 +371,11 @@ func cohort2011() []*person {
 			asylum(asylumCentre, "2011-09-26")), // the one person from the Middle East
 		v("N6", "ER", F, ASY, POL, "2011-07-19", "2011-07-26", SEX, 46, "", country("IT"),
 			asylum(asylumCentre, "2011-07-20")),
-		v("N7", "NG", F, IRR, POL, "2011-03-08", "2011-03-11", SEX, 24, "12-18", owner("US"),
+		v("N7", "NG", F, IRR, POL, "2011-03-08", "2011-03-11", SEX, 24, "12-18",
 			exitOn("2011-03-15", POLRET)),
-		v("N8", "TH", F, IRR, POL, "2011-10-25", "2011-10-28", SEX, 30, "", owner("US"),
+		v("N8", "TH", F, IRR, POL, "2011-10-25", "2011-10-28", SEX, 30, "",
 			exitOn("2011-11-02", POLRET)),
-		v("N9", "CO", F, IRR, POL, "2011-11-22", "2011-11-25", SEX, unknownAge, "", owner("US"),
+		v("N9", "CO", F, IRR, POL, "2011-11-22", "2011-11-25", SEX, unknownAge, "",
 			exitOn("2011-11-30", POLRET)), // age never recorded
 		v("N10", "RO", F, LEG, POL, "2011-05-16", "2011-06-10", FC, 20, "07-01"),
 		v("N11", "LT", F, LEG, POL, "2011-10-03", "2011-11-07", FL, 40, "", sector("cleaning")),
@@ -400,7 +390,7 @@ func cohort2011() []*person {
 // in 2011, to show that only identified persons count.
 func others2011() []*person {
 	return []*person{
-		v("X1", "UA", F, IRR, POL, "2011-03-08", "2011-03-11", "", 27, "", outcome("not_identified"), owner("US"),
+		v("X1", "UA", F, IRR, POL, "2011-03-08", "2011-03-11", "", 27, "", outcome("not_identified"),
 			exitOn("2011-03-15", POLRET)),
 		v("X2", "NG", F, IRR, POL, "2011-06-07", "2011-06-14", "", 23, "05-05", outcome("not_identified"),
 			shelter(RI, "2011-06-07", 8), exitOn("2011-06-20", GONE)),
@@ -599,7 +589,7 @@ func expandYear(spec yearSpec, rng *rand.Rand) []*person {
 				}
 			}
 		}
-		p.owner = defaultOwner(p)
+		p.owner = p.contactOrg
 		out = append(out, p)
 	}
 	if spec.extra != nil {
@@ -660,10 +650,13 @@ func run(dir string) error {
 		next[y]++
 		all = append(all, p)
 	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ref < all[j].ref })
+	if err := buildMechanism(all); err != nil {
+		return err
+	}
 	if err := check(all); err != nil {
 		return err
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ref < all[j].ref })
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -673,6 +666,10 @@ func run(dir string) error {
 // check validates every case with the domain rules and the bundle's own
 // ordering rules, and the per-year totals against the tables.
 func check(all []*person) error {
+	orgs, err := knownOrgs()
+	if err != nil {
+		return err
+	}
 	var errs []string
 	count := map[int][2]int{}
 	for _, p := range all {
@@ -688,6 +685,7 @@ func check(all []*person) error {
 		if p.assessed.Before(p.contact) {
 			errs = append(errs, p.ref+": assessed before the first contact")
 		}
+		errs = append(errs, checkMechanism(p, c, orgs)...)
 		for _, s := range p.stays {
 			if s.start.Before(p.contact) {
 				errs = append(errs, p.ref+": stay before the first contact")
@@ -728,18 +726,34 @@ func check(all []*person) error {
 	return nil
 }
 
-// domainCase maps the row to nrm.Case so that the domain's Validate runs.
+// domainCase maps the person to nrm.Case so that the domain's rules run:
+// every contact and assessment, the consents, referrals and
+// reconsiderations, with ids standing for their numbers in the bundle.
 func (p *person) domainCase() *nrm.Case {
 	c := &nrm.Case{Ref: p.ref, OwnerOrg: p.owner, Gender: nrm.Gender(p.gender), BirthYear: p.birthYear,
 		Nationality: p.nat, ResidenceStatus: nrm.ResidenceStatus(p.res)}
 	c.Identifiers.BirthDate = p.birthDate
 	c.Contacts = []nrm.Contact{{Date: p.contact, Form: nrm.ContactForm(p.form), Org: p.contactOrg}}
-	a := nrm.Assessment{Date: p.assessed, Authority: nrm.Authority(p.authority), Outcome: nrm.Outcome(p.outcome),
-		LabourSector: nrm.LabourSector(p.sector), ExploitationCountry: p.country}
-	for _, f := range p.expl {
-		a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
+	if len(p.contacts) > 0 {
+		c.Contacts = nil
+		for _, ct := range p.contacts {
+			c.Contacts = append(c.Contacts, nrm.Contact{Date: ct.date, Form: nrm.ContactForm(ct.form), Org: ct.org})
+		}
 	}
-	c.Assessments = []nrm.Assessment{a}
+	as := p.assessments
+	if len(as) == 0 {
+		as = []assessment{{no: 1, date: p.assessed, authority: p.authority, outcome: p.outcome,
+			expl: p.expl, sector: p.sector, country: p.country}}
+	}
+	for _, x := range as {
+		a := nrm.Assessment{ID: int64(x.no), Date: x.date, Authority: nrm.Authority(x.authority),
+			Outcome: nrm.Outcome(x.outcome), LabourSector: nrm.LabourSector(x.sector), ExploitationCountry: x.country,
+			Stage: nrm.AssessmentStage(x.stage), Reasons: x.reasons, NotifiedOn: x.notified, DecidedBy: x.decidedBy}
+		for _, f := range x.expl {
+			a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
+		}
+		c.Assessments = append(c.Assessments, a)
+	}
 	for _, s := range p.stays {
 		c.Accommodations = append(c.Accommodations, nrm.Accommodation{Kind: nrm.AccommodationKind(s.kind),
 			Provider: s.provider, Start: s.start, End: s.end})
@@ -747,7 +761,34 @@ func (p *person) domainCase() *nrm.Case {
 	for _, e := range p.exits {
 		c.Exits = append(c.Exits, nrm.Exit{Date: e.date, Kind: nrm.ExitKind(e.kind)})
 	}
+	for i, k := range p.consents {
+		nk := nrm.Consent{ID: int64(i + 1), GivenOn: k.givenOn, GivenBy: k.givenBy, RecordedBy: k.recordedBy}
+		for _, s := range k.scopes {
+			nk.Scopes = append(nk.Scopes, nrm.ConsentScope(s))
+		}
+		c.Consents = append(c.Consents, nk)
+	}
+	for _, r := range p.referrals {
+		c.Referrals = append(c.Referrals, r.domain())
+	}
+	for _, r := range p.recons {
+		c.Reconsiderations = append(c.Reconsiderations, nrm.Reconsideration{AssessmentID: int64(r.assessmentNo),
+			RequestedOn: r.requested, Grounds: r.grounds, Deadline: r.deadline,
+			Outcome: nrm.ReconsiderationOutcome(r.outcome), DecidedOn: r.decided, NewAssessmentID: int64(r.newNo)})
+	}
 	return c
+}
+
+// domain maps a referral to nrm.Referral (ConsentID = the consent's number).
+func (r referral) domain() nrm.Referral {
+	nr := nrm.Referral{Purpose: nrm.ReferralPurpose(r.purpose), FromOrg: r.from, FromUser: r.fromUser, ToOrg: r.to,
+		Date: r.date, Reason: r.reason, RouteReason: r.routeReason, ConsentID: int64(r.consentNo),
+		MunicipalityInformedOn: r.muniOn, Municipality: r.muni, Status: nrm.ReferralStatus(r.status),
+		StatusOn: r.statusOn, StatusBy: r.statusBy, ReturnReason: r.returnReason}
+	for _, i := range r.indicators {
+		nr.Indicators = append(nr.Indicators, nrm.Indicator(i))
+	}
+	return nr
 }
 
 func writeAll(dir string, all []*person) error {
@@ -779,8 +820,12 @@ func writeAll(dir string, all []*person) error {
 		pros = append(pros, []string{strconv.Itoa(r.year), r.cutoff, strconv.Itoa(r.charges),
 			strconv.Itoa(r.decisions), strconv.Itoa(r.uncond), strconv.Itoa(r.partial)})
 	}
-	for name, rows := range map[string][][]string{"cases.csv": cases, "accommodations.csv": accs,
-		"exits.csv": exits, "prosecutions.csv": pros} {
+	files := map[string][][]string{"cases.csv": cases, "accommodations.csv": accs,
+		"exits.csv": exits, "prosecutions.csv": pros}
+	for name, rows := range mechanismFiles(all) {
+		files[name] = rows
+	}
+	for name, rows := range files {
 		if err := writeCSV(filepath.Join(dir, name), rows); err != nil {
 			return err
 		}
