@@ -769,8 +769,10 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]ma
 			func(i int, id int64) error { c.Reconsiderations[i].ID = id; return nil }); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, summaryUpdateSQL, append(summaryValues(c), c.ID)...)
-	return err
+	if _, err := tx.exec(ctx, summaryUpdateSQL, append(summaryValues(c), c.ID)...); err != nil {
+		return err
+	}
+	return tx.refreshDecided(ctx, c.ID)
 }
 
 // summaryUpdateSQL writes the summary columns of one case.

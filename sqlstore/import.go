@@ -297,6 +297,9 @@ func (tx *Tx) writeMechanism(ctx context.Context, c *nrm.Case, consents []nrm.Co
 		r.ID = id
 	}
 	c.Consents, c.Referrals = consents, referrals
+	if len(referrals) > 0 {
+		return tx.refreshDecided(ctx, c.ID)
+	}
 	return nil
 }
 

@@ -127,12 +127,6 @@ func decided(c *nrm.Case, r nrm.Referral) bool {
 	return false
 }
 
-// finalSQL is the condition, on assessments alias a, of a final decision
-// (identified or not) by the authority bound to the placeholder, dated on
-// or after referral r's date.
-const finalSQL = `EXISTS (SELECT 1 FROM assessments a WHERE a.case_id = r.case_id AND a.authority = ?
-	AND a.stage <> 'preliminary' AND a.outcome IN ('identified', 'not_identified') AND a.date >= r.date)`
-
 // GiveConsent records the person's consent on a case the actor may see.
 func (d *DB) GiveConsent(ctx context.Context, caseID int64, k *nrm.Consent) error {
 	a := actorOf(ctx)
@@ -339,6 +333,9 @@ func (d *DB) Refer(ctx context.Context, caseID int64, r *nrm.Referral) error {
 			caseID, string(r.Purpose), r.FromOrg, r.FromUser, r.ToOrg, r.Date, sealed, keyID,
 			r.RouteReason, strings.Join(ind, ";"), nullID(r.ConsentID), r.MunicipalityInformedOn, r.Municipality,
 			string(r.Status), r.StatusOn, r.StatusBy); err != nil {
+			return err
+		}
+		if err := tx.refreshDecided(ctx, caseID); err != nil {
 			return err
 		}
 		if err := tx.touchCase(ctx, caseID, "referral.send", "", []string{"referrals"}); err != nil {
@@ -581,13 +578,28 @@ func (d *DB) FindReferrals(ctx context.Context, f nrm.ReferralFilter) ([]*nrm.Re
 }
 
 // queueSQL selects, on referrals alias r, the assessment referrals to an
-// authority (its code bound twice) that wait: sent and not yet accepted,
-// or accepted, with access, and not yet decided by a final assessment.
-// The status list lets both engines seek the two ranges of index
-// referrals_to (to_org, status, date) rather than read every referral the
-// authority ever had; an accepted referral is still read until decided.
-const queueSQL = `r.to_org = ? AND r.status IN ('sent', 'accepted') AND r.purpose = 'assessment' AND (r.status = 'sent'
-	OR (r.access_revoked_on IS NULL AND NOT ` + finalSQL + `))`
+// authority (its code bound once) that wait: sent and not yet accepted, or
+// accepted, with access, and not yet decided by a final assessment
+// (decided_on, kept by refreshDecided). The condition is the predicate of
+// the partial index referrals_queue, so that both engines read only the
+// waiting rows, however many referrals the authority has decided.
+const queueSQL = `r.to_org = ? AND r.purpose = 'assessment' AND r.status IN ('sent', 'accepted')
+	AND r.access_revoked_on IS NULL AND r.decided_on IS NULL`
+
+// refreshDecidedSQL sets decided_on of a case's assessment referrals: the
+// date of the receiving authority's first final decision dated on or
+// after the referral, or NULL.
+const refreshDecidedSQL = `UPDATE referrals SET decided_on = (SELECT MIN(a.date) FROM assessments a
+	WHERE a.case_id = referrals.case_id AND a.authority = referrals.to_org AND a.stage <> 'preliminary'
+	AND a.outcome IN ('identified', 'not_identified') AND a.date >= referrals.date)
+	WHERE case_id = ? AND purpose = 'assessment'`
+
+// refreshDecided updates decided_on of case caseID's referrals, after its
+// assessments or referrals were written.
+func (tx *Tx) refreshDecided(ctx context.Context, caseID int64) error {
+	_, err := tx.exec(ctx, refreshDecidedSQL, caseID)
+	return err
+}
 
 // Queue lists the cases awaiting the authority's final assessment,
 // oldest first: assessors of that authority and administrators only.
@@ -604,7 +616,7 @@ func (d *DB) Queue(ctx context.Context, authority nrm.Authority) ([]*nrm.QueueIt
 		(SELECT p.outcome FROM assessments p WHERE p.case_id = r.case_id AND p.authority = ? AND p.stage = 'preliminary'
 			ORDER BY p.date DESC, p.id DESC LIMIT 1)
 		FROM referrals r JOIN cases c ON c.id = r.case_id WHERE `+queueSQL+` ORDER BY r.date, r.id`,
-		string(authority), org, string(authority))
+		string(authority), org)
 	if err != nil {
 		return nil, err
 	}
@@ -643,7 +655,7 @@ func (d *DB) QueueSizes(ctx context.Context) ([]nrm.QueueSize, error) {
 	for _, au := range []nrm.Authority{nrm.AuthorityUS, nrm.AuthorityCMM} {
 		s := nrm.QueueSize{Authority: au}
 		rows, err := d.query(ctx, "SELECT r.status, COUNT(*), MIN(r.date) FROM referrals r WHERE "+queueSQL+" GROUP BY r.status",
-			nrm.AuthorityOrg(au), string(au))
+			nrm.AuthorityOrg(au))
 		if err != nil {
 			return nil, err
 		}
