@@ -28,12 +28,26 @@ type Sink interface {
 // bundle format: cases.csv carries each case's projection, and the
 // optional files the rest of its record (every contact and assessment,
 // reflection periods, offers, reopenings, reconsiderations, consents,
-// referrals, shares; identifiers.csv only when a case has identifiers
-// beyond the birth date), so that export → import into an empty database
-// → export gives the same files. Rows are in case_ref order, then by date
+// referrals, shares), so that export → import into an empty database →
+// export gives the same files. Rows are in case_ref order, then by date
 // and stored id within a case. Cells are protected against spreadsheet
-// formula injection.
+// formula injection. Names, aliases, document numbers, phone numbers,
+// addresses and notes stay in the database: ExportWith writes them
+// (identifiers.csv) only when asked to.
 func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink Sink) (int, error) {
+	return ExportWith(ctx, ex, pros, sink, ExportOptions{})
+}
+
+// ExportOptions choose what an export carries beyond the case records.
+type ExportOptions struct {
+	// Identifiers adds identifiers.csv: the direct identifiers other than
+	// the birth date, in clear. Such an export is as sensitive as the
+	// database itself.
+	Identifiers bool
+}
+
+// ExportWith is Export with options.
+func ExportWith(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink Sink, opt ExportOptions) (int, error) {
 	for _, t := range append([]string{FileCases, FileAccommodations, FileExits, FileProsecutions}, recordFiles...) {
 		if t == FileIdentifiers {
 			continue // written with the first case that has identifiers
@@ -75,13 +89,13 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 				return err
 			}
 		}
-		if full.HasIdentifiersBeyondBirthDate() && !identifiers {
+		if opt.Identifiers && full.HasIdentifiersBeyondBirthDate() && !identifiers {
 			identifiers = true
 			if err := sink.Row(FileIdentifiers, Columns[FileIdentifiers]); err != nil {
 				return err
 			}
 		}
-		if err := exportRecord(full, sink); err != nil {
+		if err := exportRecord(full, sink, opt.Identifiers); err != nil {
 			return err
 		}
 		n++
@@ -102,7 +116,7 @@ func Export(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, sink 
 // exportRecord writes the rows of the optional files for c. Its child
 // lists are sorted in place by date, then stored id: the order that
 // numbers assessments and consents.
-func exportRecord(c *nrm.Case, sink Sink) error {
+func exportRecord(c *nrm.Case, sink Sink, identifiers bool) error {
 	c.Normalize() // sets in code order, as import stores them
 	byDate := func(date func(int) nrm.Date, id func(int) int64) func(i, j int) bool {
 		return func(i, j int) bool {
@@ -192,7 +206,7 @@ func exportRecord(c *nrm.Case, sink Sink) error {
 			return err
 		}
 	}
-	if c.HasIdentifiersBeyondBirthDate() {
+	if identifiers && c.HasIdentifiersBeyondBirthDate() {
 		i := c.Identifiers
 		if err := row(FileIdentifiers, c.Ref, i.Name, strings.Join(i.Aliases, ";"), strings.Join(i.DocumentNumbers, ";"), i.Phone, i.Address, i.Notes); err != nil {
 			return err
@@ -316,6 +330,11 @@ func ZipSink(w io.Writer) Sink {
 // ExportPath writes the bundle to path: a folder, or a .zip file.
 // (XLSX is written by package xlsxbundle.)
 func ExportPath(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, path string) (int, error) {
+	return ExportPathWith(ctx, ex, pros, path, ExportOptions{})
+}
+
+// ExportPathWith is ExportPath with options.
+func ExportPathWith(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, path string, opt ExportOptions) (int, error) {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 		if err != nil {
@@ -323,7 +342,7 @@ func ExportPath(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, p
 		}
 		defer f.Close()
 		sink := ZipSink(f)
-		n, err := Export(ctx, ex, pros, sink)
+		n, err := ExportWith(ctx, ex, pros, sink, opt)
 		if err != nil {
 			return n, err
 		}
@@ -336,7 +355,7 @@ func ExportPath(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, p
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
-	n, err := Export(ctx, ex, pros, sink)
+	n, err := ExportWith(ctx, ex, pros, sink, opt)
 	if err != nil {
 		return n, err
 	}

@@ -132,7 +132,7 @@ func exportDir(t *testing.T, db *sqlstore.DB) map[string]string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "export")
-	if _, err := bundle.ExportPath(admin, db, pros, out); err != nil {
+	if _, err := bundle.ExportPathWith(admin, db, pros, out, withIdentifiers); err != nil {
 		t.Fatal(err)
 	}
 	return readDir(t, out)
@@ -207,7 +207,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 					if format == "zip" {
 						out += ".zip"
 					}
-					if _, err := bundle.ExportPath(admin, db, pros, out); err != nil {
+					if _, err := bundle.ExportPathWith(admin, db, pros, out, withIdentifiers); err != nil {
 						t.Fatal(err)
 					}
 					var err error
@@ -217,7 +217,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 				case "xlsx":
 					var buf bytes.Buffer
 					sink := xlsxbundle.NewSink(&buf)
-					if _, err := bundle.Export(admin, db, pros, sink); err != nil {
+					if _, err := bundle.ExportWith(admin, db, pros, sink, withIdentifiers); err != nil {
 						t.Fatal(err)
 					}
 					if err := sink.Close(); err != nil {
@@ -239,7 +239,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 					pros, _ := fresh.FindProsecutions(admin)
 					var buf bytes.Buffer
 					sink := xlsxbundle.NewSink(&buf)
-					if _, err := bundle.Export(admin, fresh, pros, sink); err != nil {
+					if _, err := bundle.ExportWith(admin, fresh, pros, sink, withIdentifiers); err != nil {
 						t.Fatal(err)
 					}
 					if err := sink.Close(); err != nil {
@@ -436,4 +436,37 @@ func TestWholeRecordEmptyProjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, "export", exportDir(t, db), richBundle())
+}
+
+// withIdentifiers exports the whole record, identifiers included, as
+// `nrm export --identifiers` does.
+var withIdentifiers = bundle.ExportOptions{Identifiers: true}
+
+// TestExportLeavesIdentifiersOut: a plain export carries no name, alias,
+// document number, phone, address or notes; only --identifiers adds them.
+func TestExportLeavesIdentifiersOut(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		if _, err := importDir(t, db, writeBundle(t, richBundle())); err != nil {
+			t.Fatal(err)
+		}
+		for _, opt := range []bundle.ExportOptions{{}, withIdentifiers} {
+			out := t.TempDir()
+			if _, err := bundle.ExportPathWith(admin, db, nil, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			var all []byte
+			entries, _ := os.ReadDir(out)
+			for _, e := range entries {
+				b, err := os.ReadFile(filepath.Join(out, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, b...)
+			}
+			has := bytes.Contains(all, []byte("Hemmelig Testperson"))
+			if _, err := os.Stat(filepath.Join(out, "identifiers.csv")); (err == nil) != opt.Identifiers || has != opt.Identifiers {
+				t.Errorf("identifiers %v: identifiers.csv present %v, name present %v", opt.Identifiers, err == nil, has)
+			}
+		}
+	})
 }

@@ -116,6 +116,7 @@ func msg(lang nrm.Lang, da, en string) string {
 }
 
 func exportCmd(env *Env) *cobra.Command {
+	var identifiers bool
 	cmd := &cobra.Command{
 		Use:   "export DIR|FILE.zip|FILE.xlsx",
 		Short: "Write every case as a bundle (same format as import; contains birth dates — keep it safe)",
@@ -126,6 +127,7 @@ func exportCmd(env *Env) *cobra.Command {
 				return err
 			}
 			var n int
+			opt := bundle.ExportOptions{Identifiers: identifiers}
 			if strings.EqualFold(filepath.Ext(args[0]), ".xlsx") {
 				f, err := os.OpenFile(args[0], os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 				if err != nil {
@@ -133,19 +135,20 @@ func exportCmd(env *Env) *cobra.Command {
 				}
 				defer f.Close()
 				sink := xlsxbundle.NewSink(f)
-				if n, err = bundle.Export(ctx, db, pros, sink); err != nil {
+				if n, err = bundle.ExportWith(ctx, db, pros, sink, opt); err != nil {
 					return err
 				}
 				if err := sink.Close(); err != nil {
 					return err
 				}
-			} else if n, err = bundle.ExportPath(ctx, db, pros, args[0]); err != nil {
+			} else if n, err = bundle.ExportPathWith(ctx, db, pros, args[0], opt); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Eksporterede %d sager til %s.\n", "Exported %d cases to %s.\n"), n, args[0])
 			return nil
 		}),
 	}
+	cmd.Flags().BoolVar(&identifiers, "identifiers", false, "also write names, aliases, document numbers, phone, address and notes (identifiers.csv, in clear)")
 	cmd.AddCommand(exportHTCDSCmd(env)) // nrm export htcds (report.go)
 	return cmd
 }

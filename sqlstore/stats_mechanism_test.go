@@ -378,3 +378,63 @@ func TestStatsMechanismProperty(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsMechanismRules: the documented rules on a small data set —
+// nearest-rank percentiles, a preliminary assessment is no decision but
+// a presumed victim, a negative final decision before the identification
+// is the first decision, and the status as of the cut-off.
+func TestStatsMechanismRules(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		mk := func(ref, contact string, as ...nrm.Assessment) *nrm.Case {
+			c := &nrm.Case{Ref: ref, OwnerOrg: "CMM", Gender: "female", ResidenceStatus: nrm.ResidenceIrregular,
+				Contacts: []nrm.Contact{{Date: nrm.MustDate(contact), Form: nrm.ContactOutreach}}, Assessments: as}
+			return c
+		}
+		a := func(date string, outcome nrm.Outcome, stage nrm.AssessmentStage) nrm.Assessment {
+			x := nrm.Assessment{Date: nrm.MustDate(date), Authority: "US", Outcome: outcome, Stage: stage}
+			if outcome == nrm.OutcomeIdentified {
+				x.Exploitation = []nrm.ExploitationForm{"sexual"}
+			}
+			return x
+		}
+		md := &mechData{cases: []*nrm.Case{
+			// 4, 7, 9 and 30 days to the first final decision.
+			mk("d4", "2011-01-01", a("2011-01-05", "identified", "")),
+			mk("d7", "2011-02-01", a("2011-02-08", "not_identified", "final"), a("2011-03-01", "identified", "final")),
+			mk("d9", "2011-03-01", a("2011-03-02", "identified", "preliminary"), a("2011-03-10", "identified", "final")),
+			mk("d30", "2011-04-01", a("2011-04-02", "pending", "final"), a("2011-05-01", "not_identified", "")),
+			// Presumed only: no final decision.
+			mk("p", "2011-05-01", a("2011-05-03", "identified", "preliminary")),
+			// Decided in 2010: not in 2011.
+			mk("old", "2010-01-01", a("2010-12-31", "not_identified", "final"), a("2011-06-01", "identified", "final")),
+		}}
+		md.refs = []mechReferral{
+			{caseIdx: 1, purpose: "assessment", toOrg: "US", date: nrm.MustDate("2011-02-01"), status: "accepted", statusOn: nrm.MustDate("2012-03-01")},
+			{caseIdx: 4, purpose: "assessment", toOrg: "US", date: nrm.MustDate("2011-05-01"), status: "returned", statusOn: nrm.MustDate("2012-03-02")},
+			{caseIdx: 2, purpose: "support", toOrg: "RK", date: nrm.MustDate("2011-03-01"), status: "sent"},
+		}
+		md.store(t, db, rand.New(rand.NewPCG(1, 2)))
+		s, err := db.Statistics(admin, nrm.StatsQuery{Year: 2011})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := s.DecisionDays
+		if d.Count != 4 || *d.Median != 7 || *d.P90 != 30 || d.ByAuthority["US"].Count != 4 || d.ByAuthority["CMM"].Median != nil {
+			t.Errorf("decision_days %+v median %v p90 %v", d, *d.Median, *d.P90)
+		}
+		if s.Presumed.Total != 2 || s.Presumed.ByAuthority["US"] != 2 {
+			t.Errorf("presumed %+v", s.Presumed)
+		}
+		r := s.Referrals
+		if r.Total != 3 || r.ByPurpose["assessment"] != 2 || r.ByStatus["accepted"] != 1 || r.ByStatus["sent"] != 2 ||
+			r.ByOutcome["not_identified"] != 1 || r.ByOutcome["pending"] != 1 || r.BySourceContactForm["outreach"] != 3 {
+			t.Errorf("referrals %+v", r)
+		}
+		// d4, d7 (after its negative decision), d9 and old (first final
+		// identification in 2011, first decision in 2010); never p.
+		if s.Identified.Total != 4 {
+			t.Errorf("identified %d", s.Identified.Total)
+		}
+		checkMechanism(t, db, md, rand.New(rand.NewPCG(3, 4)), &mechSeen{})
+	})
+}

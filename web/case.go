@@ -695,6 +695,9 @@ func mergeErrors(first error, more ...error) error {
 
 // caseEdit is one edit of a case from a form.
 type caseEdit struct {
+	// check, when set, refuses the edit before the form is read (a
+	// role that may never make it).
+	check func(c *nrm.Case) error
 	// apply changes the copy of the case from the form.
 	apply func(c *nrm.Case, p *parser)
 	// reason, when set, stores the change as a correction with the reason
@@ -732,6 +735,12 @@ func (s *Server) runEdit(w http.ResponseWriter, r *http.Request, e caseEdit) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if e.check != nil {
+		if err := e.check(c); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	f := newForm(r.PostForm)
 	version, verr := strconv.Atoi(r.PostFormValue("version"))
@@ -884,14 +893,20 @@ func (s *Server) caseAddContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) caseAddAssessment(w http.ResponseWriter, r *http.Request) {
-	// Who may decide at all is checked before the form: a caseworker is
-	// refused whatever the form holds.
-	if u := currentUser(r); u.Role != nrm.RoleAdmin && (u.Role != nrm.RoleAssessor || u.Authority == "") {
-		s.fail(w, r, nrm.Errorf(nrm.EFORBIDDEN, "Only assessors of the competent authority record decisions."))
-		return
-	}
-	s.editCase(w, r, "assessment", func(c *nrm.Case, p *parser) {
-		c.Assessments = append(c.Assessments, parseAssessment(p, nrm.Assessment{}))
+	u := currentUser(r)
+	s.runEdit(w, r, caseEdit{
+		// Who may decide at all is checked before the form: a caseworker
+		// is refused whatever the form holds.
+		check: func(*nrm.Case) error {
+			if u.Role != nrm.RoleAdmin && (u.Role != nrm.RoleAssessor || u.Authority == "") {
+				return nrm.Errorf(nrm.EFORBIDDEN, "Only assessors of the competent authority record decisions.")
+			}
+			return nil
+		},
+		apply: func(c *nrm.Case, p *parser) {
+			c.Assessments = append(c.Assessments, parseAssessment(p, nrm.Assessment{}))
+		},
+		rerender: func(status int, c *nrm.Case, f *form) { s.renderCase(w, r, status, c, "assessment", f) },
 	})
 }
 

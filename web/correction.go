@@ -306,13 +306,10 @@ func parseCaseFields(p *parser, c *nrm.Case) {
 	c.Identifiers.Notes = strings.TrimSpace(p.v.Get("notes"))
 }
 
-// correct stores a correction through the storage's CorrectionService.
+// correct stores a correction: the edited case and the reason for
+// changing or voiding recorded facts.
 func (s *Server) correct(ctx context.Context, c *nrm.Case, reason string) error {
-	var cs any = s.db
-	if svc, ok := cs.(nrm.CorrectionService); ok {
-		return svc.CorrectCase(ctx, c, reason)
-	}
-	return nrm.Errorf(nrm.EINTERNAL, "corrections are not available")
+	return s.db.CorrectCase(ctx, c, reason)
 }
 
 // correctionRoutes registers the correction, reopening and
@@ -532,6 +529,12 @@ func (s *Server) caseDecideReconsideration(w http.ResponseWriter, r *http.Reques
 	u := currentUser(r)
 	var known map[int64]bool
 	s.runEdit(w, r, caseEdit{
+		check: func(c *nrm.Case) error {
+			if !canDecide(u, factKinds["reconsiderations"].authority(c, fid)) {
+				return nrm.Errorf(nrm.EFORBIDDEN, "Only assessors of the deciding authority decide a reconsideration.")
+			}
+			return nil
+		},
 		apply: func(c *nrm.Case, p *parser) {
 			known = map[int64]bool{}
 			for _, a := range c.Assessments {
@@ -545,9 +548,6 @@ func (s *Server) caseDecideReconsideration(w http.ResponseWriter, r *http.Reques
 				return
 			}
 			x := &c.Reconsiderations[i]
-			if auth := factKinds["reconsiderations"].authority(c, fid); !canDecide(u, auth) {
-				p.errors = append(p.errors, fieldErr("reconsideration_outcome", nrm.RuleNotAllowed, "", "an assessor of "+string(auth)))
-			}
 			if x.Outcome != "" {
 				p.errors = append(p.errors, fieldErr("reconsideration_outcome", nrm.RuleNotAllowed, string(x.Outcome), "a pending reconsideration"))
 			}

@@ -1,13 +1,18 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"nrm"
 	"nrm/sqlstore"
@@ -308,7 +313,7 @@ func TestDecisionStagesAndReconsideration(t *testing.T) {
 	decide := fmt.Sprintf("/cases/%d/reconsiderations/%d/decide", c.ID, rid)
 	// The caseworker cannot decide it.
 	if res := w.post(decide, url.Values{"csrf": {w.csrf("/cases")}, "version": {"5"}, "reconsideration_outcome": {"overturned"},
-		"reconsideration_decided_on": {"2011-04-01"}, "exploitation": {"sexual"}}); res.StatusCode == http.StatusSeeOther {
+		"reconsideration_decided_on": {"2011-04-01"}, "exploitation": {"sexual"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("caseworker decided a reconsideration")
 	}
 	res = us.post(decide, url.Values{"csrf": {tok}, "version": {"5"}, "reconsideration_outcome": {"overturned"},
@@ -453,6 +458,60 @@ func TestCorrectionLabels(t *testing.T) {
 		for _, key := range []string{"correct.lead", "correct.void_title", "form.confirm"} {
 			if !strings.Contains(cf.Body, htmlEscape(tr(lang, key))) {
 				t.Errorf("%s: correction page lacks %s", lang, key)
+			}
+		}
+	}
+}
+
+// TestCorrectionPagesFitSmallScreens loads the case, correction and
+// history pages in Chromium at 390 and 1280 px: the page never scrolls
+// sideways (wide tables scroll inside their wrapper).
+func TestCorrectionPagesFitSmallScreens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skip("no Chromium at " + chromiumPath)
+	}
+	e := newTestEnv(t)
+	c := e.newCase("DK-LAYOUT-LONG-REFERENCE-2011-0001", nrm.ResidenceIrregular)
+	c.Assessments = []nrm.Assessment{{Date: nrm.MustDate("2011-02-05"), Authority: nrm.AuthorityUS, Outcome: nrm.OutcomeNotIdentified, Stage: nrm.StageFinal,
+		Reasons: strings.Repeat("A long reason that must wrap in a narrow layout. ", 5)}}
+	c.Accommodations = []nrm.Accommodation{{Kind: nrm.AccommodationCrisisShelter, Provider: "Reden International Copenhagen", Start: nrm.MustDate("2011-02-02")}}
+	if err := e.db.UpdateCase(system, c); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = e.db.FindCaseByID(system, c.ID)
+	c.Contacts[0].Form = nrm.ContactOutreach
+	if err := e.db.CorrectCase(system, c, strings.Repeat("A long reason for the correction. ", 4)); err != nil {
+		t.Fatal(err)
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	defer cancelA()
+	ctx, cancelC := chromedp.NewContext(actx)
+	defer cancelC()
+	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int64{390, 1280} {
+		for _, p := range []string{fmt.Sprintf("/cases/%d", c.ID), fmt.Sprintf("/cases/%d/assessments/%d/correct", c.ID, c.Assessments[0].ID),
+			fmt.Sprintf("/cases/%d/correct", c.ID), fmt.Sprintf("/cases/%d/history", c.ID), fmt.Sprintf("/cases/%d/history/3", c.ID), "/cases/new"} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(e.ts.URL+p)); err != nil {
+				t.Fatal(err)
+			}
+			over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if over {
+				t.Errorf("%s at %d px scrolls sideways", p, w)
 			}
 		}
 	}
