@@ -131,7 +131,8 @@ func Build(s *nrm.Stats, country string, k int, now time.Time) (*Bundle, error) 
 	b := &Bundle{Format: Format, Country: country, Year: p.Year, Cutoff: p.Cutoff, K: p.K, GeneratedAt: now.UTC().Truncate(time.Second)}
 	for _, m := range []disclosure.Masked{p.ByAuthority, p.ByYearAuthority, p.ByContactForm, p.ByRegion, p.ByNationality,
 		p.ExploitationGender, p.ForcedLabourSectors, p.ByGender, p.AgeBands, p.AgeByRegion, p.ShelterBuckets, p.ShelterStatus,
-		p.PrivateHousing, p.ReturnsPeriod, p.ReturnsCohort} {
+		p.PrivateHousing, p.ReturnsPeriod, p.ReturnsCohort, p.ReferralsByPurpose, p.ReferralsByContactForm, p.ReferralsByStatus,
+		p.ReferralsByOutcome, p.Presumed, p.DecisionDays, p.Reconsiderations} {
 		b.Tables = append(b.Tables, table(m))
 	}
 	for _, c := range []struct {

@@ -70,16 +70,23 @@ type snapshot struct {
 // The snapshot is sealed: it holds identifiers.
 func (tx *Tx) recordVersion(ctx context.Context, c *nrm.Case, action, reason string, fields []string) error {
 	a := actorOf(ctx)
-	pt, err := json.Marshal(snapshot{Reason: reason, Case: c})
-	if err != nil {
-		return err
+	// Without a key (a database opened for statistics or tests only) the
+	// version keeps who, when and which fields, but no snapshot: it would
+	// hold identifiers and reasons in clear.
+	var ct []byte
+	var keyID any
+	if tx.db.sealer != nil {
+		pt, err := json.Marshal(snapshot{Reason: reason, Case: c})
+		if err != nil {
+			return err
+		}
+		ct, keyID, err = tx.db.sealText(c.Ref, sealSnapshot, string(pt))
+		clear(pt)
+		if err != nil {
+			return err
+		}
 	}
-	ct, keyID, err := tx.db.sealText(c.Ref, sealSnapshot, string(pt))
-	clear(pt)
-	if err != nil {
-		return err
-	}
-	_, err = tx.exec(ctx, `INSERT INTO case_versions (case_id, version, at, user_id, username, org, action, fields, snapshot, key_id)
+	_, err := tx.exec(ctx, `INSERT INTO case_versions (case_id, version, at, user_id, username, org, action, fields, snapshot, key_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.Version, tx.now, a.UserID, a.Username, a.Org, action, strings.Join(fields, ";"), ct, keyID)
 	return err

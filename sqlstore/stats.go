@@ -97,8 +97,8 @@ func (d *DB) computeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stat
 	// Two groups of about equal cost over 1,000,000 cases; each step
 	// writes its own part of the result.
 	groups := [][]func(context.Context, *Tx) error{
-		{c.series, c.cube, c.minors, c.returns, c.prosecution},
-		{c.exploitation, c.housing, c.mechanism},
+		{c.cube, c.minors, c.returns, c.mechanism, c.prosecution},
+		{c.series, c.exploitation, c.housing},
 	}
 	errs := make([]error, len(groups))
 	run := func(i int, tx *Tx) {

@@ -438,3 +438,29 @@ func TestStatsMechanismRules(t *testing.T) {
 		checkMechanism(t, db, md, rand.New(rand.NewPCG(3, 4)), &mechSeen{})
 	})
 }
+
+// TestStatsMechanismCache: a referral or reconsideration written after the
+// statistics were computed moves the data version, so the cached answer
+// is not served.
+func TestStatsMechanismCache(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		md := &mechData{cases: []*nrm.Case{{Ref: "c1", OwnerOrg: "CMM", Gender: "male", ResidenceStatus: nrm.ResidenceLegal,
+			Contacts:    []nrm.Contact{{Date: nrm.MustDate("2011-01-10"), Form: nrm.ContactPolice}},
+			Assessments: []nrm.Assessment{{Date: nrm.MustDate("2011-02-01"), Authority: "CMM", Outcome: nrm.OutcomeNotIdentified, Stage: nrm.StageFinal}}}}}
+		if err := db.CreateCase(admin, md.cases[0]); err != nil {
+			t.Fatal(err)
+		}
+		if s := stats(t, db, 2011, ""); s.Referrals.Total != 0 || s.Reconsiderations.Requested != 0 || s.DecisionDays.Count != 1 || *s.DecisionDays.Median != 22 {
+			t.Fatalf("before: %+v %+v %+v", s.Referrals, s.Reconsiderations, s.DecisionDays)
+		}
+		sqlExec(t, db, `INSERT INTO referrals (case_id, purpose, from_org, to_org, date, status) VALUES (?, 'assessment', 'RK', 'CMM', ?, 'sent')`,
+			md.cases[0].ID, nrm.MustDate("2011-01-11"))
+		sqlExec(t, db, `INSERT INTO reconsiderations (case_id, assessment_id, requested_on, deadline) VALUES (?, ?, ?, ?)`,
+			md.cases[0].ID, md.cases[0].Assessments[0].ID, nrm.MustDate("2011-03-01"), nrm.MustDate("2011-03-31"))
+		s := stats(t, db, 2011, "")
+		if s.Referrals.Total != 1 || s.Referrals.ByOutcome["not_identified"] != 1 || s.Referrals.BySourceContactForm["police"] != 1 ||
+			s.Reconsiderations.Requested != 1 || s.Reconsiderations.Pending != 1 {
+			t.Fatalf("after: %+v %+v", s.Referrals, s.Reconsiderations)
+		}
+	})
+}

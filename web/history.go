@@ -54,6 +54,12 @@ func changedFieldLabel(f string, lang nrm.Lang) string {
 		if k, voided := strings.CutSuffix(f, " (voided)"); voided {
 			return tr(lang, "history.kind_"+k) + " " + tr(lang, "history.voided")
 		}
+		if k, added := strings.CutSuffix(f, " (added)"); added {
+			return tr(lang, "history.kind_"+k) + " " + tr(lang, "history.added")
+		}
+		if _, ok := translations["history.field_"+f]; ok {
+			return tr(lang, "history.field_"+f)
+		}
 		return nrm.FieldLabel(f, lang)
 	}
 	if _, known := translations["history.kind_"+kind]; !known {
@@ -68,7 +74,7 @@ func changedFieldLabel(f string, lang nrm.Lang) string {
 // changedFieldNames maps the JSON names of a fact's fields, as case
 // versions name them, to the form field names that carry their labels.
 var changedFieldNames = map[string]string{
-	"contact.date": "contact_date", "contact.form": "contact_form", "contact.org": "contact_org", "contact.place": "municipality",
+	"contact.date": "contact_date", "contact.form": "contact_form", "contact.org": "contact_org", "contact.place": "place",
 	"assessment.date": "assessment_date", "assessment.authority": "assessment_authority", "assessment.outcome": "assessment_outcome",
 	"assessment.stage": "assessment_stage", "assessment.reasons": "decision_reasons",
 	"reflection_period.start": "reflection_start", "reflection_period.end": "reflection_end",
@@ -76,7 +82,7 @@ var changedFieldNames = map[string]string{
 	"exit.date": "exit_date", "exit.kind": "exit_kind", "reopening.date": "reopen_date", "reopening.reason": "reopen_reason",
 	"reconsideration.deadline": "reconsideration_deadline", "reconsideration.outcome": "reconsideration_outcome",
 	"reconsideration.decided_on": "reconsideration_decided_on", "reconsideration.new_assessment_id": "new_assessment",
-	"reconsideration.assessment_id": "reconsidered_assessment",
+	"reconsideration.assessment_id": "reconsidered_assessment", "referral.status": "referral_status",
 }
 
 // loadHistory reads a case's history, audited by storage.

@@ -81,6 +81,19 @@ var caseTranslations = map[string][2]string{
 	"history.kind_reopening":         {"Genåbning", "Reopening"},
 	"history.kind_reconsideration":   {"Genoptagelse", "Reconsideration"},
 	"history.kind_identifiers":       {"Identifikatorer", "Identifiers"},
+
+	// The mechanism's actions and fields in the case history.
+	"history.kind_referral":            {"Henvisning", "Referral"},
+	"history.added":                    {"(tilføjet)", "(added)"},
+	"history.field_consents":           {"Samtykke", "Consent"},
+	"history.field_referrals":          {"Henvisninger", "Referrals"},
+	"history.action_consent_give":      {"Samtykke registreret", "Consent recorded"},
+	"history.action_consent_withdraw":  {"Samtykke trukket tilbage", "Consent withdrawn"},
+	"history.action_referral_send":     {"Henvisning sendt", "Referral sent"},
+	"history.action_referral_accept":   {"Henvisning modtaget", "Referral accepted"},
+	"history.action_referral_return":   {"Henvisning returneret", "Referral returned"},
+	"history.action_referral_withdraw": {"Henvisning trukket tilbage", "Referral withdrawn"},
+	"history.action_referral_revoke":   {"Adgang ophævet", "Access revoked"},
 }
 
 func init() {

@@ -6,7 +6,7 @@
 -- final decisions (whose first one may come before the first
 -- identification on the cases row).
 CREATE INDEX assessments_presumed ON assessments (date, case_id) WHERE stage = 'preliminary' AND outcome = 'identified';
-CREATE INDEX assessments_negative ON assessments (case_id, date) WHERE outcome = 'not_identified' AND stage <> 'preliminary';
+CREATE INDEX assessments_negative ON assessments (case_id, date) INCLUDE (id) WHERE outcome = 'not_identified' AND stage <> 'preliminary';
 CREATE INDEX referrals_date ON referrals (date);
 CREATE INDEX reconsiderations_requested ON reconsiderations (requested_on);
 
