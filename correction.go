@@ -166,7 +166,9 @@ func (c *Case) ValidateChange(old *Case) error {
 		}
 	}
 	for _, x := range c.Contacts {
-		check("contact_date", x.ID, x.Date, dates(func(id int64) (Date, bool) { return findDate(old.Contacts, id, func(y Contact) (int64, Date) { return y.ID, y.Date }) }))
+		check("contact_date", x.ID, x.Date, dates(func(id int64) (Date, bool) {
+			return findDate(old.Contacts, id, func(y Contact) (int64, Date) { return y.ID, y.Date })
+		}))
 	}
 	for _, x := range c.Assessments {
 		check("assessment_date", x.ID, x.Date, dates(func(id int64) (Date, bool) {
@@ -184,7 +186,9 @@ func (c *Case) ValidateChange(old *Case) error {
 		}))
 	}
 	for _, x := range c.Offers {
-		check("offered", x.ID, x.Offered, dates(func(id int64) (Date, bool) { return findDate(old.Offers, id, func(y Offer) (int64, Date) { return y.ID, y.Offered }) }))
+		check("offered", x.ID, x.Offered, dates(func(id int64) (Date, bool) {
+			return findDate(old.Offers, id, func(y Offer) (int64, Date) { return y.ID, y.Offered })
+		}))
 	}
 	for _, x := range c.Reconsiderations {
 		check("requested_on", x.ID, x.RequestedOn, dates(func(id int64) (Date, bool) {

@@ -39,7 +39,9 @@ func TestDiff(t *testing.T) {
 		correction bool
 	}{
 		{"nothing", func(c *Case) {}, "", false},
-		{"add a contact", func(c *Case) { c.Contacts = append(c.Contacts, Contact{Date: MustDate("2011-03-01"), Form: ContactNGO}) }, "", false},
+		{"add a contact", func(c *Case) {
+			c.Contacts = append(c.Contacts, Contact{Date: MustDate("2011-03-01"), Form: ContactNGO})
+		}, "", false},
 		{"end the ongoing stay", func(c *Case) { c.Accommodations[0].End = MustDate("2011-03-01") }, "accommodation.end", false},
 		{"tell the decision", func(c *Case) { c.Assessments[0].NotifiedOn = MustDate("2011-02-03") }, "assessment.notified_on", false},
 		{"change an end date", func(c *Case) { c.ReflectionPeriods[0].End = MustDate("2011-06-01") }, "reflection_period.end", true},
@@ -110,8 +112,10 @@ func TestValidateChangeLifecycle(t *testing.T) {
 		"stay after exit": func(c *Case) {
 			c.Accommodations = append(c.Accommodations, Accommodation{Kind: AccommodationPrivate, Start: MustDate("2011-04-02"), End: MustDate("2011-04-03")})
 		},
-		"second exit":   func(c *Case) { c.Exits = append(c.Exits, Exit{Date: MustDate("2011-05-01"), Kind: ExitDisappeared}) },
-		"contact after": func(c *Case) { c.Contacts = append(c.Contacts, Contact{Date: MustDate("2011-04-05"), Form: ContactNGO}) },
+		"second exit": func(c *Case) { c.Exits = append(c.Exits, Exit{Date: MustDate("2011-05-01"), Kind: ExitDisappeared}) },
+		"contact after": func(c *Case) {
+			c.Contacts = append(c.Contacts, Contact{Date: MustDate("2011-04-05"), Form: ContactNGO})
+		},
 		"reflection in 2030": func(c *Case) {
 			c.ReflectionPeriods = append(c.ReflectionPeriods, ReflectionPeriod{Start: MustDate("2030-01-01")})
 		},
