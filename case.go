@@ -757,6 +757,16 @@ var fieldLabels = map[string]label{
 	"revoke_reason":                {"Begrundelse for at fjerne adgangen", "Reason for revoking access"},
 	"direction":                    {"Retning (modtaget/sendt)", "Direction (received/sent)"},
 	"case_id":                      {"Sag", "Case"},
+	"fact":                         {"Oplysning (type:nummer)", "Fact (kind:number)"},
+	"set":                          {"Feltændring (felt=værdi)", "Field change (field=value)"},
+	"json":                         {"JSON-ændring", "JSON change"},
+	"form":                         {"Kontaktform", "Contact form"},
+	"start":                        {"Start", "Start"},
+	"end":                          {"Slut", "End"},
+	"id":                           {"Nummer", "Number"},
+	"identifiers":                  {"Identifikationsoplysninger", "Identifiers"},
+	"assessment_id":                {"Afgørelse, der genoptages", "Decision reconsidered"},
+	"new_assessment_id":            {"Ny vurdering", "New assessment"},
 }
 
 // FieldLabel returns the Danish or English label of a field name; unknown

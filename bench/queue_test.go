@@ -101,7 +101,7 @@ func BenchmarkQueueFloor(b *testing.B) {
 	}
 	q := `SELECT r.id, r.case_id, c.ref, r.from_org, r.date, r.status, c.gender, c.nationality, c.residence_status
 		FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.to_org = ` + ph("?") + ` AND r.purpose = 'assessment'
-		AND r.status IN ('sent', 'accepted') AND r.access_revoked_on IS NULL AND r.decided_on IS NULL ORDER BY r.date, r.id`
+		AND r.status <> 'returned' AND r.status <> 'withdrawn' AND r.access_revoked_on IS NULL AND r.decided_on IS NULL ORDER BY r.date, r.id`
 	latencies(b, func() error {
 		rows, err := db.SQL().Query(q, "US")
 		if err != nil {

@@ -582,8 +582,10 @@ func (d *DB) FindReferrals(ctx context.Context, f nrm.ReferralFilter) ([]*nrm.Re
 // accepted, with access, and not yet decided by a final assessment
 // (decided_on, kept by refreshDecided). The condition is the predicate of
 // the partial index referrals_queue, so that both engines read only the
-// waiting rows, however many referrals the authority has decided.
-const queueSQL = `r.to_org = ? AND r.purpose = 'assessment' AND r.status IN ('sent', 'accepted')
+// waiting rows, however many referrals the authority has decided; it
+// names the statuses left out (returned, withdrawn) so that index
+// referrals_to (to_org, status, date) offers the planner no shortcut.
+const queueSQL = `r.to_org = ? AND r.purpose = 'assessment' AND r.status <> 'returned' AND r.status <> 'withdrawn'
 	AND r.access_revoked_on IS NULL AND r.decided_on IS NULL`
 
 // refreshDecidedSQL sets decided_on of a case's assessment referrals: the
@@ -654,35 +656,17 @@ func (d *DB) QueueSizes(ctx context.Context) ([]nrm.QueueSize, error) {
 	var out []nrm.QueueSize
 	for _, au := range []nrm.Authority{nrm.AuthorityUS, nrm.AuthorityCMM} {
 		s := nrm.QueueSize{Authority: au}
-		rows, err := d.query(ctx, "SELECT r.status, COUNT(*), MIN(r.date) FROM referrals r WHERE "+queueSQL+" GROUP BY r.status",
-			nrm.AuthorityOrg(au))
-		if err != nil {
+		// One row, no GROUP BY: grouping by status would lead the planner
+		// to index referrals_to and every referral the authority decided.
+		var oldest nrm.Date
+		if err := d.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.status = 'accepted' THEN 1 ELSE 0 END), 0), MIN(r.date) FROM referrals r WHERE `+queueSQL,
+			nrm.AuthorityOrg(au)).Scan(&s.Waiting, &s.Undecided, &oldest); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var status string
-			var n int
-			var oldest nrm.Date
-			if err := rows.Scan(&status, &n, &oldest); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if status == string(nrm.ReferralSent) {
-				s.Waiting = n
-			} else {
-				s.Undecided = n
-			}
-			if s.OldestSince.IsZero() || oldest.Before(s.OldestSince) {
-				s.OldestSince = oldest
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
-		if !s.OldestSince.IsZero() {
-			s.OldestDays = max(s.OldestSince.DaysUntil(today), 0)
+		if !oldest.IsZero() {
+			s.OldestSince = oldest
+			s.OldestDays = max(oldest.DaysUntil(today), 0)
 		}
 		out = append(out, s)
 	}

@@ -43,8 +43,6 @@ type factKind struct {
 	set func(c *nrm.Case, id int64, p *parser) bool
 	// remove voids the fact.
 	remove func(c *nrm.Case, id int64) bool
-	// patch merges a JSON object onto the fact.
-	patch func(c *nrm.Case, id int64, body map[string]json.RawMessage) (bool, error)
 	// authority returns the deciding authority for facts only its
 	// assessors may change (assessments, reconsideration outcomes).
 	authority func(c *nrm.Case, id int64) nrm.Authority
@@ -80,50 +78,7 @@ func newFactKind[T any](kind, title string, fields []formField, list func(*nrm.C
 			*list(c) = slices.Delete(*list(c), i, i+1)
 			return true
 		},
-		patch: func(c *nrm.Case, fid int64, body map[string]json.RawMessage) (bool, error) {
-			i := find(c, fid)
-			if i < 0 {
-				return false, nil
-			}
-			x, err := mergeJSON((*list(c))[i], body)
-			if err != nil {
-				return true, err
-			}
-			if id(x) != fid {
-				return true, &nrm.Error{Code: nrm.EINVALID, Message: "The id of a fact cannot change.",
-					Fields: []nrm.FieldError{fieldErr("id", nrm.RuleNotAllowed, "", strconv.FormatInt(fid, 10))}}
-			}
-			(*list(c))[i] = x
-			return true, nil
-		},
 	}
-}
-
-// mergeJSON overlays the fields of body onto x's JSON form and decodes
-// the result strictly: an unknown field or a value of the wrong type is
-// refused with its name.
-func mergeJSON[T any](x T, body map[string]json.RawMessage) (T, error) {
-	var zero T
-	b, err := json.Marshal(x)
-	if err != nil {
-		return zero, err
-	}
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return zero, err
-	}
-	for k, v := range body {
-		if bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			delete(m, k) // null clears a field
-			continue
-		}
-		m[k] = v
-	}
-	if b, err = json.Marshal(m); err != nil {
-		return zero, err
-	}
-	var out T
-	return out, decodeStrict(b, &out)
 }
 
 // decodeStrict decodes one JSON value, refusing unknown fields and naming
@@ -597,11 +552,6 @@ func (s *Server) apiCorrectionRoutes() {
 	s.route("GET /api/v1/cases/{id}/history", 0, caseRoles, s.apiCaseHistory)
 }
 
-// patchableCase are the case fields PATCH /api/v1/cases/{id} may change;
-// facts have their own paths, and the shares change through referrals
-// and consents.
-var patchableCase = map[string]bool{"gender": true, "birth_year": true, "nationality": true, "residence_status": true, "identifiers": true}
-
 // apiEdit reads a PATCH or POST body with its version (required) and
 // reason, lets change edit a copy of the case, and stores it: as a
 // correction when correcting, otherwise as an addition.
@@ -671,39 +621,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request, correcting bool
 // field by field).
 func (s *Server) apiPatchCase(w http.ResponseWriter, r *http.Request) {
 	s.apiEdit(w, r, true, func(c *nrm.Case, body map[string]json.RawMessage, _ string) error {
-		var fes []nrm.FieldError
-		for k := range body {
-			if !patchableCase[k] {
-				fes = append(fes, fieldErr(k, nrm.RuleNotAllowed, "", "one of gender, birth_year, nationality, residence_status, identifiers"))
-			}
-		}
-		if len(fes) > 0 {
-			return &nrm.Error{Code: nrm.EINVALID, Message: "The body has fields that cannot be patched here.", Fields: fes}
-		}
-		if raw, ok := body["identifiers"]; ok {
-			var idm map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &idm); err != nil {
-				return malformedFields("A field has the wrong type.", []nrm.FieldError{fieldErr("identifiers", nrm.RuleFormat, "", "an object")})
-			}
-			ids, err := mergeJSON(c.Identifiers, idm)
-			if err != nil {
-				return err
-			}
-			c.Identifiers = ids
-			delete(body, "identifiers")
-		}
-		type attrs struct {
-			Gender          nrm.Gender          `json:"gender"`
-			BirthYear       int                 `json:"birth_year,omitempty"`
-			Nationality     string              `json:"nationality,omitempty"`
-			ResidenceStatus nrm.ResidenceStatus `json:"residence_status"`
-		}
-		a, err := mergeJSON(attrs{c.Gender, c.BirthYear, c.Nationality, c.ResidenceStatus}, body)
-		if err != nil {
-			return err
-		}
-		c.Gender, c.BirthYear, c.Nationality, c.ResidenceStatus = a.Gender, a.BirthYear, a.Nationality, a.ResidenceStatus
-		return nil
+		return nrm.PatchCase(c, body)
 	})
 }
 
@@ -728,16 +646,9 @@ func (s *Server) apiPatchFact(w http.ResponseWriter, r *http.Request) {
 			if len(body) > 0 {
 				return &nrm.Error{Code: nrm.EINVALID, Message: "A void carries no fields.", Fields: []nrm.FieldError{fieldErr("void", nrm.RuleNotAllowed, "", "only version and reason with void")}}
 			}
-			if !k.remove(c, fid) {
-				return nrm.Errorf(nrm.ENOTFOUND, "not found")
-			}
-			return nil
+			return nrm.VoidFact(c, k.Kind, fid)
 		}
-		found, err := k.patch(c, fid, body)
-		if !found {
-			return nrm.Errorf(nrm.ENOTFOUND, "not found")
-		}
-		return err
+		return nrm.PatchFact(c, k.Kind, fid, body)
 	})
 }
 
