@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,10 +103,50 @@ func (tx *Tx) loadCase(ctx context.Context, where string, arg any) (*nrm.Case, e
 	if err := tx.db.openIdentifiers(c, sealed, keyID); err != nil {
 		return nil, err
 	}
-	if err := tx.loadChildren(ctx, map[int64]*nrm.Case{c.ID: c}, "case_id = ?", c.ID); err != nil {
+	// One statement finds which child tables hold rows of the case, so
+	// that the case page queries only those: a case has a handful of the
+	// eleven kinds of children, and a query costs more than a probe.
+	probes := make([]any, len(probedTables))
+	has := make([]bool, len(probedTables))
+	for i := range has {
+		probes[i] = &has[i]
+	}
+	if err := tx.queryRow(ctx, childProbeSQL, slices.Repeat([]any{c.ID}, len(probedTables))...).Scan(probes...); err != nil {
+		return nil, err
+	}
+	present := func(table string) bool {
+		i := slices.Index(probedTables, table)
+		return i < 0 || has[i]
+	}
+	if err := tx.loadChildren(ctx, present, map[int64]*nrm.Case{c.ID: c}, "case_id = ?", c.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// probedTables are the tables of a case's children, probed by loadCase.
+var probedTables = []string{"case_shares", "contacts", "assessments", "reconsiderations", "reopenings", "reflection_periods",
+	"accommodations", "offers", "exits", "consents", "referrals"}
+
+// childProbeSQL tells, per child table, whether the case (bound once per
+// table) has rows there.
+var childProbeSQL = func() string {
+	parts := make([]string, len(probedTables))
+	for i, t := range probedTables {
+		parts[i] = "CASE WHEN EXISTS (SELECT 1 FROM " + t + " WHERE case_id = ?) THEN 1 ELSE 0 END"
+	}
+	return "SELECT " + strings.Join(parts, ", ")
+}()
+
+// tableOf returns the table a child query reads first ("FROM t ..."), the
+// assessments for their forms.
+func tableOf(q string) string {
+	_, rest, _ := strings.Cut(q, "FROM ")
+	t, _, _ := strings.Cut(rest, " ")
+	if t == "assessment_forms" {
+		return "assessments"
+	}
+	return t
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -160,9 +201,17 @@ func (d *DB) sealIdentifiers(c *nrm.Case) ([]byte, any, error) {
 
 // loadChildren fills the children of the cases in byID, selected by a
 // condition on case_id.
-func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where string, args ...any) error {
+//
+// present, when not nil, tells which child tables hold rows of the cases:
+// the others are not queried.
+func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool, byID map[int64]*nrm.Case, where string, args ...any) error {
 	get := func(id int64) *nrm.Case { return byID[id] }
-	q := func(sqlText string, fn func(rows *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
+	q := func(sqlText string, fn func(rows *sql.Rows) error) error {
+		if present != nil && !present(tableOf(sqlText)) {
+			return nil
+		}
+		return each(ctx, tx, sqlText, args, fn)
+	}
 	var caseID int64
 	if err := q("SELECT case_id, org FROM case_shares WHERE "+where+" ORDER BY case_id, org", func(r *sql.Rows) error {
 		var org string
@@ -254,7 +303,7 @@ func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where 
 	}); err != nil {
 		return err
 	}
-	if err := tx.loadMechanism(ctx, byID, where, args...); err != nil {
+	if err := tx.loadMechanism(ctx, present, byID, where, args...); err != nil {
 		return err
 	}
 	if err := q("SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
@@ -313,8 +362,13 @@ func (tx *Tx) loadChildren(ctx context.Context, byID map[int64]*nrm.Case, where 
 // loadMechanism fills the consents and referrals of the cases in byID,
 // selected by a condition on case_id. They change only through the
 // ReferralService, so an update reloads them rather than writing them.
-func (tx *Tx) loadMechanism(ctx context.Context, byID map[int64]*nrm.Case, where string, args ...any) error {
-	q := func(sqlText string, fn func(rows *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
+func (tx *Tx) loadMechanism(ctx context.Context, present func(table string) bool, byID map[int64]*nrm.Case, where string, args ...any) error {
+	q := func(sqlText string, fn func(rows *sql.Rows) error) error {
+		if present != nil && !present(tableOf(sqlText)) {
+			return nil
+		}
+		return each(ctx, tx, sqlText, args, fn)
+	}
 	var caseID int64
 	if err := q(`SELECT case_id, id, scopes, share_with, given_on, given_by, withdrawn_on, recorded_by
 		FROM consents WHERE `+where+" ORDER BY case_id, given_on, id", func(r *sql.Rows) error {
@@ -535,7 +589,7 @@ var childTables = []string{"contacts", "assessments", "reflection_periods", "acc
 // are left as stored, and c gets them as stored.
 func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	stored := &nrm.Case{ID: c.ID, Ref: c.Ref}
-	if err := tx.loadMechanism(ctx, map[int64]*nrm.Case{c.ID: stored}, "case_id = ?", c.ID); err != nil {
+	if err := tx.loadMechanism(ctx, nil, map[int64]*nrm.Case{c.ID: stored}, "case_id = ?", c.ID); err != nil {
 		return err
 	}
 	c.Consents, c.Referrals = stored.Consents, stored.Referrals

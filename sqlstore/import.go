@@ -512,7 +512,7 @@ func (d *DB) ExportCases(ctx context.Context, fn func(c *nrm.Case) error) error 
 		for i, c := range batch {
 			ids[i] = c.ID
 		}
-		if err := tx.loadChildren(ctx, byID, "case_id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...); err != nil {
+		if err := tx.loadChildren(ctx, nil, byID, "case_id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...); err != nil {
 			return err
 		}
 		for _, c := range batch {

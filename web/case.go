@@ -392,8 +392,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	today := nrm.DateOf(s.now())
 	p := &casePage{page: s.newPage(w, r, tr(lang, "case.title")+" "+c.Ref), Case: c, Today: today.String(),
 		ExpectedAuthority: nrm.AuthorityFor(c.ResidenceStatus),
-		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != ""),
-		ReconsiderDays:    s.reconsiderationDays(ctx)}
+		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != "")}
 	p.Orgs, p.orgs = s.organisations(ctx, lang)
 	p.Countries, p.country = s.countries(ctx, lang)
 	blank := func(defaults ...string) *form {
@@ -469,6 +468,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 		p.Negative = append(p.Negative, rc)
+	}
+	if len(p.Negative) > 0 { // the setting is read only where a reconsideration form shows
+		p.ReconsiderDays = s.reconsiderationDays(ctx)
 	}
 	s.render(w, r, status, "case", p)
 }

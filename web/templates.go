@@ -330,6 +330,70 @@ func (p page) CountryOptions(cs []*nrm.Country, f *form, field string) template.
 	return template.HTML(b.String())
 }
 
+// OrgOptions renders the <option> elements of an organisation select,
+// like CountryOptions.
+func (p page) OrgOptions(os []*nrm.Organisation, f *form, field string) template.HTML {
+	var b strings.Builder
+	for _, o := range os {
+		writeOption(&b, o.Code, p.Pick(o.NameDA, o.NameEN), f != nil && f.Has(field, o.Code))
+	}
+	return template.HTML(b.String())
+}
+
+func writeOption(b *strings.Builder, value, label string, selected bool) {
+	b.WriteString(`<option value="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteByte('"')
+	if selected {
+		b.WriteString(" selected")
+	}
+	b.WriteByte('>')
+	b.WriteString(html.EscapeString(label))
+	b.WriteString("</option>")
+}
+
+// CodeChecks renders a list of checkboxes (kind "checkbox") or radio
+// buttons (kind "radio", required) over a closed code set, named name,
+// with ids idPrefix+code, checked as in form f's field — in Go, for the
+// same reason as CountryOptions.
+func (p page) CodeChecks(kind, set, name, idPrefix string, f *form, field string) template.HTML {
+	var b strings.Builder
+	for _, c := range nrm.Codes(set) {
+		writeCheck(&b, kind, name, idPrefix, c, nrm.Label(set, c, p.Lang), f != nil && f.Has(field, c))
+	}
+	return template.HTML(b.String())
+}
+
+// OrgChecks renders one checkbox per organisation, like CodeChecks.
+func (p page) OrgChecks(os []*nrm.Organisation, name, idPrefix string, f *form, field string) template.HTML {
+	var b strings.Builder
+	for _, o := range os {
+		writeCheck(&b, "checkbox", name, idPrefix, o.Code, p.Pick(o.NameDA, o.NameEN), f != nil && f.Has(field, o.Code))
+	}
+	return template.HTML(b.String())
+}
+
+func writeCheck(b *strings.Builder, kind, name, idPrefix, value, label string, checked bool) {
+	b.WriteString(`<label class="check"><input type="`)
+	b.WriteString(kind)
+	b.WriteString(`" name="`)
+	b.WriteString(html.EscapeString(name))
+	b.WriteString(`" value="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteString(`" id="`)
+	b.WriteString(html.EscapeString(idPrefix + value))
+	b.WriteByte('"')
+	if kind == "radio" {
+		b.WriteString(" required")
+	}
+	if checked {
+		b.WriteString(" checked")
+	}
+	b.WriteString("> ")
+	b.WriteString(html.EscapeString(label))
+	b.WriteString("</label>")
+}
+
 // CodeOptions renders the <option> elements of a select over a closed
 // code set, like CountryOptions.
 func (p page) CodeOptions(set string, f *form, field string) template.HTML {
