@@ -149,52 +149,12 @@ func (c *Case) ValidateChange(old *Case) error {
 	if old == nil {
 		old = &Case{}
 	}
-	check := func(field string, id int64, d Date, oldDate func(int64) (Date, bool)) {
-		if od, ok := oldDate(id); ok && od == d {
-			return // unchanged fact
-		}
-		if c.ClosedAt(d) {
-			v.add(field, RuleClosed, d.String(), "reopen the case first")
-		}
-	}
-	dates := func(get func(int64) (Date, bool)) func(int64) (Date, bool) {
-		return func(id int64) (Date, bool) {
-			if id == 0 {
-				return Date{}, false
-			}
-			return get(id)
-		}
-	}
-	for _, x := range c.Contacts {
-		check("contact_date", x.ID, x.Date, dates(func(id int64) (Date, bool) {
-			return findDate(old.Contacts, id, func(y Contact) (int64, Date) { return y.ID, y.Date })
-		}))
-	}
-	for _, x := range c.Assessments {
-		check("assessment_date", x.ID, x.Date, dates(func(id int64) (Date, bool) {
-			return findDate(old.Assessments, id, func(y Assessment) (int64, Date) { return y.ID, y.Date })
-		}))
-	}
-	for _, x := range c.ReflectionPeriods {
-		check("reflection_start", x.ID, x.Start, dates(func(id int64) (Date, bool) {
-			return findDate(old.ReflectionPeriods, id, func(y ReflectionPeriod) (int64, Date) { return y.ID, y.Start })
-		}))
-	}
-	for _, x := range c.Accommodations {
-		check("start_date", x.ID, x.Start, dates(func(id int64) (Date, bool) {
-			return findDate(old.Accommodations, id, func(y Accommodation) (int64, Date) { return y.ID, y.Start })
-		}))
-	}
-	for _, x := range c.Offers {
-		check("offered", x.ID, x.Offered, dates(func(id int64) (Date, bool) {
-			return findDate(old.Offers, id, func(y Offer) (int64, Date) { return y.ID, y.Offered })
-		}))
-	}
-	for _, x := range c.Reconsiderations {
-		check("requested_on", x.ID, x.RequestedOn, dates(func(id int64) (Date, bool) {
-			return findDate(old.Reconsiderations, id, func(y Reconsideration) (int64, Date) { return y.ID, y.RequestedOn })
-		}))
-	}
+	checkClosed(v, c, "contact_date", c.Contacts, old.Contacts, func(x Contact) (int64, Date) { return x.ID, x.Date })
+	checkClosed(v, c, "assessment_date", c.Assessments, old.Assessments, func(x Assessment) (int64, Date) { return x.ID, x.Date })
+	checkClosed(v, c, "reflection_start", c.ReflectionPeriods, old.ReflectionPeriods, func(x ReflectionPeriod) (int64, Date) { return x.ID, x.Start })
+	checkClosed(v, c, "start_date", c.Accommodations, old.Accommodations, func(x Accommodation) (int64, Date) { return x.ID, x.Start })
+	checkClosed(v, c, "offered", c.Offers, old.Offers, func(x Offer) (int64, Date) { return x.ID, x.Offered })
+	checkClosed(v, c, "requested_on", c.Reconsiderations, old.Reconsiderations, func(x Reconsideration) (int64, Date) { return x.ID, x.RequestedOn })
 	// Exits: a new exit needs the case open at its date (a second exit
 	// needs a reopening between the two), and nothing may stay open after
 	// it.
@@ -225,6 +185,20 @@ func (c *Case) ValidateChange(old *Case) error {
 		}
 	}
 	return v.err("The change is not possible while the case is closed.")
+}
+
+// checkClosed refuses the facts of one kind that are new, or whose date
+// changed, and fall while case c is closed.
+func checkClosed[T any](v *invalid, c *Case, field string, facts, old []T, key func(T) (id int64, d Date)) {
+	for _, x := range facts {
+		id, d := key(x)
+		if od, ok := findDate(old, id, key); ok && od == d {
+			continue // unchanged fact
+		}
+		if c.ClosedAt(d) {
+			v.add(field, RuleClosed, d.String(), "reopen the case first")
+		}
+	}
 }
 
 func reopenedBetween(rs []Reopening, from, to Date) bool {

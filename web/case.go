@@ -967,3 +967,17 @@ func (s *Server) caseAddExit(w http.ResponseWriter, r *http.Request) {
 		rerender: func(status int, c *nrm.Case, f *form) { s.renderCase(w, r, status, c, "exit", f) },
 	})
 }
+
+// postedCase parses a posted form and loads the case of the path, or
+// answers the request itself (bad form, no such case) and reports false.
+func (s *Server) postedCase(w http.ResponseWriter, r *http.Request) (*nrm.Case, bool) {
+	if !s.parseForm(w, r) {
+		return nil, false
+	}
+	c, err := s.loadCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -467,12 +465,7 @@ func TestCorrectionLabels(t *testing.T) {
 // history pages in Chromium at 390 and 1280 px: the page never scrolls
 // sideways (wide tables scroll inside their wrapper).
 func TestCorrectionPagesFitSmallScreens(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("no Chromium at " + chromiumPath)
-	}
+	needChromium(t)
 	e := newTestEnv(t)
 	c := e.newCase("DK-LAYOUT-LONG-REFERENCE-2011-0001", nrm.ResidenceIrregular)
 	c.Assessments = []nrm.Assessment{{Date: nrm.MustDate("2011-02-05"), Authority: nrm.AuthorityUS, Outcome: nrm.OutcomeNotIdentified, Stage: nrm.StageFinal,
@@ -486,13 +479,7 @@ func TestCorrectionPagesFitSmallScreens(t *testing.T) {
 	if err := e.db.CorrectCase(system, c, strings.Repeat("A long reason for the correction. ", 4)); err != nil {
 		t.Fatal(err)
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelA()
-	ctx, cancelC := chromedp.NewContext(actx)
-	defer cancelC()
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelT()
+	ctx := newBrowser(t, 2*time.Minute)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
 		t.Fatal(err)

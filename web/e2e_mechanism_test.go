@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,10 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nrm"
-	demoplan "nrm/demo/plan"
-	"nrm/planio"
-	"nrm/refdata"
-	"nrm/sqlstore/sqltest"
 )
 
 // TestMechanismEndToEnd drives the referral mechanism in headless
@@ -33,50 +26,9 @@ import (
 // photographed at 1280 and 390 px wide (no sideways scrolling on a phone),
 // in Danish and a few in English.
 func TestMechanismEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("no Chromium at " + chromiumPath)
-	}
-	shots := os.Getenv("NRM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	// The real server over a temporary SQLite database, with the demo
-	// organisations and the reference countries.
-	db := sqltest.MustOpenDB(t, "sqlite")
-	countries, err := refdata.Countries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := make([]*nrm.Country, len(countries))
-	for i := range countries {
-		cs[i] = &countries[i]
-	}
-	if err := db.UpsertCountries(system, cs); err != nil {
-		t.Fatal(err)
-	}
-	orgCSV, err := fs.ReadFile(demoplan.FS, "organisations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs, err := planio.ReadOrganisationsCSV(bytes.NewReader(orgCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range orgs {
-		if err := db.UpsertOrganisation(system, &orgs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv, err := New(Config{DB: db, Auth: db, Users: db, Render: testRenderer(db)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	needChromium(t)
+	shots := screenshotDir(t)
+	srv, db, base := browserServer(t)
 	for _, u := range []nrm.User{
 		{Username: "mech-reden", DisplayName: "Rikke Reden", Role: nrm.RoleCaseworker, Org: "REDEN"},
 		{Username: "mech-us", DisplayName: "Ulla Udlændingestyrelsen", Role: nrm.RoleAssessor, Org: "US", Authority: nrm.AuthorityUS},
@@ -86,39 +38,11 @@ func TestMechanismEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	base := "http://" + ln.Addr().String()
-
 	// Dates relative to today, as the forms refuse future dates.
 	today := nrm.DateOf(time.Now())
 	day := func(n int) string { return today.AddDays(n).String() }
 
-	// Headless Chromium with a fresh profile.
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelA()
-	ctx, cancelC := chromedp.NewContext(actx)
-	defer cancelC()
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancelT()
+	ctx := newBrowser(t, 3*time.Minute)
 
 	failShot := func() {
 		if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {

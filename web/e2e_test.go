@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,15 +17,12 @@ import (
 
 	"nrm"
 	demoplan "nrm/demo/plan"
-	"nrm/planio"
-	"nrm/refdata"
 	"nrm/report"
 	"nrm/report/html"
 	"nrm/report/markdown"
 	"nrm/report/pdf"
 	"nrm/report/xlsx"
 	"nrm/sqlstore"
-	"nrm/sqlstore/sqltest"
 )
 
 // chromiumPath is Debian's Chromium.
@@ -70,81 +66,13 @@ func testRenderer(db *sqlstore.DB) ReportRenderer {
 // English. Screenshots go to $NRM_SCREENSHOTS, else to a temporary
 // directory.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("no Chromium at " + chromiumPath)
-	}
-	shots := os.Getenv("NRM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	// The real server over a temporary SQLite database.
-	db := sqltest.MustOpenDB(t, "sqlite")
-	countries, err := refdata.Countries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := make([]*nrm.Country, len(countries))
-	for i := range countries {
-		cs[i] = &countries[i]
-	}
-	if err := db.UpsertCountries(system, cs); err != nil {
-		t.Fatal(err)
-	}
-	orgCSV, err := fs.ReadFile(demoplan.FS, "organisations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs, err := planio.ReadOrganisationsCSV(bytes.NewReader(orgCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range orgs {
-		if err := db.UpsertOrganisation(system, &orgs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv, err := New(Config{DB: db, Auth: db, Users: db, Render: testRenderer(db)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	needChromium(t)
+	shots := screenshotDir(t)
+	srv, _, base := browserServer(t)
 	if err := srv.cfg.Users.CreateUser(system, &nrm.User{Username: "e2e-admin", DisplayName: "E2E Admin", Role: nrm.RoleAdmin, Org: "CMM"}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	base := "http://" + ln.Addr().String()
-
-	// Headless Chromium with a fresh profile.
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelA()
-	ctx, cancelC := chromedp.NewContext(actx)
-	defer cancelC()
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancelT()
+	ctx := newBrowser(t, 3*time.Minute)
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

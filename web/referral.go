@@ -285,12 +285,8 @@ func mechMergeErrors(parsed []nrm.FieldError, domain error) error {
 
 // caseGiveConsent records the person's consent.
 func (s *Server) caseGiveConsent(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	c, err := s.loadCase(r)
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.postedCase(w, r)
+	if !ok {
 		return
 	}
 	p := &parser{v: r.PostForm}
@@ -303,7 +299,7 @@ func (s *Server) caseGiveConsent(w http.ResponseWriter, r *http.Request) {
 			k.ShareWith = append(k.ShareWith, v)
 		}
 	}
-	err = mechMergeErrors(p.errors, k.Validate(nrm.DateOf(s.now())))
+	err := mechMergeErrors(p.errors, k.Validate(nrm.DateOf(s.now())))
 	if err == nil {
 		err = s.cfg.Referrals.GiveConsent(r.Context(), c.ID, &k)
 	}
@@ -317,12 +313,8 @@ func (s *Server) caseGiveConsent(w http.ResponseWriter, r *http.Request) {
 // caseWithdrawConsent withdraws a consent (confirmed: the access it gave
 // ends).
 func (s *Server) caseWithdrawConsent(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	c, err := s.loadCase(r)
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.postedCase(w, r)
+	if !ok {
 		return
 	}
 	cid, _ := strconv.ParseInt(r.PathValue("cid"), 10, 64)
@@ -342,7 +334,7 @@ func (s *Server) caseWithdrawConsent(w http.ResponseWriter, r *http.Request) {
 		p.errors = append(p.errors, fieldErr("consent_withdrawn_on", nrm.RuleDateOrder, on.String(), k.GivenOn.String()))
 	}
 	mechConfirmed(p)
-	err = p.err()
+	err := p.err()
 	if err == nil {
 		err = s.cfg.Referrals.WithdrawConsent(r.Context(), c.ID, cid, on)
 	}
@@ -385,12 +377,8 @@ func referralFromForm(p *parser) nrm.Referral {
 // The form is checked against the domain rules here too, so that every
 // fault of the form is reported at once.
 func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	c, err := s.loadCase(r)
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.postedCase(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -399,7 +387,7 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
 	ref.FromOrg = currentUser(r).Org
 	_, names := s.organisations(ctx, langOf(r))
 	known := func(code string) bool { _, ok := names[code]; return ok }
-	err = mechMergeErrors(p.errors, c.ValidateReferral(ref, nrm.DateOf(s.now()), known))
+	err := mechMergeErrors(p.errors, c.ValidateReferral(ref, nrm.DateOf(s.now()), known))
 	if err == nil {
 		err = s.cfg.Referrals.Refer(ctx, c.ID, &ref)
 	}
@@ -413,12 +401,8 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
 // caseRevokeAccess ends the access an accepted referral gave, with a
 // reason (the owner's decision, confirmed).
 func (s *Server) caseRevokeAccess(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	c, err := s.loadCase(r)
-	if err != nil {
-		s.fail(w, r, err)
+	c, ok := s.postedCase(w, r)
+	if !ok {
 		return
 	}
 	rid, _ := strconv.ParseInt(r.PathValue("rid"), 10, 64)
@@ -438,7 +422,7 @@ func (s *Server) caseRevokeAccess(w http.ResponseWriter, r *http.Request) {
 		p.errors = append(p.errors, fieldErr("revoke_reason", nrm.RuleTooLong, "", strconv.Itoa(nrm.MaxTextLen)))
 	}
 	mechConfirmed(p)
-	err = p.err()
+	err := p.err()
 	if err == nil {
 		err = s.cfg.Referrals.RevokeReferralAccess(r.Context(), rid, nrm.DateOf(s.now()), reason)
 	}
