@@ -144,7 +144,7 @@ func (f FieldError) Message(lang Lang) string {
 	}
 	if f.Expected != "" {
 		if lang == LangDA {
-			fmt.Fprintf(&b, "; forventet: %s", f.Expected)
+			fmt.Fprintf(&b, "; forventet: %s", expectedIn(f.Expected, lang))
 		} else {
 			fmt.Fprintf(&b, "; expected: %s", f.Expected)
 		}

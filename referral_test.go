@@ -1,6 +1,7 @@
 package nrm
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -177,4 +178,61 @@ func TestIndicatorsDocumented(t *testing.T) {
 			t.Errorf("indicator %s documented as %v, labels %q / %q", c, d, Label("indicator", c, LangDA), Label("indicator", c, LangEN))
 		}
 	}
+}
+
+// Every message the mechanism's rules give is Danish in Danish: the
+// labels, the rule and what was expected (codes and dates aside).
+func TestMechanismMessagesInDanish(t *testing.T) {
+	today := MustDate("2011-12-31")
+	var errs []error
+	c := referralCase(ResidenceLegal, 1985)
+	errs = append(errs,
+		c.ValidateReferral(Referral{Purpose: "x", FromOrg: "REDEN", ToOrg: "REDEN", Date: MustDate("2011-02-01"), Reason: " ",
+			Indicators: []Indicator{"x", "x"}, ConsentID: 99}, today, nil),
+		c.ValidateReferral(Referral{Purpose: PurposeAssessment, FromOrg: "REDEN", ToOrg: "US", Date: MustDate("2030-01-01"), Reason: "r"}, today, nil),
+		c.ValidateReferral(Referral{Purpose: PurposeAssessment, FromOrg: "REDEN", ToOrg: "LOKK", Date: MustDate("2011-03-05"), Reason: "r", ConsentID: 7}, today, nil),
+		Consent{Scopes: []ConsentScope{"x", ConsentRefer, ConsentRefer}, ShareWith: []string{"a b"}, GivenOn: MustDate("2011-03-01"), WithdrawnOn: MustDate("2011-02-01")}.Validate(today),
+	)
+	minor := referralCase(ResidenceIrregular, 1995)
+	errs = append(errs, minor.ValidateReferral(Referral{Purpose: PurposeAssessment, FromOrg: "REDEN", ToOrg: "US", Date: MustDate("2011-03-05"), Reason: "r"}, today, nil))
+	closed := lifecycleCase()
+	closed.Exits = []Exit{{ID: 9, Date: MustDate("2011-04-01"), Kind: ExitOther}}
+	closed.EndOpenOn(MustDate("2011-04-01"))
+	n := clone(closed)
+	n.Contacts = append(n.Contacts, Contact{Date: MustDate("2011-05-01"), Form: ContactNGO})
+	n.Exits = append(n.Exits, Exit{Date: MustDate("2011-05-02"), Kind: ExitOther})
+	errs = append(errs, n.ValidateChange(closed))
+	open := lifecycleCase()
+	o := clone(open)
+	o.Exits = []Exit{{Date: MustDate("2011-04-01"), Kind: ExitOther}}
+	errs = append(errs, o.ValidateChange(open))
+	r := lifecycleCase()
+	r.Assessments = append(r.Assessments, Assessment{ID: 20, Date: MustDate("2011-03-01"), Authority: AuthorityUS, Outcome: OutcomeNotIdentified, Stage: "x", NotifiedOn: MustDate("2011-02-01")})
+	r.Reconsiderations = []Reconsideration{{AssessmentID: 2, RequestedOn: MustDate("2011-01-01"), Deadline: MustDate("2010-12-01"), Outcome: "x", DecidedOn: MustDate("2010-01-01"), NewAssessmentID: 99}}
+	r.Reopenings = []Reopening{{Reason: " "}}
+	errs = append(errs, r.Validate(Date{}))
+
+	english := regexp.MustCompile(`\b(the|an?|of|on|or|after|before|first|reopen|empty|until|unless|each|once|consent|referral|decision|date|case|in force|own|is|are|not)\b`)
+	seen := 0
+	for _, err := range errs {
+		for _, f := range FieldErrors(err) {
+			seen++
+			da := f.Message(LangDA)
+			// Values are what the user typed; codes are identifiers.
+			da = strings.Replace(da, quoted(f.Value), "", 1)
+			if m := english.FindString(da); m != "" {
+				t.Errorf("English %q in the Danish message %q", m, da)
+			}
+		}
+	}
+	if seen < 25 {
+		t.Fatalf("only %d field errors exercised", seen)
+	}
+}
+
+func quoted(s string) string {
+	if s == "" {
+		return "\x00"
+	}
+	return fmt.Sprintf("%q", s)
 }

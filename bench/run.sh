@@ -2,7 +2,7 @@
 # Benchmarks of design.md §9 (not timed tests; they take minutes and
 # gigabytes). Every figure of bench/RESULTS.md comes from this script.
 #
-#   bench/run.sh [machine|gen|import|stats|pg|web|all]...   (default: all)
+#   bench/run.sh [machine|gen|import|stats|queue|pg|web|all]...   (default: all)
 #
 # Environment:
 #   BENCH_DIR     work folder for bundles and databases (default /tmp/nrm-bench)
@@ -103,6 +103,19 @@ pg() {
   (cd bench && NRM_BENCH_KEY_FILE="$B/pg.key" NRM_BENCH_DB="$db" go test -run '^$' -bench 'Statistics(Serial)?$' -benchtime 10x -count 3 . | grep Benchmark)
 }
 
+# queue: the authorities' queues over the largest database, with the
+# referrals a mechanism would have (added once to a copy, see
+# bench/queue_test.go), against the same rows read by one plain query.
+queue() {
+  local db="$B/q$BIG.db"
+  [ -f "$B/s$BIG.db" ] || import
+  [ -f "$db" ] || { cp "$B/s$BIG.db" "$db"; cp "$B/s$BIG.db.key" "$db.key"; }
+  say "authority queues over $BIG cases: the store's Queue and QueueSizes, and the floor (one plain query)"
+  (cd bench && NRM_BENCH_DB="$db" go test -run '^$' -bench 'Queue' -benchtime 100x . | grep Benchmark)
+  say "a US caseworker's case list (nearly every case visible through accepted referrals)"
+  (cd bench && NRM_BENCH_DB="$db" go test -run '^$' -bench 'CaseListReferred' -benchtime 5x . | grep Benchmark)
+}
+
 web() {
   local db="$B/s$BIG.db" base="http://127.0.0.1:$PORT"
   [ -f "$db" ] || import
@@ -143,5 +156,5 @@ web() {
 }
 
 steps=${*:-all}
-[ "$steps" = all ] && steps="machine import stats pg web"
+[ "$steps" = all ] && steps="machine import stats queue pg web"
 for s in $steps; do $s; done
