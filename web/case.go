@@ -154,8 +154,18 @@ func (s *Server) countries(ctx context.Context, lang nrm.Lang) ([]*nrm.Country, 
 	return cs, m
 }
 
-// organisations returns the organisation list and a code → name map.
+// organisations returns the organisation list and a code → name map in
+// lang, reused like the country list for countryCacheTTL (the web never
+// changes organisations; `nrm demo` and imports do). Both are shared:
+// callers must not modify them.
 func (s *Server) organisations(ctx context.Context, lang nrm.Lang) ([]*nrm.Organisation, map[string]string) {
+	now := s.now()
+	s.countryMu.Lock()
+	ol := s.orgCache[lang]
+	s.countryMu.Unlock()
+	if ol != nil && now.Sub(ol.at) >= 0 && now.Sub(ol.at) < countryCacheTTL {
+		return ol.list, ol.names
+	}
 	os, err := s.db.FindOrganisations(ctx)
 	if err != nil {
 		return nil, map[string]string{}
@@ -164,7 +174,20 @@ func (s *Server) organisations(ctx context.Context, lang nrm.Lang) ([]*nrm.Organ
 	for _, o := range os {
 		m[o.Code] = o.Name(lang)
 	}
+	s.countryMu.Lock()
+	if s.orgCache == nil {
+		s.orgCache = map[nrm.Lang]*orgList{}
+	}
+	s.orgCache[lang] = &orgList{at: now, list: os, names: m}
+	s.countryMu.Unlock()
 	return os, m
+}
+
+// orgList is the organisation list with a code → name map, cached.
+type orgList struct {
+	at    time.Time
+	list  []*nrm.Organisation
+	names map[string]string
 }
 
 type caseNewPage struct {

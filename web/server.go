@@ -71,8 +71,9 @@ type Server struct {
 	now   func() time.Time
 	chart chartFunc
 
-	countryMu    sync.Mutex
+	countryMu    sync.Mutex // guards countryCache and orgCache
 	countryCache map[nrm.Lang]*countryList
+	orgCache     map[nrm.Lang]*orgList
 }
 
 // Request body limits: forms are small; plan and network files may be
