@@ -69,7 +69,7 @@ func (s *Server) apiListCases(w http.ResponseWriter, r *http.Request) {
 	f := nrm.CaseFilter{Search: q.Get("search"), Ref: q.Get("ref"), OwnerOrg: q.Get("owner_org"), Nationality: strings.ToUpper(q.Get("nationality")),
 		Gender: nrm.Gender(q.Get("gender")), Outcome: nrm.Outcome(q.Get("outcome")), Authority: nrm.Authority(q.Get("authority"))}
 	p := &parser{v: q}
-	f.Offset, f.Limit, f.IdentifiedYear = p.integer("offset"), p.integer("limit"), p.integer("identified_year")
+	f.IdentifiedYear = p.integer("identified_year")
 	if f.Gender != "" {
 		p.code("gender", "gender", false)
 	}
@@ -90,18 +90,10 @@ func (s *Server) apiListCases(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.errors = append(p.errors, fieldErr("open", nrm.RuleOneOf, q.Get("open"), "true, false"))
 	}
-	if f.Limit < 0 || f.Limit > 500 {
-		p.errors = append(p.errors, fieldErr("limit", nrm.RuleRange, q.Get("limit"), "1 to 500"))
-	}
-	if f.Offset < 0 {
-		p.errors = append(p.errors, fieldErr("offset", nrm.RuleRange, q.Get("offset"), "0 or more"))
-	}
+	p.page(&f.Offset, &f.Limit)
 	if err := p.err(); err != nil {
 		s.apiError(w, r, malformedFields("invalid query", nrm.FieldErrors(err)))
 		return
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
 	}
 	cases, total, err := s.db.FindCases(r.Context(), f)
 	if err != nil {

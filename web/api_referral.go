@@ -41,25 +41,16 @@ func (s *Server) apiListReferrals(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := &parser{v: q}
 	f := nrm.ReferralFilter{Direction: q.Get("direction"), Status: nrm.ReferralStatus(q.Get("status"))}
-	f.Offset, f.Limit = p.integer("offset"), p.integer("limit")
 	if f.Direction != "" && f.Direction != "in" && f.Direction != "out" {
 		p.errors = append(p.errors, fieldErr("direction", nrm.RuleOneOf, f.Direction, "in, out"))
 	}
 	if f.Status != "" {
 		p.code("status", "referral_status", false)
 	}
-	if f.Limit < 0 || f.Limit > 500 {
-		p.errors = append(p.errors, fieldErr("limit", nrm.RuleRange, q.Get("limit"), "1 to 500"))
-	}
-	if f.Offset < 0 {
-		p.errors = append(p.errors, fieldErr("offset", nrm.RuleRange, q.Get("offset"), "0 or more"))
-	}
+	p.page(&f.Offset, &f.Limit)
 	if err := p.err(); err != nil {
 		s.apiError(w, r, malformedFields("invalid query", nrm.FieldErrors(err)))
 		return
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
 	}
 	list, total, err := s.cfg.Referrals.FindReferrals(r.Context(), f)
 	if err != nil {

@@ -143,3 +143,18 @@ func (p *parser) err() error {
 	}
 	return &nrm.Error{Code: nrm.EINVALID, Message: "The form has invalid fields.", Fields: p.errors}
 }
+
+// page reads the paging parameters offset (0 or more) and limit (1 to
+// 500, default 50) of a list request into offset and limit.
+func (p *parser) page(offset, limit *int) {
+	*offset, *limit = p.integer("offset"), p.integer("limit")
+	if *limit < 0 || *limit > 500 {
+		p.errors = append(p.errors, fieldErr("limit", nrm.RuleRange, p.v.Get("limit"), "1 to 500"))
+	}
+	if *offset < 0 {
+		p.errors = append(p.errors, fieldErr("offset", nrm.RuleRange, p.v.Get("offset"), "0 or more"))
+	}
+	if *limit == 0 {
+		*limit = 50
+	}
+}
