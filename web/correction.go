@@ -438,23 +438,15 @@ func (s *Server) factVoid(w http.ResponseWriter, r *http.Request) {
 // caseReopen reopens a closed case on a date, with a reason.
 func (s *Server) caseReopen(w http.ResponseWriter, r *http.Request) {
 	s.editCase(w, r, "reopen", func(c *nrm.Case, p *parser) {
-		reopenCase(c, p.requiredDate("reopen_date"), strings.TrimSpace(p.v.Get("reopen_reason")), &p.errors)
+		if err := c.Reopen(p.date("reopen_date"), p.v.Get("reopen_reason")); err != nil {
+			for _, fe := range nrm.FieldErrors(err) {
+				// A date that did not parse is reported once, as such.
+				if !(fe.Field == "reopen_date" && fe.Rule == nrm.RuleRequired && p.str("reopen_date") != "") {
+					p.errors = append(p.errors, fe)
+				}
+			}
+		}
 	})
-}
-
-// reopenCase adds a reopening to a closed case; an open case cannot be
-// reopened.
-func reopenCase(c *nrm.Case, d nrm.Date, reason string, errs *[]nrm.FieldError) {
-	if !c.IsClosed() {
-		*errs = append(*errs, fieldErr("reopen_date", nrm.RuleNotAllowed, d.String(), "a closed case"))
-	}
-	if reason == "" {
-		*errs = append(*errs, fieldErr("reopen_reason", nrm.RuleRequired, "", ""))
-	}
-	if closed := c.ClosedOn(); !closed.IsZero() && !d.IsZero() && d.Before(closed) {
-		*errs = append(*errs, fieldErr("reopen_date", nrm.RuleDateOrder, d.String(), "on or after the exit "+closed.String()))
-	}
-	c.Reopenings = append(c.Reopenings, nrm.Reopening{Date: d, Reason: reason})
 }
 
 // caseRequestReconsideration records a request to reconsider a negative
@@ -662,15 +654,7 @@ func (s *Server) apiReopen(w http.ResponseWriter, r *http.Request) {
 		if err := decodeStrict(raw, &in); err != nil {
 			return err
 		}
-		var errs []nrm.FieldError
-		if in.Date.IsZero() {
-			errs = append(errs, fieldErr("reopen_date", nrm.RuleRequired, "", "YYYY-MM-DD"))
-		}
-		reopenCase(c, in.Date, reason, &errs)
-		if len(errs) > 0 {
-			return &nrm.Error{Code: nrm.EINVALID, Message: "The reopening has invalid fields.", Fields: errs}
-		}
-		return nil
+		return c.Reopen(in.Date, reason)
 	})
 }
 
