@@ -703,6 +703,7 @@ var fieldLabels = map[string]label{
 	"new_assessment":               {"Ny vurdering", "New assessment"},
 	"reopen_date":                  {"Genåbnet dato", "Reopened on"},
 	"reopen_reason":                {"Begrundelse for genåbning", "Reason for reopening"},
+	"reconsideration":              {"Genoptagelse", "Reconsideration"},
 	"reason":                       {"Begrundelse", "Reason"},
 	"consent":                      {"Samtykke", "Consent"},
 	"consent_scope":                {"Samtykkets omfang", "Consent scope"},

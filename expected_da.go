@@ -37,6 +37,8 @@ var expectedDA = []struct{ en, da string }{
 	{"a final assessment of this case", "en endelig vurdering i denne sag"},
 	{"an assessment of this case", "en vurdering i denne sag"},
 	{"a closed case", "en afsluttet sag"},
+	{"a reconsideration of this case", "en genoptagelse i denne sag"},
+	{"a final decision (identified or not identified) on the reconsideration", "en endelig afgørelse (vurderet handlet eller ikke) på genoptagelsen"},
 	{"empty until an outcome is recorded", "tom, indtil et resultat er registreret"},
 	{"empty unless exploitation includes forced_labour", "tom, medmindre udnyttelsesformen omfatter tvangsarbejde (forced_labour)"},
 	{"empty unless the consent covers sharing", "tom, medmindre samtykket omfatter deling"},

@@ -716,8 +716,9 @@ date. A closed case takes a second exit only after "nrm case reopen". Kinds: ` +
 func caseAssessCmd(env *Env) *cobra.Command {
 	var stage, date, authority, outcome, sector, country, reasons, notified, override string
 	var forms []string
+	var reconsideration int64
 	cmd := &cobra.Command{
-		Use:   "assess CASE_REF --stage preliminary|final --date D --authority US|CMM --outcome O [--form F]... [--sector S] [--reasons TEXT] [--notified D]",
+		Use:   "assess CASE_REF --stage preliminary|final --date D --authority US|CMM --outcome O [--form F]... [--sector S] [--reasons TEXT] [--notified D] [--reconsideration ID]",
 		Short: "Record a competent authority's decision: preliminary (presumed victim) or final",
 		Long: `Record an assessment. US assesses asylum seekers and people without legal stay, CMM
 people with legal stay; another authority needs --override-reason. A final
@@ -747,6 +748,26 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 			}
 			old := cloneCase(c)
 			c.Assessments = append(c.Assessments, a)
+			// The decision on a reconsideration: upheld by a new negative
+			// final decision, overturned by an identification.
+			rc := -1
+			if reconsideration != 0 {
+				rc = slices.IndexFunc(c.Reconsiderations, func(x nrm.Reconsideration) bool { return x.ID == reconsideration })
+				switch {
+				case rc < 0:
+					fes = append(fes, nrm.FieldError{Field: "reconsideration", Rule: nrm.RuleUnknownReference,
+						Value: strconv.FormatInt(reconsideration, 10), Expected: "a reconsideration of this case"})
+				case a.Stage != nrm.StageFinal || (a.Outcome != nrm.OutcomeIdentified && a.Outcome != nrm.OutcomeNotIdentified):
+					fes = append(fes, nrm.FieldError{Field: "assessment_stage", Rule: nrm.RuleNotAllowed, Value: string(a.Stage),
+						Expected: "a final decision (identified or not identified) on the reconsideration"})
+				default:
+					x := &c.Reconsiderations[rc]
+					x.Outcome, x.DecidedOn = nrm.ReconsiderationUpheld, d
+					if a.Outcome == nrm.OutcomeIdentified {
+						x.Outcome = nrm.ReconsiderationOverturned
+					}
+				}
+			}
 			if err := refuse(fes, old, c); err != nil {
 				return err
 			}
@@ -757,6 +778,12 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 			for _, x := range c.Assessments {
 				if !slices.ContainsFunc(old.Assessments, func(y nrm.Assessment) bool { return y.ID == x.ID }) {
 					id = x.ID
+				}
+			}
+			if rc >= 0 { // link the new decision, now that it has an id
+				c.Reconsiderations[rc].NewAssessmentID = id
+				if err := db.CorrectCase(ctx, c, ""); err != nil {
+					return err
 				}
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Vurdering assessments:%d (%s) registreret i sag %s (version %d).\n",
@@ -774,5 +801,6 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 	cmd.Flags().StringVar(&reasons, "reasons", "", "reasons for the decision (stored encrypted)")
 	cmd.Flags().StringVar(&notified, "notified", "", "date the person was told YYYY-MM-DD")
 	cmd.Flags().StringVar(&override, "override-reason", "", "why an authority other than the residence-status rule's decides")
+	cmd.Flags().Int64Var(&reconsideration, "reconsideration", 0, "the reconsideration this final decision decides (id from case show): identified overturns, not_identified upholds")
 	return cmd
 }

@@ -264,4 +264,25 @@ func TestCaseAddReconsiderationDefaultDeadline(t *testing.T) {
 	if s := e.ok("case", "show", "CLI-C1"); !strings.Contains(s, "deadline 2024-03-31") || strings.Contains(s, "New evidence") {
 		t.Fatalf("show:\n%s", s)
 	}
+
+	// The decision on it: a preliminary assessment cannot decide it, an
+	// unknown reconsideration is refused (nothing stored); an
+	// identification overturns the refusal and is linked as the new
+	// assessment.
+	rid := c.Reconsiderations[0].ID
+	wantLines(t, e.refused("case", "assess", "CLI-C1", "--stage", "preliminary", "--date", "2024-03-20", "--authority", "US",
+		"--outcome", "identified", "--reconsideration", fmt.Sprint(rid)), "Assessment stage is not allowed here")
+	wantLines(t, e.refused("case", "assess", "CLI-C1", "--stage", "final", "--date", "2024-03-20", "--authority", "US",
+		"--outcome", "identified", "--form", "forced_labour", "--reconsideration", "999999"), "Reconsideration refers to something that does not exist")
+	if got := e.stored(); got.Version != c.Version || len(got.Assessments) != 1 {
+		t.Fatalf("refused decisions changed the case: version %d → %d", c.Version, got.Version)
+	}
+	e.ok("case", "assess", "CLI-C1", "--stage", "final", "--date", "2024-03-20", "--authority", "US", "--outcome", "identified",
+		"--form", "forced_labour", "--reconsideration", fmt.Sprint(rid))
+	c = e.stored()
+	x := c.Reconsiderations[0]
+	if x.Outcome != nrm.ReconsiderationOverturned || x.DecidedOn != nrm.MustDate("2024-03-20") || x.NewAssessmentID == 0 ||
+		x.NewAssessmentID != c.Assessments[1].ID || c.Assessments[1].Outcome != nrm.OutcomeIdentified {
+		t.Fatalf("overturned: %+v, assessments %+v", x, c.Assessments)
+	}
 }
