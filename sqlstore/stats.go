@@ -126,6 +126,7 @@ func (d *DB) computeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stat
 			return nil, 0, err
 		}
 	}
+	c.decisionSummary()
 	return c.s, version, nil
 }
 
@@ -209,6 +210,12 @@ type statsCalc struct {
 	s             *nrm.Stats
 	y0, y1, upper nrm.Date
 	countryByCode map[string]*nrm.Country
+
+	// days is the histogram of days from first contact to first final
+	// decision, by authority, which two steps fill (stats_mechanism.go)
+	// and decisionSummary turns into the decision_days key.
+	daysMu sync.Mutex
+	days   map[string]map[int]int
 }
 
 // cohort is the condition "identified in Y, on or before the cut-off" on
@@ -485,16 +492,32 @@ func formMask(forms []nrm.ExploitationForm) int64 {
 // mask.
 func (c *statsCalc) exploitation(ctx context.Context, tx *Tx) error {
 	forms := nrm.Codes("exploitation")
-	q := `SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*) FROM cases c
+	// On SQLite both this step and the time to decision read the cohort's
+	// table rows (the forms and the first contact date are not in
+	// cases_cohort): one pass serves both, the first contact dates of each
+	// day's identified cases listed for the days from contact to decision
+	// (stats_mechanism.go). PostgreSQL counts those days in its own query.
+	sqlite := c.d.name() != "postgres"
+	q := `SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*), NULL, NULL, NULL FROM cases c
 		WHERE ` + cohort + ` GROUP BY 1, 2, 3`
+	if sqlite {
+		q = `SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*), c.identified_on, c.identified_authority,
+			group_concat(c.first_contact_date) FROM cases c WHERE ` + cohort + ` GROUP BY 5, 6, 1, 2, 3`
+	}
 	s := c.s
 	return each(ctx, tx, q, []any{c.y0, c.upper}, func(r *sql.Rows) error {
 		var gender string
-		var sector sql.NullString
+		var sector, auth, contacts sql.NullString
 		var mask sql.NullInt64
+		var on nrm.Date
 		var n int
-		if err := r.Scan(&gender, &sector, &mask, &n); err != nil {
+		if err := r.Scan(&gender, &sector, &mask, &n, &on, &auth, &contacts); err != nil {
 			return err
+		}
+		if sqlite {
+			if err := c.addContactDays(auth.String, on, contacts.String); err != nil {
+				return err
+			}
 		}
 		if sector.String != "" {
 			s.ForcedLabourSectors[sector.String] += n

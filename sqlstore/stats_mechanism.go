@@ -129,13 +129,6 @@ func (c *statsCalc) presumed(ctx context.Context, tx *Tx) error {
 // cases with an earlier negative decision found from the partial index —
 // asking each identified case instead costs three times as much.
 func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
-	hist := map[string]map[int]int{}
-	add := func(auth string, days, n int) {
-		if hist[auth] == nil {
-			hist[auth] = map[int]int{}
-		}
-		hist[auth][days] += n
-	}
 	ident := c.d.daysBetween("c.first_contact_date", "c.identified_on")
 	neg := c.d.daysBetween("c.first_contact_date", "n.date")
 	earlierNegative := `EXISTS (SELECT 1 FROM assessments n WHERE n.case_id = c.id AND ` + negative("n") + `
@@ -156,8 +149,9 @@ func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 		GROUP BY 1, 2`
 		args = append(args, c.y0, c.upper)
 	} else {
-		// (A) as every identified case, minus those with an earlier
-		// negative decision (sign -1).
+		// (A) every identified case is counted by the exploitation step,
+		// which reads the same rows (addContactDays); here, minus those
+		// with an earlier negative decision (sign -1).
 		q += `
 		UNION ALL
 		SELECT c.identified_authority, ` + ident + `, COUNT(*), -1 FROM cases c
@@ -165,49 +159,58 @@ func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 			AND ` + cohort + ` AND c.first_contact_date IS NOT NULL AND ` + earlierNegative + `
 		GROUP BY 1, 2`
 		args = append(args, c.upper, c.y0, c.upper)
-		err := each(ctx, tx, `SELECT c.identified_on, c.identified_authority, group_concat(c.first_contact_date) FROM cases c
-			WHERE `+cohort+` AND c.first_contact_date IS NOT NULL GROUP BY c.identified_on, c.identified_authority`,
-			[]any{c.y0, c.upper}, func(rows *sql.Rows) error {
-				var on nrm.Date
-				var auth, dates string
-				if err := rows.Scan(&on, &auth, &dates); err != nil {
-					return err
-				}
-				end := civilDays(on.Year(), int(on.Month()), on.Day())
-				for len(dates) >= 10 {
-					d := dates[:10]
-					y, m, dd := atoi(d[0:4]), atoi(d[5:7]), atoi(d[8:10])
-					if y < 0 || m < 0 || dd < 0 || d[4] != '-' || d[7] != '-' {
-						return fmt.Errorf("first contact date %q", d)
-					}
-					add(auth, end-civilDays(y, m, dd), 1)
-					dates = strings.TrimPrefix(dates[10:], ",")
-				}
-				if dates != "" {
-					return fmt.Errorf("first contact dates end in %q", dates)
-				}
-				return nil
-			})
-		if err != nil {
-			return err
-		}
 	}
-	err := each(ctx, tx, q, args, func(rows *sql.Rows) error {
+	return each(ctx, tx, q, args, func(rows *sql.Rows) error {
 		var auth string
 		var days, n, sign int
 		if err := rows.Scan(&auth, &days, &n, &sign); err != nil {
 			return err
 		}
-		add(auth, days, sign*n)
+		c.addDays(auth, days, sign*n)
 		return nil
 	})
-	if err != nil {
-		return err
+}
+
+// addDays adds n decisions by auth taken days after the first contact.
+func (c *statsCalc) addDays(auth string, days, n int) {
+	c.daysMu.Lock()
+	defer c.daysMu.Unlock()
+	if c.days == nil {
+		c.days = map[string]map[int]int{}
 	}
+	if c.days[auth] == nil {
+		c.days[auth] = map[int]int{}
+	}
+	c.days[auth][days] += n
+}
+
+// addContactDays adds the identifications by auth on date on of cases
+// first met on the comma-separated dates contacts (group_concat of
+// YYYY-MM-DD dates, counted without parsing them as times).
+func (c *statsCalc) addContactDays(auth string, on nrm.Date, contacts string) error {
+	end := civilDays(on.Year(), int(on.Month()), on.Day())
+	for len(contacts) >= 10 {
+		d := contacts[:10]
+		y, m, dd := atoi(d[0:4]), atoi(d[5:7]), atoi(d[8:10])
+		if y < 0 || m < 0 || dd < 0 || d[4] != '-' || d[7] != '-' {
+			return fmt.Errorf("first contact date %q", d)
+		}
+		c.addDays(auth, end-civilDays(y, m, dd), 1)
+		contacts = strings.TrimPrefix(contacts[10:], ",")
+	}
+	if contacts != "" {
+		return fmt.Errorf("first contact dates end in %q", contacts)
+	}
+	return nil
+}
+
+// decisionSummary turns the histogram of days into the decision_days
+// key, once every step has run.
+func (c *statsCalc) decisionSummary() {
 	type bin struct{ days, n int }
 	all := []bin{}
 	by := map[string][]bin{}
-	for auth, h := range hist {
+	for auth, h := range c.days {
 		for days, n := range h {
 			if n != 0 {
 				all = append(all, bin{days, n})
@@ -241,7 +244,6 @@ func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 	for auth, bins := range by {
 		d.ByAuthority[auth] = summary(bins)
 	}
-	return nil
 }
 
 // reconsiderations counts the reconsiderations requested in Y (up to the
