@@ -123,11 +123,13 @@ func (c *statsCalc) presumed(ctx context.Context, tx *Tx) error {
 // assessments_negative; the redundant "date <=" lets SQLite probe it
 // rather than every assessment of a case. (A) differs by engine, each
 // the fastest over 1,000,000 cases: PostgreSQL hash-joins the year's
-// identified cases with the negative decisions; SQLite reads the cohort
-// index in its order, listing each day's first contact dates (no sort of
-// the year's 150,000 cases; Go counts the days), and subtracts the few
-// cases with an earlier negative decision found from the partial index —
-// asking each identified case instead costs three times as much.
+// identified cases with the negative decisions; on SQLite the exploitation
+// step, which reads the same table rows of the cohort, lists each day's
+// first contact dates (Go counts the days, addContactDays), and this step
+// subtracts the few cases with an earlier negative decision found from
+// the partial index — asking each identified case instead costs three
+// times as much. Both add to one histogram, which decisionSummary turns
+// into percentiles after every step has run.
 func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 	ident := c.d.daysBetween("c.first_contact_date", "c.identified_on")
 	neg := c.d.daysBetween("c.first_contact_date", "n.date")
