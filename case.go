@@ -418,7 +418,7 @@ func (c *Case) Validate(today Date) error {
 			v.add("reopen_date", RuleRequired, "", "YYYY-MM-DD")
 		}
 		future("reopen_date", r.Date)
-		if strings.TrimSpace(r.Reason) == "" {
+		if strings.TrimSpace(r.Reason) == "" && c.PurgedAt == nil { // retention purges the reasons
 			v.add("reopen_reason", RuleRequired, "", "")
 		} else if len(r.Reason) > MaxTextLen {
 			v.add("reopen_reason", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxTextLen))

@@ -418,7 +418,7 @@ func TestWholeRecordSealed(t *testing.T) {
 		t.Fatal("no database file")
 	}
 	for _, secret := range []string{"Genoptaget efter ny forklaring", "Personen har givet en ny forklaring", "Fundet på en massageklinik",
-		"Hemmelig Testperson", "P1234567", "Skjultvej"} {
+		"Hemmelig Testperson", "P1234567", "Skjultvej", "Vendt tilbage til Danmark", "Ikke vores område", "Ikke længere nødvendigt"} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("%q is in the database file in plain text", secret)
 		}

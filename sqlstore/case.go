@@ -291,12 +291,18 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, date, reason FROM reopenings WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+	if err := q("SELECT case_id, id, date, reason, reason_key FROM reopenings WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var x nrm.Reopening
-		if err := r.Scan(&caseID, &x.ID, &x.Date, &x.Reason); err != nil {
+		var reason []byte
+		var key sql.NullString
+		if err := r.Scan(&caseID, &x.ID, &x.Date, &reason, &key); err != nil {
 			return err
 		}
 		if c := get(caseID); c != nil {
+			var err error
+			if x.Reason, err = tx.db.openText(c.Ref, sealReopenReason, reason, key); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
 			c.Reopenings = append(c.Reopenings, x)
 		}
 		return nil
@@ -389,16 +395,17 @@ func (tx *Tx) loadMechanism(ctx context.Context, present func(table string) bool
 		return err
 	}
 	return q(`SELECT case_id, id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason, indicators,
-		consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, access_revoked_on, revoke_reason
+		consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, return_reason_key,
+		access_revoked_on, revoke_reason, revoke_reason_key
 		FROM referrals WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var x nrm.Referral
-		var reason []byte
-		var reasonKey sql.NullString
+		var reason, ret, rev []byte
+		var reasonKey, retKey, revKey sql.NullString
 		var indicators string
 		var consentID sql.NullInt64
 		if err := r.Scan(&caseID, &x.ID, &x.Purpose, &x.FromOrg, &x.FromUser, &x.ToOrg, &x.Date, &reason, &reasonKey, &x.RouteReason, &indicators,
-			&consentID, &x.MunicipalityInformedOn, &x.Municipality, &x.Status, &x.StatusOn, &x.StatusBy, &x.ReturnReason,
-			&x.AccessRevokedOn, &x.RevokeReason); err != nil {
+			&consentID, &x.MunicipalityInformedOn, &x.Municipality, &x.Status, &x.StatusOn, &x.StatusBy, &ret, &retKey,
+			&x.AccessRevokedOn, &rev, &revKey); err != nil {
 			return err
 		}
 		x.ConsentID = consentID.Int64
@@ -408,6 +415,12 @@ func (tx *Tx) loadMechanism(ctx context.Context, present func(table string) bool
 		if c := byID[caseID]; c != nil {
 			var err error
 			if x.Reason, err = tx.db.openText(c.Ref, sealReferralReason, reason, reasonKey); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
+			if x.ReturnReason, err = tx.db.openText(c.Ref, sealReturnReason, ret, retKey); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
+			}
+			if x.RevokeReason, err = tx.db.openText(c.Ref, sealRevokeReason, rev, revKey); err != nil {
 				return fmt.Errorf("case %d: %w", caseID, err)
 			}
 			c.Referrals = append(c.Referrals, x)
@@ -792,9 +805,16 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]ma
 		func(i int, id int64) error { c.Exits[i].ID = id; return nil }); err != nil {
 		return err
 	}
-	if err := w("reopenings", "case_id, date, reason").write(ctx, len(c.Reopenings),
+	if err := w("reopenings", "case_id, date, reason, reason_key").write(ctx, len(c.Reopenings),
 		func(i int) int64 { return c.Reopenings[i].ID },
-		func(i int) ([]any, error) { r := &c.Reopenings[i]; return []any{c.ID, r.Date, r.Reason}, nil },
+		func(i int) ([]any, error) {
+			r := &c.Reopenings[i]
+			reason, key, err := tx.db.sealText(c.Ref, sealReopenReason, r.Reason)
+			if err != nil {
+				return nil, err
+			}
+			return []any{c.ID, r.Date, reason, key}, nil
+		},
 		func(i int, id int64) error { c.Reopenings[i].ID = id; return nil }); err != nil {
 		return err
 	}

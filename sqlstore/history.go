@@ -51,6 +51,9 @@ const (
 	sealDecisionReasons = "assessments.reasons"
 	sealGrounds         = "reconsiderations.grounds"
 	sealReferralReason  = "referrals.reason"
+	sealReturnReason    = "referrals.return_reason"
+	sealRevokeReason    = "referrals.revoke_reason"
+	sealReopenReason    = "reopenings.reason"
 	sealSnapshot        = "case_versions.snapshot"
 )
 

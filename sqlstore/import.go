@@ -285,12 +285,21 @@ func (tx *Tx) writeMechanism(ctx context.Context, c *nrm.Case, consents []nrm.Co
 		for j, x := range r.Indicators {
 			indicators[j] = string(x)
 		}
+		ret, retKey, err := tx.db.sealText(c.Ref, sealReturnReason, r.ReturnReason)
+		if err != nil {
+			return err
+		}
+		rev, revKey, err := tx.db.sealText(c.Ref, sealRevokeReason, r.RevokeReason)
+		if err != nil {
+			return err
+		}
 		id, err := tx.insertID(ctx, `INSERT INTO referrals (case_id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason,
-			indicators, consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, access_revoked_on, revoke_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			indicators, consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, return_reason_key,
+			access_revoked_on, revoke_reason, revoke_reason_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, string(r.Purpose), r.FromOrg, r.FromUser, r.ToOrg, r.Date, reason, keyID, r.RouteReason,
 			strings.Join(indicators, ";"), consent, r.MunicipalityInformedOn, r.Municipality, string(r.Status), r.StatusOn, r.StatusBy,
-			r.ReturnReason, r.AccessRevokedOn, r.RevokeReason)
+			ret, retKey, r.AccessRevokedOn, rev, revKey)
 		if err != nil {
 			return err
 		}

@@ -146,6 +146,9 @@ var sealedTexts = []sealedText{
 	{"assessments", "reasons", "reasons_key", sealDecisionReasons, "id", "id"},
 	{"reconsiderations", "grounds", "grounds_key", sealGrounds, "id", "id"},
 	{"referrals", "reason", "reason_key", sealReferralReason, "id", "id"},
+	{"referrals", "return_reason", "return_reason_key", sealReturnReason, "id", "id"},
+	{"referrals", "revoke_reason", "revoke_reason_key", sealRevokeReason, "id", "id"},
+	{"reopenings", "reason", "reason_key", sealReopenReason, "id", "id"},
 	{"case_versions", "snapshot", "key_id", sealSnapshot, "case_id", "version"},
 }
 

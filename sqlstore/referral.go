@@ -23,14 +23,16 @@ var _ nrm.ReferralService = (*DB)(nil)
 
 const referralColumns = `r.id, r.case_id, r.purpose, r.from_org, r.from_user, r.to_org, r.date, r.reason, r.reason_key,
 	r.route_reason, r.indicators, r.consent_id, r.municipality_informed_on, r.municipality, r.status, r.status_on,
-	r.status_by, r.return_reason, r.access_revoked_on, r.revoke_reason`
+	r.status_by, r.return_reason, r.return_reason_key, r.access_revoked_on, r.revoke_reason, r.revoke_reason_key`
 
-// referralRow is a stored referral with its case and sealed reason.
+// referralRow is a stored referral with its case and sealed reasons.
 type referralRow struct {
 	nrm.Referral
-	caseID int64
-	sealed []byte
-	keyID  sql.NullString
+	caseID         int64
+	sealed         []byte
+	keyID          sql.NullString
+	ret, rev       []byte // the sealed return and revocation reasons
+	retKey, revKey sql.NullString
 }
 
 func scanReferral(s scanner, extra ...any) (*referralRow, error) {
@@ -39,7 +41,7 @@ func scanReferral(s scanner, extra ...any) (*referralRow, error) {
 	var consentID sql.NullInt64
 	dest := []any{&r.ID, &r.caseID, &r.Purpose, &r.FromOrg, &r.FromUser, &r.ToOrg, &r.Date, &r.sealed, &r.keyID,
 		&r.RouteReason, &indicators, &consentID, &r.MunicipalityInformedOn, &r.Municipality, &r.Status, &r.StatusOn,
-		&r.StatusBy, &r.ReturnReason, &r.AccessRevokedOn, &r.RevokeReason}
+		&r.StatusBy, &r.ret, &r.retKey, &r.AccessRevokedOn, &r.rev, &r.revKey}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -220,8 +222,12 @@ func (d *DB) WithdrawConsent(ctx context.Context, caseID, consentID int64, on nr
 			return err
 		}
 		changed := []string{"consents"}
-		res, err := tx.exec(ctx, `UPDATE referrals SET access_revoked_on = ?, revoke_reason = 'consent withdrawn'
-			WHERE case_id = ? AND consent_id = ? AND status = 'accepted' AND access_revoked_on IS NULL`, on, caseID, consentID)
+		why, whyKey, err := tx.db.sealText(c.Ref, sealRevokeReason, "consent withdrawn")
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `UPDATE referrals SET access_revoked_on = ?, revoke_reason = ?, revoke_reason_key = ?
+			WHERE case_id = ? AND consent_id = ? AND status = 'accepted' AND access_revoked_on IS NULL`, on, why, whyKey, caseID, consentID)
 		if err != nil {
 			return err
 		}
@@ -355,10 +361,12 @@ type referralChange struct {
 	// ready reports whether the referral is in a state to be moved.
 	ready  func(r *referralRow) bool
 	expect string // the state ready wants, for the error
-	// reasonField names the required reason, "" when none is asked for.
-	reasonField string
-	// update is the SET clause and its arguments.
-	update func(on nrm.Date, by, reason string) (string, []any)
+	// reasonField names the required reason, "" when none is asked for;
+	// sealAs is the purpose it is sealed under.
+	reasonField, sealAs string
+	// update is the SET clause and its arguments, given the sealed reason
+	// and its key id.
+	update func(on nrm.Date, by string, reason []byte, keyID any) (string, []any)
 }
 
 func (d *DB) changeReferral(ctx context.Context, id int64, on nrm.Date, reason string, ch referralChange) error {
@@ -367,8 +375,8 @@ func (d *DB) changeReferral(ctx context.Context, id int64, on nrm.Date, reason s
 		return forbidden()
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		var owner string
-		r, err := scanReferral(tx.queryRow(ctx, "SELECT "+referralColumns+", c.owner_org FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?", id), &owner)
+		var owner, ref string
+		r, err := scanReferral(tx.queryRow(ctx, "SELECT "+referralColumns+", c.owner_org, c.ref FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ?", id), &owner, &ref)
 		if errors.Is(err, sql.ErrNoRows) {
 			return referralNotFound()
 		} else if err != nil {
@@ -400,7 +408,14 @@ func (d *DB) changeReferral(ctx context.Context, id int64, on nrm.Date, reason s
 		if err := invalidFields("The referral has invalid fields.", fields); err != nil {
 			return err
 		}
-		set, args := ch.update(on, a.Username, reason)
+		var sealed []byte
+		var keyID any
+		if ch.sealAs != "" {
+			if sealed, keyID, err = tx.db.sealText(ref, ch.sealAs, reason); err != nil {
+				return err
+			}
+		}
+		set, args := ch.update(on, a.Username, sealed, keyID)
 		res, err := tx.exec(ctx, "UPDATE referrals SET "+set+" WHERE id = ? AND status = ?", append(args, id, string(r.Status))...)
 		if err != nil {
 			return err
@@ -424,7 +439,7 @@ func isSent(r *referralRow) bool { return r.Status == nrm.ReferralSent }
 func (d *DB) AcceptReferral(ctx context.Context, id int64, on nrm.Date) error {
 	return d.changeReferral(ctx, id, on, "", referralChange{
 		action: "referral.accept", party: receiver, ready: isSent, expect: string(nrm.ReferralSent),
-		update: func(on nrm.Date, by, _ string) (string, []any) {
+		update: func(on nrm.Date, by string, _ []byte, _ any) (string, []any) {
 			return "status = 'accepted', status_on = ?, status_by = ?", []any{on, by}
 		},
 	})
@@ -435,8 +450,9 @@ func (d *DB) AcceptReferral(ctx context.Context, id int64, on nrm.Date) error {
 func (d *DB) ReturnReferral(ctx context.Context, id int64, on nrm.Date, reason string) error {
 	return d.changeReferral(ctx, id, on, reason, referralChange{
 		action: "referral.return", party: receiver, ready: isSent, expect: string(nrm.ReferralSent), reasonField: "return_reason",
-		update: func(on nrm.Date, by, reason string) (string, []any) {
-			return "status = 'returned', status_on = ?, status_by = ?, return_reason = ?", []any{on, by, reason}
+		sealAs: sealReturnReason,
+		update: func(on nrm.Date, by string, reason []byte, key any) (string, []any) {
+			return "status = 'returned', status_on = ?, status_by = ?, return_reason = ?, return_reason_key = ?", []any{on, by, reason, key}
 		},
 	})
 }
@@ -447,7 +463,7 @@ func (d *DB) WithdrawReferral(ctx context.Context, id int64, on nrm.Date) error 
 	return d.changeReferral(ctx, id, on, "", referralChange{
 		action: "referral.withdraw", ready: isSent, expect: string(nrm.ReferralSent),
 		party: func(a *nrm.Actor, r *referralRow, _ string) bool { return a.Org != "" && a.Org == r.FromOrg },
-		update: func(on nrm.Date, by, _ string) (string, []any) {
+		update: func(on nrm.Date, by string, _ []byte, _ any) (string, []any) {
 			return "status = 'withdrawn', status_on = ?, status_by = ?", []any{on, by}
 		},
 	})
@@ -458,11 +474,11 @@ func (d *DB) WithdrawReferral(ctx context.Context, id int64, on nrm.Date) error 
 // a reason. The referral stays accepted on record.
 func (d *DB) RevokeReferralAccess(ctx context.Context, id int64, on nrm.Date, reason string) error {
 	return d.changeReferral(ctx, id, on, reason, referralChange{
-		action: "referral.revoke", reasonField: "revoke_reason", expect: "accepted, with access",
+		action: "referral.revoke", reasonField: "revoke_reason", expect: "accepted, with access", sealAs: sealRevokeReason,
 		party: func(a *nrm.Actor, _ *referralRow, owner string) bool { return a.Org != "" && a.Org == owner },
 		ready: func(r *referralRow) bool { return r.GivesAccess() },
-		update: func(on nrm.Date, _ string, reason string) (string, []any) {
-			return "access_revoked_on = ?, revoke_reason = ?", []any{on, reason}
+		update: func(on nrm.Date, _ string, reason []byte, key any) (string, []any) {
+			return "access_revoked_on = ?, revoke_reason = ?, revoke_reason_key = ?", []any{on, reason, key}
 		},
 	})
 }
@@ -506,6 +522,12 @@ func (d *DB) FindReferral(ctx context.Context, id int64) (*nrm.ReferralSummary, 
 		return nil, referralNotFound()
 	}
 	if rs.Reason, err = d.openText(rs.CaseRef, sealReferralReason, r.sealed, r.keyID); err != nil {
+		return nil, err
+	}
+	if rs.ReturnReason, err = d.openText(rs.CaseRef, sealReturnReason, r.ret, r.retKey); err != nil {
+		return nil, err
+	}
+	if rs.RevokeReason, err = d.openText(rs.CaseRef, sealRevokeReason, r.rev, r.revKey); err != nil {
 		return nil, err
 	}
 	return rs, d.auditRead(ctx, "referral.read", "referral", strconv.FormatInt(id, 10), "")

@@ -2,8 +2,8 @@
 -- The referral mechanism: assessment stages and sealed reasons,
 -- reconsiderations, reopenings, consents, referrals between
 -- organisations, and the case history (one sealed snapshot per version).
--- Referral reasons, decision reasons and reconsideration grounds are
--- sealed (AES-256-GCM, like the identifiers) with the key named beside
+-- Referral, return, revocation and reopening reasons, decision reasons
+-- and reconsideration grounds are sealed (AES-256-GCM, like the identifiers) with the key named beside
 -- them: they are free text about the person.
 ALTER TABLE assessments ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN reasons BLOB;
@@ -29,7 +29,8 @@ CREATE TABLE reopenings (
     id      INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     date    TEXT NOT NULL,
-    reason  TEXT NOT NULL
+    reason  BLOB,
+    reason_key TEXT
 );
 CREATE INDEX reopenings_case ON reopenings (case_id);
 
@@ -63,9 +64,11 @@ CREATE TABLE referrals (
     status                   TEXT NOT NULL,
     status_on                TEXT,
     status_by                TEXT NOT NULL DEFAULT '',
-    return_reason            TEXT NOT NULL DEFAULT '',
+    return_reason            BLOB,
+    return_reason_key        TEXT,
     access_revoked_on        TEXT,
-    revoke_reason            TEXT NOT NULL DEFAULT ''
+    revoke_reason            BLOB,
+    revoke_reason_key        TEXT
 );
 CREATE INDEX referrals_case ON referrals (case_id);
 CREATE INDEX referrals_to ON referrals (to_org, status, date);
