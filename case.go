@@ -2,6 +2,7 @@ package nrm
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -574,6 +575,44 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
+}
+
+// Clone returns a copy of the case deep enough that editing the copy —
+// its facts, their lists, the identifiers' lists — leaves c as it was (for
+// an edit that may be refused, or a correction compared with the stored
+// case).
+func (c *Case) Clone() *Case {
+	n := *c
+	n.SharedWith = slices.Clone(c.SharedWith)
+	n.Identifiers.Aliases = slices.Clone(c.Identifiers.Aliases)
+	n.Identifiers.DocumentNumbers = slices.Clone(c.Identifiers.DocumentNumbers)
+	n.Contacts = slices.Clone(c.Contacts)
+	n.Assessments = slices.Clone(c.Assessments)
+	for i := range n.Assessments {
+		n.Assessments[i].Exploitation = slices.Clone(c.Assessments[i].Exploitation)
+	}
+	n.ReflectionPeriods = slices.Clone(c.ReflectionPeriods)
+	n.Accommodations = slices.Clone(c.Accommodations)
+	n.Offers = slices.Clone(c.Offers)
+	for i, o := range n.Offers {
+		if o.Accepted != nil {
+			v := *o.Accepted
+			n.Offers[i].Accepted = &v
+		}
+	}
+	n.Exits = slices.Clone(c.Exits)
+	n.Reopenings = slices.Clone(c.Reopenings)
+	n.Reconsiderations = slices.Clone(c.Reconsiderations)
+	n.Consents = slices.Clone(c.Consents)
+	for i := range n.Consents {
+		n.Consents[i].Scopes = slices.Clone(c.Consents[i].Scopes)
+		n.Consents[i].ShareWith = slices.Clone(c.Consents[i].ShareWith)
+	}
+	n.Referrals = slices.Clone(c.Referrals)
+	for i := range n.Referrals {
+		n.Referrals[i].Indicators = slices.Clone(c.Referrals[i].Indicators)
+	}
+	return &n
 }
 
 // IsClosed reports whether the case has left the mechanism: it has an

@@ -1,6 +1,7 @@
 package nrm
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -16,18 +17,6 @@ func lifecycleCase() *Case {
 		Accommodations:    []Accommodation{{ID: 4, Kind: AccommodationCrisisShelter, Start: MustDate("2011-02-02")}},
 		Offers:            []Offer{{ID: 5, Kind: "health_care", Offered: MustDate("2011-02-03"), Accepted: &yes}},
 	}
-}
-
-func clone(c *Case) *Case {
-	n := *c
-	n.Contacts = slices.Clone(c.Contacts)
-	n.Assessments = slices.Clone(c.Assessments)
-	n.ReflectionPeriods = slices.Clone(c.ReflectionPeriods)
-	n.Accommodations = slices.Clone(c.Accommodations)
-	n.Offers = slices.Clone(c.Offers)
-	n.Exits = slices.Clone(c.Exits)
-	n.Reopenings = slices.Clone(c.Reopenings)
-	return &n
 }
 
 func TestDiff(t *testing.T) {
@@ -56,7 +45,7 @@ func TestDiff(t *testing.T) {
 		{"residence status corrected", func(c *Case) { c.ResidenceStatus = ResidenceLegal }, "residence_status", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := clone(old)
+			c := old.Clone()
 			tc.edit(c)
 			ch := Diff(old, c)
 			if got := strings.Join(ch.Fields, ","); got != tc.fields {
@@ -89,7 +78,7 @@ func TestValidateChangeLifecycle(t *testing.T) {
 
 	// An exit with a stay and a reflection period open after it is
 	// refused until they are ended on the exit date.
-	c := clone(old)
+	c := old.Clone()
 	c.Exits = append(c.Exits, Exit{Date: MustDate("2011-04-01"), Kind: ExitPreparedReturn})
 	if got := rulesOf(c.ValidateChange(old)); got["exit_date"] != RuleOpenAfterExit {
 		t.Fatalf("exit with open stay: %v", got)
@@ -104,7 +93,7 @@ func TestValidateChangeLifecycle(t *testing.T) {
 		t.Fatalf("ends %v %v", c.Accommodations[0].End, c.ReflectionPeriods[0].End)
 	}
 	c.Exits[0].ID = 10
-	closed := clone(c)
+	closed := c.Clone()
 
 	// After the exit: a new stay, a second exit, a contact dated after it
 	// are refused; a fact on the exit date itself is not.
@@ -121,21 +110,21 @@ func TestValidateChangeLifecycle(t *testing.T) {
 		},
 		"redate the assessment after the exit": func(c *Case) { c.Assessments[0].Date = MustDate("2011-04-10") },
 	} {
-		n := clone(closed)
+		n := closed.Clone()
 		edit(n)
 		got := n.ValidateChange(closed)
 		if !slices.ContainsFunc(FieldErrors(got), func(f FieldError) bool { return f.Rule == RuleClosed }) {
 			t.Errorf("%s: want a closed-case error, got %v", name, got)
 		}
 	}
-	n := clone(closed)
+	n := closed.Clone()
 	n.Offers = append(n.Offers, Offer{Kind: "other", Offered: MustDate("2011-04-01")})
 	if err := n.ValidateChange(closed); err != nil {
 		t.Errorf("a fact on the exit date: %v", err)
 	}
 
 	// Reopened: the stay and a second exit are accepted.
-	n = clone(closed)
+	n = closed.Clone()
 	n.Reopenings = append(n.Reopenings, Reopening{Date: MustDate("2011-04-02"), Reason: "returned to Denmark"})
 	n.Accommodations = append(n.Accommodations, Accommodation{Kind: AccommodationPrivate, Start: MustDate("2011-04-02"), End: MustDate("2011-04-30")})
 	n.Exits = append(n.Exits, Exit{Date: MustDate("2011-05-01"), Kind: ExitSelfReturn})
@@ -183,5 +172,26 @@ func TestPreliminaryDoesNotIdentify(t *testing.T) {
 	c.Assessments = append(c.Assessments, Assessment{ID: 2, Date: MustDate("2011-02-20"), Authority: AuthorityUS, Outcome: OutcomeIdentified, Stage: StageFinal, Exploitation: []ExploitationForm{ExploitationSexual}})
 	if a, ok := c.FirstIdentified(); !ok || a.ID != 2 {
 		t.Fatalf("first identified %v %v", a, ok)
+	}
+}
+
+// Editing a clone, down to its lists and the answer to an offer, leaves
+// the original as it was.
+func TestCloneIsDeep(t *testing.T) {
+	c := lifecycleCase()
+	c.SharedWith = []string{"LOKK"}
+	c.Identifiers.Aliases = []string{"A"}
+	c.Consents = []Consent{{ID: 1, Scopes: []ConsentScope{ConsentRefer}, ShareWith: []string{"LOKK"}, GivenOn: MustDate("2011-01-10")}}
+	c.Referrals = []Referral{{ID: 1, Indicators: []Indicator{"debt_bondage"}}}
+	before := fmt.Sprintf("%+v", *c) + fmt.Sprint(*c.Offers[0].Accepted)
+	n := c.Clone()
+	n.SharedWith[0], n.Identifiers.Aliases[0] = "X", "X"
+	n.Assessments[0].Exploitation[0] = ExploitationOther
+	*n.Offers[0].Accepted = false
+	n.Consents[0].Scopes[0], n.Consents[0].ShareWith[0] = ConsentShare, "X"
+	n.Referrals[0].Indicators[0] = "other"
+	n.Contacts[0].Place = "X"
+	if after := fmt.Sprintf("%+v", *c) + fmt.Sprint(*c.Offers[0].Accepted); after != before {
+		t.Fatalf("editing the clone changed the original:\n%s\n%s", before, after)
 	}
 }

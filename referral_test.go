@@ -198,12 +198,12 @@ func TestMechanismMessagesInDanish(t *testing.T) {
 	closed := lifecycleCase()
 	closed.Exits = []Exit{{ID: 9, Date: MustDate("2011-04-01"), Kind: ExitOther}}
 	closed.EndOpenOn(MustDate("2011-04-01"))
-	n := clone(closed)
+	n := closed.Clone()
 	n.Contacts = append(n.Contacts, Contact{Date: MustDate("2011-05-01"), Form: ContactNGO})
 	n.Exits = append(n.Exits, Exit{Date: MustDate("2011-05-02"), Kind: ExitOther})
 	errs = append(errs, n.ValidateChange(closed))
 	open := lifecycleCase()
-	o := clone(open)
+	o := open.Clone()
 	o.Exits = []Exit{{Date: MustDate("2011-04-01"), Kind: ExitOther}}
 	errs = append(errs, o.ValidateChange(open))
 	r := lifecycleCase()

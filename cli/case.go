@@ -482,7 +482,7 @@ Facts dated after the case's exit are refused until it is reopened.`,
 			if err != nil {
 				return err
 			}
-			old := cloneCase(c)
+			old := c.Clone()
 			if err := nrm.AddFact(c, kind, body); err != nil {
 				return err
 			}
@@ -520,21 +520,6 @@ func reconsiderationDays(ctx context.Context, db *sqlstore.DB) int {
 		}
 	}
 	return nrm.DefaultReconsiderationDays
-}
-
-// cloneCase copies a case deep enough for comparing fact ids and
-// closed-case rules.
-func cloneCase(c *nrm.Case) *nrm.Case {
-	n := *c
-	n.Contacts = slices.Clone(c.Contacts)
-	n.Assessments = slices.Clone(c.Assessments)
-	n.ReflectionPeriods = slices.Clone(c.ReflectionPeriods)
-	n.Accommodations = slices.Clone(c.Accommodations)
-	n.Offers = slices.Clone(c.Offers)
-	n.Exits = slices.Clone(c.Exits)
-	n.Reopenings = slices.Clone(c.Reopenings)
-	n.Reconsiderations = slices.Clone(c.Reconsiderations)
-	return &n
 }
 
 func caseCorrectCmd(env *Env) *cobra.Command {
@@ -645,7 +630,7 @@ func caseReopenCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			old := cloneCase(c)
+			old := c.Clone()
 			fes := fieldList(fe)
 			if err := c.Reopen(d, reason); err != nil {
 				fes = append(fes, nrm.FieldErrors(err)...)
@@ -688,7 +673,7 @@ date. A closed case takes a second exit only after "nrm case reopen". Kinds: ` +
 			if err != nil {
 				return err
 			}
-			old := cloneCase(c)
+			old := c.Clone()
 			c.Exits = append(c.Exits, nrm.Exit{Date: d, Kind: nrm.ExitKind(strings.TrimSpace(kind))})
 			reason := ""
 			if endOpen && !d.IsZero() && c.EndOpenOn(d) > 0 {
@@ -746,7 +731,7 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 			if err != nil {
 				return err
 			}
-			old := cloneCase(c)
+			old := c.Clone()
 			c.Assessments = append(c.Assessments, a)
 			// The decision on a reconsideration: upheld by a new negative
 			// final decision, overturned by an identification.

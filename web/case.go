@@ -650,35 +650,6 @@ func nameOr(m map[string]string, code string) string {
 	return code
 }
 
-// cloneCase copies a case deeply enough that an edit of the copy leaves
-// the original as loaded (for re-rendering after a refused edit).
-func cloneCase(c *nrm.Case) *nrm.Case {
-	n := *c
-	n.SharedWith = append([]string(nil), c.SharedWith...)
-	n.Identifiers.Aliases = append([]string(nil), c.Identifiers.Aliases...)
-	n.Identifiers.DocumentNumbers = append([]string(nil), c.Identifiers.DocumentNumbers...)
-	n.Contacts = append([]nrm.Contact(nil), c.Contacts...)
-	n.Assessments = append([]nrm.Assessment(nil), c.Assessments...)
-	for i := range n.Assessments {
-		n.Assessments[i].Exploitation = append([]nrm.ExploitationForm(nil), c.Assessments[i].Exploitation...)
-	}
-	n.ReflectionPeriods = append([]nrm.ReflectionPeriod(nil), c.ReflectionPeriods...)
-	n.Accommodations = append([]nrm.Accommodation(nil), c.Accommodations...)
-	n.Offers = append([]nrm.Offer(nil), c.Offers...)
-	for i, o := range n.Offers {
-		if o.Accepted != nil {
-			v := *o.Accepted
-			n.Offers[i].Accepted = &v
-		}
-	}
-	n.Exits = append([]nrm.Exit(nil), c.Exits...)
-	n.Reopenings = append([]nrm.Reopening(nil), c.Reopenings...)
-	n.Reconsiderations = append([]nrm.Reconsideration(nil), c.Reconsiderations...)
-	n.Consents = append([]nrm.Consent(nil), c.Consents...)
-	n.Referrals = append([]nrm.Referral(nil), c.Referrals...)
-	return &n
-}
-
 // mergeErrors joins the field errors of a parse error with those of
 // further (domain) checks, skipping fields already named: every fault of
 // a form is shown in one pass, each once. The first error's code wins.
@@ -774,7 +745,7 @@ func (s *Server) runEdit(w http.ResponseWriter, r *http.Request, e caseEdit) {
 		e.rerender(http.StatusConflict, c, f)
 		return
 	}
-	edited := cloneCase(c)
+	edited := c.Clone()
 	p := &parser{v: r.PostForm}
 	e.apply(edited, p)
 	reason, correcting := "", false

@@ -576,7 +576,7 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request, correcting bool
 	}
 	delete(body, "version")
 	delete(body, "reason")
-	edited := cloneCase(c)
+	edited := c.Clone()
 	edited.Version = version
 	if err := change(edited, body, strings.TrimSpace(reason)); err != nil {
 		if len(nrm.FieldErrors(err)) == 0 {
