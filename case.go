@@ -667,21 +667,40 @@ exits:
 func (c *Case) EndOpenOn(d Date) int {
 	n := 0
 	for i := range c.Accommodations {
-		a := &c.Accommodations[i]
-		if !a.Start.After(d) && (a.End.IsZero() || a.End.After(d)) {
+		if a := &c.Accommodations[i]; openOn(a.Start, a.End, d) {
 			a.End = d
 			n++
 		}
 	}
 	for i := range c.ReflectionPeriods {
-		p := &c.ReflectionPeriods[i]
-		if !p.Start.After(d) && (p.End.IsZero() || p.End.After(d)) {
+		if p := &c.ReflectionPeriods[i]; openOn(p.Start, p.End, d) {
 			p.End = d
 			n++
 		}
 	}
 	return n
 }
+
+// HasOpenOn reports whether a stay or reflection period is still open on
+// d (started by then, and no end or an end after it): what EndOpenOn
+// would end.
+func (c *Case) HasOpenOn(d Date) bool {
+	for _, a := range c.Accommodations {
+		if openOn(a.Start, a.End, d) {
+			return true
+		}
+	}
+	for _, p := range c.ReflectionPeriods {
+		if openOn(p.Start, p.End, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// openOn reports whether a period from start to end (zero: none yet) is
+// open on d.
+func openOn(start, end, d Date) bool { return !start.After(d) && (end.IsZero() || end.After(d)) }
 
 var fieldLabels = map[string]label{
 	"case_ref":                     {"Sagsreference", "Case reference"},

@@ -171,17 +171,8 @@ func (c *Case) ValidateChange(old *Case) error {
 				break
 			}
 		}
-		for _, a := range c.Accommodations {
-			if !a.Start.After(x.Date) && (a.End.IsZero() || a.End.After(x.Date)) {
-				v.add("exit_date", RuleOpenAfterExit, x.Date.String(), "end the open stays and reflection periods on the exit date")
-				break
-			}
-		}
-		for _, p := range c.ReflectionPeriods {
-			if !p.Start.After(x.Date) && (p.End.IsZero() || p.End.After(x.Date)) {
-				v.add("exit_date", RuleOpenAfterExit, x.Date.String(), "end the open stays and reflection periods on the exit date")
-				break
-			}
+		if c.HasOpenOn(x.Date) {
+			v.add("exit_date", RuleOpenAfterExit, x.Date.String(), "end the open stays and reflection periods on the exit date")
 		}
 	}
 	return v.err("The change is not possible while the case is closed.")

@@ -391,22 +391,6 @@ func (s *Server) reconsiderationDays(ctx context.Context) int {
 	return nrm.DefaultReconsiderationDays
 }
 
-// hasOpenFacts reports whether a stay or reflection period of c has no
-// end, or ends after d (today for the exit form).
-func hasOpenFacts(c *nrm.Case, d nrm.Date) bool {
-	for _, a := range c.Accommodations {
-		if !a.Start.After(d) && (a.End.IsZero() || a.End.After(d)) {
-			return true
-		}
-	}
-	for _, p := range c.ReflectionPeriods {
-		if !p.Start.After(d) && (p.End.IsZero() || p.End.After(d)) {
-			return true
-		}
-	}
-	return false
-}
-
 // renderCase renders the case page; failed names the form that failed
 // and f carries its values and errors.
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *nrm.Case, failed string, f *form) {
@@ -469,7 +453,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if f != nil && f.Message != "" && status == http.StatusConflict {
 		p.Conflict = f.Message
 	}
-	p.OpenFacts = hasOpenFacts(c, today)
+	p.OpenFacts = c.HasOpenOn(today)
 	p.Timeline = s.timeline(c, today, lang, p.orgs, p.country)
 	for _, a := range c.Accommodations {
 		st := stay{Accommodation: a, Ongoing: a.End.IsZero() || a.End.After(today)}

@@ -261,28 +261,6 @@ func addMechErr(f *form, err error, lang nrm.Lang) {
 	}
 }
 
-// mechMergeErrors returns the parse errors and the domain's field errors of
-// fields that parsed, as one error; nil when there are none.
-func mechMergeErrors(parsed []nrm.FieldError, domain error) error {
-	seen := map[string]bool{}
-	for _, fe := range parsed {
-		seen[fe.Field] = true
-	}
-	out := append([]nrm.FieldError(nil), parsed...)
-	for _, fe := range nrm.FieldErrors(domain) {
-		if !seen[fe.Field] {
-			out = append(out, fe)
-		}
-	}
-	if len(out) == 0 {
-		if domain != nil {
-			return domain
-		}
-		return nil
-	}
-	return &nrm.Error{Code: nrm.EINVALID, Message: "The form has invalid fields.", Fields: out}
-}
-
 // caseGiveConsent records the person's consent.
 func (s *Server) caseGiveConsent(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.postedCase(w, r)
@@ -299,7 +277,7 @@ func (s *Server) caseGiveConsent(w http.ResponseWriter, r *http.Request) {
 			k.ShareWith = append(k.ShareWith, v)
 		}
 	}
-	err := mechMergeErrors(p.errors, k.Validate(nrm.DateOf(s.now())))
+	err := mergeErrors(p.err(), k.Validate(nrm.DateOf(s.now())))
 	if err == nil {
 		err = s.cfg.Referrals.GiveConsent(r.Context(), c.ID, &k)
 	}
@@ -387,7 +365,7 @@ func (s *Server) caseRefer(w http.ResponseWriter, r *http.Request) {
 	ref.FromOrg = currentUser(r).Org
 	_, names := s.organisations(ctx, langOf(r))
 	known := func(code string) bool { _, ok := names[code]; return ok }
-	err := mechMergeErrors(p.errors, c.ValidateReferral(ref, nrm.DateOf(s.now()), known))
+	err := mergeErrors(p.err(), c.ValidateReferral(ref, nrm.DateOf(s.now()), known))
 	if err == nil {
 		err = s.cfg.Referrals.Refer(ctx, c.ID, &ref)
 	}
