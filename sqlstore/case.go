@@ -138,17 +138,6 @@ var childProbeSQL = func() string {
 	return "SELECT " + strings.Join(parts, ", ")
 }()
 
-// tableOf returns the table a child query reads first ("FROM t ..."), the
-// assessments for their forms.
-func tableOf(q string) string {
-	_, rest, _ := strings.Cut(q, "FROM ")
-	t, _, _ := strings.Cut(rest, " ")
-	if t == "assessment_forms" {
-		return "assessments"
-	}
-	return t
-}
-
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(row scanner) (*nrm.Case, []byte, sql.NullString, error) {
@@ -206,14 +195,14 @@ func (d *DB) sealIdentifiers(c *nrm.Case) ([]byte, any, error) {
 // the others are not queried.
 func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool, byID map[int64]*nrm.Case, where string, args ...any) error {
 	get := func(id int64) *nrm.Case { return byID[id] }
-	q := func(sqlText string, fn func(rows *sql.Rows) error) error {
-		if present != nil && !present(tableOf(sqlText)) {
+	q := func(table, sqlText string, fn func(rows *sql.Rows) error) error {
+		if present != nil && !present(table) {
 			return nil
 		}
 		return each(ctx, tx, sqlText, args, fn)
 	}
 	var caseID int64
-	if err := q("SELECT case_id, org FROM case_shares WHERE "+where+" ORDER BY case_id, org", func(r *sql.Rows) error {
+	if err := q("case_shares", "SELECT case_id, org FROM case_shares WHERE "+where+" ORDER BY case_id, org", func(r *sql.Rows) error {
 		var org string
 		if err := r.Scan(&caseID, &org); err != nil {
 			return err
@@ -225,7 +214,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, date, form, org, place FROM contacts WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+	if err := q("contacts", "SELECT case_id, id, date, form, org, place FROM contacts WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var ct nrm.Contact
 		if err := r.Scan(&caseID, &ct.ID, &ct.Date, &ct.Form, &ct.Org, &ct.Place); err != nil {
 			return err
@@ -238,7 +227,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 		return err
 	}
 	forms := map[int64][]nrm.ExploitationForm{}
-	if err := q("SELECT a.case_id, f.assessment_id, f.form FROM assessment_forms f JOIN assessments a ON a.id = f.assessment_id WHERE a."+where, func(r *sql.Rows) error {
+	if err := q("assessments", "SELECT a.case_id, f.assessment_id, f.form FROM assessment_forms f JOIN assessments a ON a.id = f.assessment_id WHERE a."+where, func(r *sql.Rows) error {
 		var aid int64
 		var f nrm.ExploitationForm
 		if err := r.Scan(&caseID, &aid, &f); err != nil {
@@ -249,7 +238,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q(`SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason,
+	if err := q("assessments", `SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason,
 		stage, reasons, reasons_key, notified_on, decided_by FROM assessments WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var a nrm.Assessment
 		var reasons []byte
@@ -270,7 +259,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q(`SELECT case_id, id, assessment_id, requested_on, grounds, grounds_key, deadline, outcome, decided_on, new_assessment_id
+	if err := q("reconsiderations", `SELECT case_id, id, assessment_id, requested_on, grounds, grounds_key, deadline, outcome, decided_on, new_assessment_id
 		FROM reconsiderations WHERE `+where+" ORDER BY case_id, requested_on, id", func(r *sql.Rows) error {
 		var x nrm.Reconsideration
 		var grounds []byte
@@ -291,7 +280,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, date, reason, reason_key FROM reopenings WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+	if err := q("reopenings", "SELECT case_id, id, date, reason, reason_key FROM reopenings WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var x nrm.Reopening
 		var reason []byte
 		var key sql.NullString
@@ -312,7 +301,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	if err := tx.loadMechanism(ctx, present, byID, where, args...); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
+	if err := q("reflection_periods", "SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
 		var p nrm.ReflectionPeriod
 		if err := r.Scan(&caseID, &p.ID, &p.Start, &p.End); err != nil {
 			return err
@@ -324,7 +313,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, kind, provider, start_date, end_date FROM accommodations WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
+	if err := q("accommodations", "SELECT case_id, id, kind, provider, start_date, end_date FROM accommodations WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
 		var a nrm.Accommodation
 		if err := r.Scan(&caseID, &a.ID, &a.Kind, &a.Provider, &a.Start, &a.End); err != nil {
 			return err
@@ -336,7 +325,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	if err := q("SELECT case_id, id, kind, offered_on, accepted FROM offers WHERE "+where+" ORDER BY case_id, offered_on, id", func(r *sql.Rows) error {
+	if err := q("offers", "SELECT case_id, id, kind, offered_on, accepted FROM offers WHERE "+where+" ORDER BY case_id, offered_on, id", func(r *sql.Rows) error {
 		var o nrm.Offer
 		var acc sql.NullBool
 		if err := r.Scan(&caseID, &o.ID, &o.Kind, &o.Offered, &acc); err != nil {
@@ -353,7 +342,7 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	}); err != nil {
 		return err
 	}
-	return q("SELECT case_id, id, date, kind FROM exits WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+	return q("exits", "SELECT case_id, id, date, kind FROM exits WHERE "+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var e nrm.Exit
 		if err := r.Scan(&caseID, &e.ID, &e.Date, &e.Kind); err != nil {
 			return err
@@ -369,14 +358,14 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 // selected by a condition on case_id. They change only through the
 // ReferralService, so an update reloads them rather than writing them.
 func (tx *Tx) loadMechanism(ctx context.Context, present func(table string) bool, byID map[int64]*nrm.Case, where string, args ...any) error {
-	q := func(sqlText string, fn func(rows *sql.Rows) error) error {
-		if present != nil && !present(tableOf(sqlText)) {
+	q := func(table, sqlText string, fn func(rows *sql.Rows) error) error {
+		if present != nil && !present(table) {
 			return nil
 		}
 		return each(ctx, tx, sqlText, args, fn)
 	}
 	var caseID int64
-	if err := q(`SELECT case_id, id, scopes, share_with, given_on, given_by, withdrawn_on, recorded_by
+	if err := q("consents", `SELECT case_id, id, scopes, share_with, given_on, given_by, withdrawn_on, recorded_by
 		FROM consents WHERE `+where+" ORDER BY case_id, given_on, id", func(r *sql.Rows) error {
 		var k nrm.Consent
 		var scopes, share string
@@ -394,7 +383,7 @@ func (tx *Tx) loadMechanism(ctx context.Context, present func(table string) bool
 	}); err != nil {
 		return err
 	}
-	return q(`SELECT case_id, id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason, indicators,
+	return q("referrals", `SELECT case_id, id, purpose, from_org, from_user, to_org, date, reason, reason_key, route_reason, indicators,
 		consent_id, municipality_informed_on, municipality, status, status_on, status_by, return_reason, return_reason_key,
 		access_revoked_on, revoke_reason, revoke_reason_key
 		FROM referrals WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
