@@ -167,6 +167,13 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 				w = env.Stdout
 			}
 			o := reportOptions{year: year, cutoff: s.Cutoff, k: k, period: period, src: db, generated: generated}
+			// A published view of a year with an edition is the edition.
+			if served, err := WriteEditionReport(ctx, env, db, q, k, format, w); err != nil || served {
+				if err != nil || w != &buf {
+					return err
+				}
+				return writeFile(env, out, buf.Bytes(), k)
+			}
 			if format == "json" {
 				if k > 1 {
 					err = reportFormats["json-published"](env, cmd, s, o, w)

@@ -81,7 +81,7 @@ X-Forwarded-For instead of the proxy's.`,
 			}
 			logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 			srv, err := web.New(web.Config{DB: db, Auth: db, Users: db, Plans: db, Network: db,
-				Render: reportRenderer(env, cmd, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted})
+				Render: reportRenderer(env, cmd, db), Publish: EditionPublisher(env, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted})
 			if err != nil {
 				return err
 			}

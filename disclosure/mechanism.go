@@ -56,11 +56,11 @@ func (p *PublishedStats) mechanism(s *nrm.Stats, k int) []group {
 	p.ReferralsByContactForm.RowSet = "contact_form"
 	p.ReferralsByStatus.RowSet = "referral_status"
 	p.ReferralsByOutcome.RowSet = "assessment_outcome"
-	g1 := protectGroup(k, []*Masked{&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome}, ts, links)
+	g1 := p.protectGroup(k, []*Masked{&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome}, ts, links)
 
 	presumed := list("presumed.by_authority", keys("authority", s.Presumed.ByAuthority), s.Presumed.ByAuthority)
 	p.Presumed.RowSet = "authority"
-	g2 := protectGroup(k, []*Masked{&p.Presumed}, []Table{presumed}, nil)
+	g2 := p.protectGroup(k, []*Masked{&p.Presumed}, []Table{presumed}, nil)
 
 	dd := s.DecisionDays
 	counts := map[string]int{}
@@ -69,7 +69,7 @@ func (p *PublishedStats) mechanism(s *nrm.Stats, k int) []group {
 	}
 	decided := list("decision_days.by_authority", keys("authority", counts), counts)
 	p.DecisionDays.RowSet = "authority"
-	g3 := protectGroup(k, []*Masked{&p.DecisionDays}, []Table{decided}, nil)
+	g3 := p.protectGroup(k, []*Masked{&p.DecisionDays}, []Table{decided}, nil)
 	p.DecisionDaysByAuthority = map[string]DaysSummary{}
 	for i, a := range p.DecisionDays.RowLabels {
 		p.DecisionDaysByAuthority[a] = daysSummary(dd.ByAuthority[a], p.DecisionDays.IsSuppressed(i, 0), k)
@@ -79,7 +79,7 @@ func (p *PublishedStats) mechanism(s *nrm.Stats, k int) []group {
 	rc := s.Reconsiderations
 	recon := list("reconsiderations", []string{LabelUpheld, LabelOverturned, LabelPending},
 		map[string]int{LabelUpheld: rc.Upheld, LabelOverturned: rc.Overturned, LabelPending: rc.Pending})
-	g4 := protectGroup(k, []*Masked{&p.Reconsiderations}, []Table{recon}, nil)
+	g4 := p.protectGroup(k, []*Masked{&p.Reconsiderations}, []Table{recon}, nil)
 	return []group{g1, g2, g3, g4}
 }
 

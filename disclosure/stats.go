@@ -161,6 +161,9 @@ type PublishedStats struct {
 	// Reconsiderations: upheld, overturned, pending × one column; the
 	// total is the number requested.
 	Reconsiderations Masked
+
+	// hide names numbers to keep hidden (SuppressStatsHiding).
+	hide map[CellKey]bool
 }
 
 // Labels of rows and columns that are not codes of a set.
@@ -193,9 +196,79 @@ const (
 // add up to the identified total), the persons with a known age and a
 // gender's total over forms of exploitation are not published.
 func SuppressStats(s *nrm.Stats, k int) *PublishedStats {
-	p, _ := publish(s, k)
+	return SuppressStatsHiding(s, k, nil)
+}
+
+// SuppressStatsHiding protects like SuppressStats and keeps hidden every
+// non-zero number that hide names: the numbers an earlier edition of the
+// same year hid, so that a new edition cannot be differenced against it.
+func SuppressStatsHiding(s *nrm.Stats, k int, hide []CellKey) *PublishedStats {
+	p, _ := publish(s, k, hide)
 	p.scrub()
 	return p
+}
+
+// CellKey names one published number: the table (Masked.Name, or
+// "counts" for the numbers outside tables), the row label and the column
+// label; TotalLabel names a total row or column.
+type CellKey struct {
+	Table string `json:"table"`
+	Row   string `json:"row"`
+	Col   string `json:"col"`
+}
+
+// TotalLabel is the row label of a column-total row and the column label of
+// a row-total column in a CellKey.
+const TotalLabel = "total"
+
+// CellState is one number of a publication as published: its value when
+// shown, else whether it was hidden and the symbol shown instead.
+type CellState struct {
+	CellKey
+	// Value is the number when it is shown (0 when hidden).
+	Value int `json:"value"`
+	// Hidden reports that the number is withheld.
+	Hidden bool `json:"hidden,omitempty"`
+	// Text is the number or the symbol as printed ("<3", "..").
+	Text string `json:"text"`
+}
+
+func cellKey(m Masked, i, j int) CellKey {
+	row, col := TotalLabel, TotalLabel
+	if i < len(m.RowLabels) {
+		row = m.RowLabels[i]
+	}
+	if j < len(m.ColLabels) {
+		col = m.ColLabels[j]
+	}
+	return CellKey{Table: m.Name, Row: row, Col: col}
+}
+
+// Cells lists every number of the publication with its state: the tables
+// cell by cell (row-major, then the totals), then the numbers outside
+// tables under the table "counts".
+func (p *PublishedStats) Cells() []CellState {
+	var out []CellState
+	for _, m := range p.tables() {
+		for i := 0; i <= m.Rows(); i++ {
+			for j := 0; j <= m.Cols(); j++ {
+				if !m.Exists(i, j) || m.Unpublished {
+					continue
+				}
+				v, shown := m.Value(i, j)
+				out = append(out, CellState{CellKey: cellKey(*m, i, j), Value: v, Hidden: !shown, Text: m.Cell(i, j)})
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		c    Count
+	}{{"identified", p.Identified}, {"exploitation_persons", p.ExploitationPersons}, {"multi_form_persons", p.MultiFormPersons},
+		{"minors", p.Minors}, {"shelter_days", p.ShelterDays}} {
+		v, shown := c.c.Published()
+		out = append(out, CellState{CellKey: CellKey{Table: "counts", Row: c.name, Col: LabelCount}, Value: v, Hidden: !shown, Text: c.c.String()})
+	}
+	return out
 }
 
 // group is a set of tables protected together, as protected (before any
@@ -205,9 +278,23 @@ type group struct {
 	links []Link
 }
 
-// protectGroup protects tables together and stores the results in dst.
-func protectGroup(k int, dst []*Masked, ts []Table, links []Link) group {
-	ms := SuppressLinked(ts, k, links)
+// protectGroup protects tables together and stores the results in dst,
+// keeping hidden the numbers p.hide names.
+func (p *PublishedStats) protectGroup(k int, dst []*Masked, ts []Table, links []Link) group {
+	var hide []Ref
+	if len(p.hide) > 0 {
+		for ti, t := range ts {
+			m := newMasked(t, k)
+			for i := 0; i <= m.Rows(); i++ {
+				for j := 0; j <= m.Cols(); j++ {
+					if m.Exists(i, j) && p.hide[cellKey(m, i, j)] {
+						hide = append(hide, Ref{ti, i, j})
+					}
+				}
+			}
+		}
+	}
+	ms := SuppressLinkedHiding(ts, k, links, hide)
 	for i := range ms {
 		rs, cs := dst[i].RowSet, dst[i].ColSet
 		*dst[i] = ms[i]
@@ -218,11 +305,17 @@ func protectGroup(k int, dst []*Masked, ts []Table, links []Link) group {
 
 // publish builds the protected tables without scrubbing, returning the
 // groups for the audit.
-func publish(s *nrm.Stats, k int) (*PublishedStats, []group) {
+func publish(s *nrm.Stats, k int, hide []CellKey) (*PublishedStats, []group) {
 	if k < 1 {
 		k = 1
 	}
 	p := &PublishedStats{Year: s.Year, Cutoff: s.Cutoff, K: k, Prosecution: s.Prosecution}
+	if len(hide) > 0 {
+		p.hide = map[CellKey]bool{}
+		for _, c := range hide {
+			p.hide[c] = true
+		}
+	}
 	var groups []group
 	groups = append(groups, p.cohort(s, k))
 	groups = append(groups, p.exploitation(s, k)...)
@@ -404,7 +497,7 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 	p.ByGender.RowSet = "gender"
 	p.AgeByRegion.RowSet = "region"
 	var unpublished Masked
-	g := protectGroup(k, []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality, &p.ByGender, &p.AgeBands, &p.AgeByRegion, &unpublished}, ts, links)
+	g := p.protectGroup(k, []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality, &p.ByGender, &p.AgeBands, &p.AgeByRegion, &unpublished}, ts, links)
 
 	tot := p.ByAuthority
 	v, sup := tot.raw(tot.Rows(), 0)
@@ -545,11 +638,11 @@ func (p *PublishedStats) exploitation(s *nrm.Stats, k int) []group {
 		t.Cells = append(t.Cells, row)
 	}
 	p.ExploitationGender.RowSet, p.ExploitationGender.ColSet = "exploitation", "gender"
-	g1 := protectGroup(k, []*Masked{&p.ExploitationGender}, []Table{t}, nil)
+	g1 := p.protectGroup(k, []*Masked{&p.ExploitationGender}, []Table{t}, nil)
 
 	sectors := list("forced_labour_sectors", keys("labour_sector", s.ForcedLabourSectors), s.ForcedLabourSectors)
 	p.ForcedLabourSectors.RowSet = "labour_sector"
-	g2 := protectGroup(k, []*Masked{&p.ForcedLabourSectors}, []Table{sectors}, nil)
+	g2 := p.protectGroup(k, []*Masked{&p.ForcedLabourSectors}, []Table{sectors}, nil)
 
 	p.ExploitationPersons = primaryCount(s.ExploitationPersons, k)
 	p.MultiFormPersons = primaryCount(s.MultiFormPersons, k)
@@ -571,7 +664,7 @@ func (p *PublishedStats) shelter(s *nrm.Stats, k int) group {
 	status := list("shelter_status", []string{LabelStillAtYearEnd, LabelLeftByYearEnd},
 		map[string]int{LabelStillAtYearEnd: sh.StillAtYearEnd, LabelLeftByYearEnd: max(sh.Count-sh.StillAtYearEnd, 0)})
 	links := []Link{{Parts: []Ref{totalRef(1, status)}, Total: totalRef(0, buckets)}}
-	g := protectGroup(k, []*Masked{&p.ShelterBuckets, &p.ShelterStatus}, []Table{buckets, status}, links)
+	g := p.protectGroup(k, []*Masked{&p.ShelterBuckets, &p.ShelterStatus}, []Table{buckets, status}, links)
 	_, totalHidden := p.ShelterBuckets.raw(p.ShelterBuckets.Rows(), 0)
 	p.ShelterDays = Count{Value: sh.TotalDays, Suppressed: k > 1 && sh.Count > 0 && (totalHidden || sh.Count < k), K: k}
 	return g
@@ -590,7 +683,7 @@ func (p *PublishedStats) private(s *nrm.Stats, k int) group {
 		{Parts: []Ref{{0, 1, 2}}, Total: Ref{0, 0, 2}},
 		{Parts: []Ref{{0, 2, 2}}, Total: Ref{0, 0, 2}},
 	}
-	return protectGroup(k, []*Masked{&p.PrivateHousing}, []Table{t}, links)
+	return p.protectGroup(k, []*Masked{&p.PrivateHousing}, []Table{t}, links)
 }
 
 // returns protects the period and cohort views, each as years × kinds.
@@ -634,13 +727,23 @@ func (p *PublishedStats) returns(s *nrm.Stats, k int) []group {
 	cohort := split("returns_cohort", s.Returns.Cohort.ByKind, s.Returns.Cohort.ByExitYear)
 	p.ReturnsPeriod.ColSet, p.ReturnsCohort.ColSet = "exit_kind", "exit_kind"
 	return []group{
-		protectGroup(k, []*Masked{&p.ReturnsPeriod}, []Table{period}, nil),
-		protectGroup(k, []*Masked{&p.ReturnsCohort}, []Table{cohort}, nil),
+		p.protectGroup(k, []*Masked{&p.ReturnsPeriod}, []Table{period}, nil),
+		p.protectGroup(k, []*Masked{&p.ReturnsCohort}, []Table{cohort}, nil),
 	}
+}
+
+// tables lists every protected table of the publication.
+func (p *PublishedStats) tables() []*Masked {
+	return []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality,
+		&p.ExploitationGender, &p.ForcedLabourSectors, &p.ByGender, &p.AgeBands, &p.AgeByRegion,
+		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort,
+		&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome,
+		&p.Presumed, &p.DecisionDays, &p.Reconsiderations}
 }
 
 // scrub replaces every suppressed value by its stand-in.
 func (p *PublishedStats) scrub() {
+	p.hide = nil
 	for _, m := range []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality,
 		&p.ExploitationGender, &p.ForcedLabourSectors, &p.ByGender, &p.AgeBands, &p.AgeByRegion,
 		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort,

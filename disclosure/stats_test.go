@@ -111,7 +111,7 @@ func value(t *testing.T, m Masked, label string) (int, bool) {
 
 func TestSuppressStatsAudit(t *testing.T) {
 	for _, k := range []int{2, 3, 5, 11} {
-		p, groups := publish(seedStats(), k)
+		p, groups := publish(seedStats(), k, nil)
 		for _, g := range groups {
 			if r := RecoverableLinked(g.ms, g.links); len(r) > 0 {
 				t.Fatalf("k=%d: group %s recoverable %v", k, g.ms[0].Name, r)
@@ -396,7 +396,7 @@ func demoStats() *nrm.Stats {
 // auditGroups runs the exact audit on every group SuppressStats protects.
 func auditGroups(t *testing.T, s *nrm.Stats, k int) *PublishedStats {
 	t.Helper()
-	p, groups := publish(s, k)
+	p, groups := publish(s, k, nil)
 	for _, g := range groups {
 		if r := RecoverableLinked(g.ms, g.links); len(r) > 0 {
 			t.Fatalf("k=%d: group %s recoverable %v", k, g.ms[0].Name, r)

@@ -152,6 +152,14 @@ func Suppress(t Table, k int) Masked {
 // table gives back what another hides. A link that the data do not satisfy
 // is ignored: it states no relation a reader could use.
 func SuppressLinked(ts []Table, k int, links []Link) []Masked {
+	return SuppressLinkedHiding(ts, k, links, nil)
+}
+
+// SuppressLinkedHiding protects like SuppressLinked and keeps every
+// non-zero number named in hide hidden as well (the numbers an earlier
+// edition of the same publication hid, so that the two cannot be
+// differenced).
+func SuppressLinkedHiding(ts []Table, k int, links []Link, hide []Ref) []Masked {
 	ms := make([]Masked, len(ts))
 	for i, t := range ts {
 		ms[i] = newMasked(t, k)
@@ -160,9 +168,11 @@ func SuppressLinked(ts []Table, k int, links []Link) []Masked {
 		return ms
 	}
 	s := newSystem(ms, links, k)
+	s.force(hide)
 	s.primary()
 	if !s.protect() {
 		s = newSystem(ms, links, k)
+		s.force(hide)
 		s.uniform = true
 		s.primary()
 		s.protect()
@@ -476,6 +486,7 @@ type system struct {
 	val     []int
 	sup     []bool
 	unpub   []bool // not printed: always hidden, never chosen
+	forced  []bool // hidden by an earlier edition: never given back
 	class   []int  // cost class for secondary suppression
 	locked  bool   // a table's own total is not to be chosen
 	same    [][]int
@@ -496,6 +507,7 @@ func newSystem(ms []Masked, links []Link, k int) *system {
 	s.val = make([]int, base)
 	s.sup = make([]bool, base)
 	s.unpub = make([]bool, base)
+	s.forced = make([]bool, base)
 	s.class = make([]int, base)
 	for ti, m := range ms {
 		l := s.lays[ti]
@@ -653,6 +665,17 @@ func (s *system) primary() {
 	for e := range s.val {
 		if s.small(e) {
 			s.sup[e] = true
+		}
+	}
+}
+
+// force hides the non-zero numbers of hide for good.
+func (s *system) force(hide []Ref) {
+	for _, r := range hide {
+		if e := s.entry(r); e >= 0 && s.val[e] != 0 && !s.unpub[e] {
+			for _, x := range s.same[e] {
+				s.sup[x], s.forced[x] = true, true
+			}
 		}
 	}
 }
@@ -874,7 +897,7 @@ func (s *system) setAll(e int, on bool) {
 func (s *system) prune() {
 	var cands []int
 	for e := range s.val {
-		if s.sup[e] && !s.unpub[e] && !s.small(e) && s.same[e][0] == e {
+		if s.sup[e] && !s.unpub[e] && !s.forced[e] && !s.small(e) && s.same[e][0] == e {
 			cands = append(cands, e)
 		}
 	}

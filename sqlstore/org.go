@@ -149,7 +149,13 @@ func (d *DB) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a setting (admin or coordinator).
 func (d *DB) SetSetting(ctx context.Context, key, value string) error {
-	if r := actorOf(ctx).Role; r != nrm.RoleAdmin && r != nrm.RoleCoordinator {
+	r := actorOf(ctx).Role
+	if r != nrm.RoleAdmin && r != nrm.RoleCoordinator {
+		return forbidden()
+	}
+	// Who may see exact statistics is an administrator's decision: a
+	// coordinator must not be able to grant it to themselves.
+	if key == nrm.SettingStatisticsClearance && r != nrm.RoleAdmin {
 		return forbidden()
 	}
 	return d.inTx(ctx, func(tx *Tx) error {

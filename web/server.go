@@ -44,6 +44,8 @@ type Config struct {
 	Referrals nrm.ReferralService
 	// Render renders report downloads; nil offers JSON only.
 	Render ReportRenderer
+	// Publish publishes statistics editions; nil offers no publish button.
+	Publish EditionPublisher
 	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
 	// Logger receives one line per request; nil discards.
@@ -109,6 +111,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, db: cfg.DB, tmpl: t, log: cfg.Logger, mux: http.NewServeMux(), now: time.Now, chart: defaultChart}
+	s.cfg.Render = s.withEditions(cfg.Render)
 	s.cop = http.NewCrossOriginProtection()
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	s.routes()
@@ -180,6 +183,7 @@ func (s *Server) routes() {
 	s.route("GET /stats", 0, statsRoles, s.statsShow)
 	s.route("GET /stats/figures/{id}", 0, statsRoles, s.statsFigure)
 	s.route("GET /stats/report/{format}", 0, statsRoles, s.statsDownload)
+	s.editionRoutes()
 
 	s.route("GET /admin/users", 0, adminRoles, s.userList)
 	s.route("POST /admin/users", maxFormBytes, adminRoles, s.userCreate)

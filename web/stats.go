@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -56,11 +57,29 @@ type statsPage struct {
 	Formats    []string
 	Query      string
 	Empty      bool
+	// Cleared: the user has statistics clearance (exact figures).
+	Cleared bool
+	// Edition answers the published view (nil: computed).
+	Edition *nrm.Edition
+	// Frozen: the data changed since Edition, whose files are offered
+	// instead of figures.
+	Frozen bool
+	// Since is the year's latest edition beside exact figures, Changes
+	// the published numbers whose exact value now differs (MoreChanges
+	// more not listed).
+	Since       *nrm.Edition
+	Changes     []string
+	MoreChanges int
 }
 
 // statsQuery reads year, cut-off and the disclosure threshold of a
 // statistics request. Without a year it takes the latest year with
-// identifications.
+// identifications. Exact statistics (k = 0) are for users with statistics
+// clearance (nrm.SettingStatisticsClearance) who did not ask for the
+// published view; everybody else gets the published view (k = 3), and
+// only at the default cut-off or the cut-off of one of the year's
+// editions: two published views at arbitrary cut-offs could be
+// differenced to reveal the persons who differ.
 func (s *Server) statsQuery(r *http.Request) (nrm.StatsQuery, int, error) {
 	q := r.URL.Query()
 	var sq nrm.StatsQuery
@@ -82,14 +101,31 @@ func (s *Server) statsQuery(r *http.Request) (nrm.StatsQuery, int, error) {
 		}
 		sq.Cutoff = d
 	}
+	sq = sq.Normalize()
+	cleared := s.statsCleared(r)
 	k := 0
-	if q.Get("published") != "" {
+	if q.Get("published") != "" || !cleared {
 		k = publishedK
 	}
-	if u := currentUser(r); u != nil && u.Role == nrm.RoleAnalyst {
-		k = max(k, publishedK)
+	if cleared || sq.Cutoff == nrm.DefaultCutoff(sq.Year) || sq.Cutoff.Year() < sq.Year { // the last is refused by storage
+		return sq, k, nil
 	}
-	return sq.Normalize(), k, nil
+	es, err := s.db.FindEditions(r.Context(), sq.Year)
+	if err != nil {
+		return sq, 0, err
+	}
+	allowed := []string{nrm.DefaultCutoff(sq.Year).String()}
+	for _, e := range es {
+		if e.Cutoff == sq.Cutoff {
+			return sq, k, nil
+		}
+		if !slices.Contains(allowed, e.Cutoff.String()) {
+			allowed = append(allowed, e.Cutoff.String())
+		}
+	}
+	return sq, 0, &nrm.Error{Code: nrm.EFORBIDDEN,
+		Message: "Published statistics are available only at the default cut-off date or an edition's; other dates need statistics clearance.",
+		Fields:  []nrm.FieldError{fieldErr("cutoff_date", nrm.RuleNotAllowed, sq.Cutoff.String(), strings.Join(allowed, ", "))}}
 }
 
 // latestYear is the latest year with an identification, else last year.
@@ -120,13 +156,15 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.db.Statistics(ctx, q)
+	v, err := s.statsView(ctx, q, k, lang)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	st, in, pub := v.st, v.in, v.pub
+	q.Cutoff = st.Cutoff
 	p := &statsPage{page: s.newPage(w, r, tr(lang, "stats.title")), Year: q.Year, Cutoff: q.Cutoff.String(), K: k,
-		Published: r.URL.Query().Get("published") != "", Empty: st.Identified.Total == 0}
+		Published: k > 1, Cleared: s.statsCleared(r), Edition: v.edition, Frozen: v.frozen, Empty: st.Identified.Total == 0}
 	years := map[int]bool{q.Year: true, s.now().Year(): true}
 	for _, ya := range st.Identified.ByYearAuthority {
 		years[ya.Year] = true
@@ -136,16 +174,31 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(p.Years)
 	slices.Reverse(p.Years)
-	v := fmt.Sprintf("year=%d&cutoff=%s", q.Year, q.Cutoff)
+	qs := fmt.Sprintf("year=%d&cutoff=%s", q.Year, q.Cutoff)
 	if p.Published {
-		v += "&published=1"
+		qs += "&published=1"
 	}
-	p.Query = v
+	p.Query = qs
 	p.Formats = []string{"json"}
 	if s.cfg.Render != nil {
 		p.Formats = reportFormats
 	}
-	in, pub := statsInput(st, lang, k, s.now())
+	if k <= 1 {
+		// Exact figures for a cleared user: what changed since the
+		// year's latest edition.
+		if latest, err := s.db.FindEdition(ctx, q.Year, 0); err == nil {
+			p.Since = latest
+			p.Changes, p.MoreChanges = editionChanges(latest, disclosure.SuppressStats(st, 1).Cells(), 10)
+		} else if nrm.ErrorCode(err) != nrm.ENOTFOUND {
+			s.logInternal(r, err)
+		}
+	}
+	if v.frozen {
+		// The data changed since the edition: its numbers are not
+		// recomputed; the page offers the edition's files.
+		s.render(w, r, http.StatusOK, "stats", p)
+		return
+	}
 	add := func(key, value string) { p.KeyNumbers = append(p.KeyNumbers, keyNumber{tr(lang, key), value}) }
 	// cell shows a headline number as the report shows it: withheld where
 	// the disclosure package suppressed it ("<k" below k, else "x"). m is
@@ -221,16 +274,69 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // statsInput is the report input of the dashboard and its figures: with a
-// threshold k > 1 (published statistics, and always for analysts) the
-// disclosure package's protection, so that no total on the screen gives a
-// suppressed number back; pub is nil without disclosure control.
-func statsInput(st *nrm.Stats, lang nrm.Lang, k int, now time.Time) (in report.Input, pub *disclosure.PublishedStats) {
+// threshold k > 1 (published statistics, and always without statistics
+// clearance) the disclosure package's protection keeping hidden the
+// numbers in hide, so that no total on the screen gives a suppressed
+// number back; pub is nil without disclosure control.
+func statsInput(st *nrm.Stats, lang nrm.Lang, k int, now time.Time, hide []disclosure.CellKey) (in report.Input, pub *disclosure.PublishedStats) {
 	in = report.Input{Stats: st, Lang: lang, Generated: now}
 	if k > 1 {
-		pub = disclosure.SuppressStats(st, k)
+		pub = disclosure.SuppressStatsHiding(st, k, hide)
 		in = report.Publish(in, pub)
 	}
 	return in, pub
+}
+
+// statsView is what the dashboard and its figures show.
+type statsView struct {
+	st  *nrm.Stats
+	in  report.Input
+	pub *disclosure.PublishedStats
+	// edition answers a published view; frozen when its numbers differ
+	// from those recomputed now (records changed since), and then only
+	// its stored files may be shown.
+	edition *nrm.Edition
+	frozen  bool
+}
+
+// statsView computes the statistics of a request. A published view of a
+// year with an edition is that edition's: at its cut-off, protected
+// keeping hidden what the editions before it hid, and frozen when that
+// no longer gives the edition's numbers.
+func (s *Server) statsView(ctx context.Context, q nrm.StatsQuery, k int, lang nrm.Lang) (*statsView, error) {
+	v := &statsView{}
+	var hide []disclosure.CellKey
+	var cells []disclosure.CellState
+	if k > 1 {
+		e, err := s.editionFor(ctx, q, k)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			v.edition, q.Cutoff = e, e.Cutoff
+			for n := 1; n <= e.Number; n++ {
+				full, err := s.db.FindEdition(ctx, e.Year, n)
+				if err != nil {
+					return nil, err
+				}
+				if n < e.Number {
+					hide = append(hide, disclosure.HiddenKeys(disclosure.CellsOf(full.Cells))...)
+				} else {
+					cells = disclosure.CellsOf(full.Cells)
+				}
+			}
+		}
+	}
+	st, err := s.db.Statistics(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	v.st = st
+	v.in, v.pub = statsInput(st, lang, k, s.now(), hide)
+	if v.edition != nil {
+		v.frozen = !slices.Equal(v.pub.Cells(), cells)
+	}
+	return v, nil
 }
 
 // Gauge returns the value of a data cell for a bar gauge (0 when the cell
@@ -255,13 +361,16 @@ func (s *Server) statsFigure(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.db.Statistics(r.Context(), q)
+	v, err := s.statsView(r.Context(), q, k, lang)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	in, _ := statsInput(st, lang, k, s.now())
-	doc, err := report.Build(in)
+	if v.frozen {
+		s.fail(w, r, nrm.Errorf(nrm.ENOTFOUND, "the figures of this edition are in its files"))
+		return
+	}
+	doc, err := report.Build(v.in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -295,6 +404,20 @@ func (s *Server) statsDownload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if k > 1 {
+		// A published view of a year with an edition is its stored file.
+		e, err := s.editionFor(r.Context(), q, k)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if e != nil {
+			r.SetPathValue("year", strconv.Itoa(e.Year))
+			r.SetPathValue("number", strconv.Itoa(e.Number))
+			s.editionDownload(w, r)
+			return
+		}
 	}
 	var body []byte
 	contentType := "application/json; charset=utf-8"

@@ -542,7 +542,18 @@ func TestAPI(t *testing.T) {
 	if res, m := call("PUT", fmt.Sprintf("/api/v1/cases/%d", c.ID), string(b)); res.StatusCode != http.StatusConflict || m["code"] != "conflict" {
 		t.Errorf("stale PUT: %d %s", res.StatusCode, res.Body)
 	}
-	// Statistics and plans.
+	// Statistics and plans. A caseworker has no statistics clearance: only
+	// the published (disclosure-controlled) view, which this server
+	// without a report renderer cannot give; an administrator gets the
+	// exact statistics.
+	if res, _ := call("GET", "/api/v1/stats?year=2011", ""); res.StatusCode != http.StatusForbidden || strings.Contains(res.Body, "minor") {
+		t.Errorf("caseworker's stats: %d %s", res.StatusCode, res.Body)
+	}
+	adminToken, err := e.db.CreateAPIToken(system, "admin", "stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, adminToken = adminToken, token
 	if res, m := call("GET", "/api/v1/stats?year=2011", ""); res.StatusCode != http.StatusOK || m["year"].(float64) != 2011 || m["cutoff"] != "2012-03-01" {
 		t.Errorf("stats: %d %s", res.StatusCode, res.Body)
 	}
@@ -555,6 +566,7 @@ func TestAPI(t *testing.T) {
 	if res, _ := call("GET", "/api/v1/plans", ""); res.StatusCode != http.StatusOK || strings.TrimSpace(res.Body) != "[]" {
 		t.Errorf("plans: %d %s", res.StatusCode, res.Body)
 	}
+	token = adminToken // the caseworker again
 	// Roles apply to the API too: an analyst's token reads no cases.
 	atok, _ := e.db.CreateAPIToken(system, "analyst", "stats")
 	req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/cases", nil)
