@@ -255,44 +255,8 @@ func cliUser() string {
 // instead of a fresh one: a correction keeps hidden what an earlier
 // edition hid.
 func editionDocument(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions, pub *disclosure.PublishedStats) (*report.Document, error) {
-	ctx = systemCtx(ctx)
-	src := o.src
-	lang := env.lang()
-	in := report.Input{Stats: s, Lang: lang, Period: o.period, Generated: o.generated}
-	plans, err := src.FindPlans(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(plans) > 0 {
-		in.Plan = plans[0]
-	}
-	orgs, err := src.FindOrganisations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in.OrgNames = map[string]string{}
-	for _, org := range orgs {
-		name := org.NameDA
-		if lang == nrm.LangEN && org.NameEN != "" || name == "" {
-			name = org.NameEN
-		}
-		in.OrgNames[org.Code] = name
-	}
-	keys := []string{"report.intro"}
-	if lang == nrm.LangEN {
-		keys = []string{"report.intro.en", "report.intro"}
-	}
-	for _, key := range keys {
-		intro, err := src.Setting(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(intro) != "" {
-			in.Intro = intro
-			break
-		}
-	}
-	return report.Build(report.Publish(in, pub))
+	o.pub = pub
+	return buildReportCtx(systemCtx(ctx), env, s, o)
 }
 
 // WriteEditionReport is the hook of `nrm report --published` (or --k N):

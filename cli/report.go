@@ -56,6 +56,9 @@ type reportOptions struct {
 	// generated is the time in the footer; zero means now, or
 	// SOURCE_DATE_EPOCH when set.
 	generated time.Time
+	// pub is the disclosure control to apply instead of computing one
+	// with k (an edition's, which keeps earlier editions' hidden cells).
+	pub *disclosure.PublishedStats
 }
 
 // reportSource is what the report reads from storage beside the
@@ -261,9 +264,13 @@ func documentRenderer(write func(io.Writer, *report.Document) error) func(*Env, 
 
 // buildReport lays out the report: the first action plan with its status
 // period, the organisations' names and the edited introduction in the
-// report language, and disclosure control when o.k > 1.
+// report language, and disclosure control when o.k > 1 (o.pub when set).
 func buildReport(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions) (*report.Document, error) {
-	ctx := systemCtx(cmdContext(cmd))
+	return buildReportCtx(systemCtx(cmdContext(cmd)), env, s, o)
+}
+
+// buildReportCtx is buildReport with its context.
+func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions) (*report.Document, error) {
 	src := o.src
 	if src == nil {
 		db, err := env.Open(ctx)
@@ -315,7 +322,10 @@ func buildReport(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions) (*
 			break
 		}
 	}
-	if o.k > 1 {
+	switch {
+	case o.pub != nil:
+		in = report.Publish(in, o.pub)
+	case o.k > 1:
 		in = report.Publish(in, disclosure.SuppressStats(s, o.k))
 	}
 	return report.Build(in)
