@@ -80,14 +80,19 @@ type Stats struct {
 	ByExploitationGender map[string]map[string]int `json:"by_exploitation_gender"`
 	ExploitationPersons  int                       `json:"exploitation_persons"`
 	MultiFormPersons     int                       `json:"multi_form_persons"`
-	ForcedLabourSectors  map[string]int            `json:"forced_labour_sectors"`
-	ByGender             map[string]int            `json:"by_gender"`
-	Age                  AgeStats                  `json:"age"`
-	Minors               Minors                    `json:"minors"`
-	Shelter              ShelterStats              `json:"shelter"`
-	PrivateHousing       PrivateHousing            `json:"private_housing"`
-	Returns              Returns                   `json:"returns"`
-	Prosecution          ProsecutionStats          `json:"prosecution"`
+	// FormsByGender holds, per gender, the persons with a recorded form
+	// and the forms beyond each person's first: the forms × gender cells
+	// of a gender add up to the two. The disclosure control needs them
+	// to protect the gender counts against the forms' cells.
+	FormsByGender       map[string]FormCount `json:"forms_by_gender"`
+	ForcedLabourSectors map[string]int       `json:"forced_labour_sectors"`
+	ByGender            map[string]int       `json:"by_gender"`
+	Age                 AgeStats             `json:"age"`
+	Minors              Minors               `json:"minors"`
+	Shelter             ShelterStats         `json:"shelter"`
+	PrivateHousing      PrivateHousing       `json:"private_housing"`
+	Returns             Returns              `json:"returns"`
+	Prosecution         ProsecutionStats     `json:"prosecution"`
 	// The mechanism between organisations (design.md §3).
 	Referrals        ReferralStats        `json:"referrals"`
 	Presumed         PresumedStats        `json:"presumed"`
@@ -219,6 +224,13 @@ type ShelterStats struct {
 	StillAtYearEnd int            `json:"still_at_year_end"`
 	Buckets        map[string]int `json:"buckets"`
 	TotalDays      int            `json:"total_days"`
+}
+
+// FormCount is a gender's persons with a recorded form of exploitation and
+// the forms beyond each one's first.
+type FormCount struct {
+	Persons    int `json:"persons"`
+	ExtraForms int `json:"extra_forms"`
 }
 
 // PrivateHousing is the private-housing section.

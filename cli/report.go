@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,8 +131,11 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 			case k < 0:
 				return invalid(env, "--k må ikke være negativ (fik %d); 0 eller 1 er uden diskretion, 3 er grænsen for offentliggørelse.",
 					"--k must not be negative (got %d); 0 or 1 means no disclosure control, 3 is the threshold for publication.", k)
-			case published && kSet && k < 2:
-				return invalid(env, "--published kræver en diskretionsgrænse på mindst 2 (fik --k %d).", "--published needs a disclosure threshold of at least 2 (got --k %d).", k)
+			case published && kSet && k < 3:
+				return invalid(env, "--published kræver en diskretionsgrænse på mindst 3 (fik --k %d).", "--published needs a disclosure threshold of at least 3 (got --k %d).", k)
+			case k == 2:
+				return invalid(env, "--k 2 beskytter ingen: nuller vises altid, så \"<2\" ville betyde præcis 1. Brug 3 eller mere, eller 0 for nøjagtige tal.",
+					"--k 2 protects nobody: zeros are always shown, so \"<2\" would mean exactly 1. Use 3 or more, or 0 for exact figures.")
 			case !kSet && (published || format == "eurostat"):
 				k = disclosure.DefaultK
 			}
@@ -482,7 +486,7 @@ func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]an
 	shelter := map[string]any{"count": cell(sb, sb.Rows(), 0), "still_at_year_end": cell(ss, rowOf(ss, disclosure.LabelStillAtYearEnd), 0),
 		"buckets": list(sb), "total_days": count(p.ShelterDays)}
 	ph := p.PrivateHousing
-	private := map[string]any{"count": cell(ph, 0, ph.Cols())}
+	private := map[string]any{"count": cell(ph, ph.Rows(), 0)}
 	for _, l := range []string{disclosure.LabelStillAtYearEnd, disclosure.LabelDisappeared, disclosure.LabelSelfReturn} {
 		private[l] = cell(ph, rowOf(ph, l), 0)
 	}
@@ -544,7 +548,8 @@ func PublishedContract(s *nrm.Stats, p *disclosure.PublishedStats) map[string]an
 		"year":   p.Year,
 		"cutoff": p.Cutoff,
 		"disclosure": map[string]any{"k": k, "below_k": "<" + strconv.Itoa(k), "confidential": disclosure.Confidential,
-			"note": "Counts from 1 to k-1 are shown as \"<k\"; \"..\" hides a number that could reveal a small one."},
+			"note":    "Zeros are always shown. Counts from 1 to k-1 are shown as \"<k\"; \"..\" hides a number of at least k that could reveal a small one, except in the keys listed under \"uniform\", where \"..\" hides any count from 1 up.",
+			"uniform": uniformKeys(p)},
 		"identified":             map[string]any{"total": count(p.Identified), "by_authority": byAuthority, "by_year_authority": series},
 		"by_contact_form":        list(p.ByContactForm),
 		"by_region":              list(p.ByRegion),
@@ -698,4 +703,33 @@ rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/REA
 	cmd.Flags().StringVar(&cutoff, "cutoff", "", "cut-off date YYYY-MM-DD (default: 1 March of the following year)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output CSV file (default: standard output)")
 	return cmd
+}
+
+// contractKeys maps a protected table (disclosure.Masked.Name) to the keys
+// of the published contract that print its numbers.
+var contractKeys = map[string][]string{
+	"by_authority": {"identified"}, "by_year_authority": {"identified.by_year_authority"},
+	"by_contact_form": {"by_contact_form"}, "by_region": {"by_region"},
+	"by_nationality":         {"by_nationality", "nationality_ranking"},
+	"by_exploitation_gender": {"by_exploitation", "by_exploitation_gender"},
+	"exploitation_persons":   {"exploitation_persons", "multi_form_persons"},
+	"forced_labour_sectors":  {"forced_labour_sectors"}, "by_gender": {"by_gender"},
+	"age_bands": {"age.bands", "age.unknown", "minors"}, "age_by_region": {"age.by_region"},
+	"shelter_buckets": {"shelter"}, "shelter_status": {"shelter"}, "private_housing": {"private_housing"},
+	"returns_period": {"returns.period"}, "returns_cohort": {"returns.cohort"},
+	"referrals.by_purpose": {"referrals"}, "referrals.by_source_contact_form": {"referrals.by_source_contact_form"},
+	"referrals.by_status": {"referrals.by_status"}, "referrals.by_outcome": {"referrals.by_outcome"},
+	"presumed.by_authority": {"presumed"}, "decision_days.by_authority": {"decision_days"},
+	"reconsiderations": {"reconsiderations"},
+}
+
+// uniformKeys lists the contract keys whose ".." may hide any count
+// (disclosure.PublishedStats.UniformTables), sorted.
+func uniformKeys(p *disclosure.PublishedStats) []string {
+	out := []string{}
+	for _, t := range p.UniformTables() {
+		out = append(out, contractKeys[t]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

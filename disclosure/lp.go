@@ -164,23 +164,20 @@ func (s *lpSolver) simplex(cost []float64, allowed int) ([]float64, bool) {
 }
 
 // optimize maximises sign·x_v; it returns the optimum of x_v, the
-// solution, and whether the optimum is finite.
+// solution, and whether the optimum is finite. It pivots the solver's own
+// tableau: any basis it ends in is feasible too, so the next question
+// starts from there instead of from a copy.
 func (s *lpSolver) optimize(v int, sign float64) (float64, []float64, bool) {
-	c := &lpSolver{nv: s.nv, nu: s.nu, ncol: s.ncol, lo: s.lo, basis: append([]int(nil), s.basis...)}
-	c.tab = make([][]float64, len(s.tab))
-	for r := range s.tab {
-		c.tab[r] = append([]float64(nil), s.tab[r]...)
-	}
-	cost := make([]float64, c.ncol)
+	cost := make([]float64, s.ncol)
 	cost[v] = sign
-	_, finite := c.simplex(cost, c.nv+c.nu)
-	x := make([]float64, c.nv)
+	_, finite := s.simplex(cost, s.nv+s.nu)
+	x := make([]float64, s.nv)
 	for v := range x {
-		x[v] = float64(c.lo[v])
+		x[v] = float64(s.lo[v])
 	}
-	for r, b := range c.basis {
-		if b < c.nv {
-			x[b] += c.tab[r][c.ncol]
+	for r, b := range s.basis {
+		if b < s.nv {
+			x[b] += s.tab[r][s.ncol]
 		}
 	}
 	return x[v], x, finite

@@ -1,9 +1,12 @@
 package disclosure
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 
 	"nrm"
 )
@@ -16,10 +19,13 @@ type Count struct {
 	Suppressed bool
 	// K is the threshold, for formatting "<k".
 	K int
+	// Uniform shows the count, when hidden, as Confidential whatever its
+	// size, like the table it belongs to (Masked.Uniform).
+	Uniform bool
 }
 
 // String formats the count like Masked.Cell.
-func (c Count) String() string { return format(c.Value, c.Suppressed, c.K, false) }
+func (c Count) String() string { return format(c.Value, c.Suppressed, c.K, c.Uniform) }
 
 // Published returns the value and whether it may be shown.
 func (c Count) Published() (int, bool) {
@@ -123,8 +129,9 @@ type PublishedStats struct {
 	ShelterStatus Masked
 	// ShelterDays is the total number of shelter days.
 	ShelterDays Count
-	// PrivateHousing: (still at year end, disappeared, returned on own)
-	// × (yes, no); every row total is the number in private housing.
+	// PrivateHousing: still at year end, disappeared, returned on their
+	// own, and the rest × one column; the total is the number in private
+	// housing.
 	PrivateHousing Masked
 	// ReturnsPeriod: identification years × exit kinds, all totals; the
 	// column totals are the exits of each kind dated in the year.
@@ -162,8 +169,22 @@ type PublishedStats struct {
 	// total is the number requested.
 	Reconsiderations Masked
 
+	// EurostatSex: female, male, unknown × one column, with the total.
+	EurostatSex Masked
+	// EurostatAge: child, adult, unknown × one column, with the total.
+	EurostatAge Masked
+	// EurostatCitizenship: national, other EU, non-EU, unknown × one
+	// column, with the total.
+	EurostatCitizenship Masked
+	// EurostatExploitation: sexual, labour, other × female, male, unknown
+	// with the row totals (a person counts once in each form).
+	EurostatExploitation Masked
+
 	// hide names numbers to keep hidden (SuppressStatsHiding).
 	hide map[CellKey]bool
+	// exploitationPersons holds ExploitationPersons and MultiFormPersons
+	// as protected in the linked system.
+	exploitationPersons Masked
 }
 
 // Labels of rows and columns that are not codes of a set.
@@ -203,9 +224,81 @@ func SuppressStats(s *nrm.Stats, k int) *PublishedStats {
 // non-zero number that hide names: the numbers an earlier edition of the
 // same year hid, so that a new edition cannot be differenced against it.
 func SuppressStatsHiding(s *nrm.Stats, k int, hide []CellKey) *PublishedStats {
+	key, ok := memoKey(s, k, hide)
+	if ok {
+		if p := memo.get(key); p != nil {
+			return p
+		}
+	}
 	p, _ := publish(s, k, hide)
 	p.scrub()
+	if ok {
+		memo.put(key, p)
+		if c := memo.get(key); c != nil {
+			return c // every caller gets the same decoded form
+		}
+	}
 	return p
+}
+
+// memo keeps the last protections computed: protecting a small country's
+// year takes seconds (the search over one linked system), and the
+// dashboard, the API and the downloads ask for the same one again and
+// again. Entries are kept as JSON and decoded afresh for every caller, so
+// that no caller sees another's changes.
+var memo protections
+
+type protections struct {
+	mu      sync.Mutex
+	keys    [][32]byte
+	entries [][]byte
+}
+
+const memoSize = 16
+
+func memoKey(s *nrm.Stats, k int, hide []CellKey) ([32]byte, bool) {
+	b, err := json.Marshal(struct {
+		S    *nrm.Stats
+		K    int
+		Hide []CellKey
+	}{s, k, hide})
+	if err != nil {
+		return [32]byte{}, false
+	}
+	return sha256.Sum256(b), true
+}
+
+func (m *protections) get(key [32]byte) *PublishedStats {
+	m.mu.Lock()
+	var b []byte
+	for i, k := range m.keys {
+		if k == key {
+			b = m.entries[i]
+			break
+		}
+	}
+	m.mu.Unlock()
+	if b == nil {
+		return nil
+	}
+	var p PublishedStats
+	if json.Unmarshal(b, &p) != nil {
+		return nil
+	}
+	return &p
+}
+
+func (m *protections) put(key [32]byte, p *PublishedStats) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.keys) >= memoSize {
+		m.keys, m.entries = m.keys[1:], m.entries[1:]
+	}
+	m.keys, m.entries = append(m.keys, key), append(m.entries, b)
 }
 
 // CellKey names one published number: the table (Masked.Name, or
@@ -252,7 +345,7 @@ func (p *PublishedStats) Cells() []CellState {
 	for _, m := range p.tables() {
 		for i := 0; i <= m.Rows(); i++ {
 			for j := 0; j <= m.Cols(); j++ {
-				if !m.Exists(i, j) || m.Unpublished {
+				if !m.Exists(i, j) || m.Unpublished || m.Known {
 					continue
 				}
 				v, shown := m.Value(i, j)
@@ -316,11 +409,18 @@ func publish(s *nrm.Stats, k int, hide []CellKey) (*PublishedStats, []group) {
 			p.hide[c] = true
 		}
 	}
-	var groups []group
-	groups = append(groups, p.cohort(s, k))
-	groups = append(groups, p.exploitation(s, k)...)
-	groups = append(groups, p.shelter(s, k), p.private(s, k))
-	groups = append(groups, p.returns(s, k)...)
+	// Every table about the year's persons is one linked system: they
+	// share the identified total and many subtotals (see persons.go).
+	var l linkedTables
+	c := p.cohort(s, &l)
+	c.exploitation = p.exploitation(s, &l, c)
+	p.eurostat(s, &l, c)
+	p.shelter(s, &l, c)
+	p.private(s, &l, c)
+	p.returns(s, &l)
+	groups := []group{p.protectGroup(k, l.dst, l.ts, l.links)}
+	p.afterCohort(s, k)
+	p.afterShelter(s, k)
 	groups = append(groups, p.mechanism(s, k)...)
 	return p, groups
 }
@@ -376,27 +476,19 @@ func rowRefs(ti int, t Table) []Ref {
 	return out
 }
 
-// cohort protects the tables of the year's identified persons together.
-// Only what the report prints is published: the identified total (the
-// authority table's total, the one number all the one-way tables add up
-// to), the rows of the one-way tables, the year totals of the series. The
-// persons with a known age (the age table's total) are not printed; their
-// count per region minus the region's count is the number of persons of
-// the region whose age is unknown, an unpublished table that ties the
-// regions, the age table and the unknown ages together.
-func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
-	const (
-		tAuth = iota
-		tSeries
-		tContact
-		tRegion
-		tNat
-		tGender
-		tBands
-		tAgeRegion
-		tAgeUnknown
-	)
+// cohort adds the tables of the year's identified persons. Only what the
+// report prints is published: the identified total (the authority table's
+// total, the one number all the one-way tables add up to), the rows of the
+// one-way tables, the year totals of the series. The persons with a known
+// age (the age table's total) are not printed; their count per region
+// minus the region's count is the number of persons of the region whose
+// age is unknown, an unpublished table that ties the regions, the age
+// table and the unknown ages together. The region of origin is the sum of
+// its nationalities; a nationality with no person is shown as 0 (zeros are
+// never hidden), so a listed "<k" is a nationality of one or more persons.
+func (p *PublishedStats) cohort(s *nrm.Stats, l *linkedTables) cohortRefs {
 	auth := list("by_authority", keys("authority", s.Identified.ByAuthority), s.Identified.ByAuthority)
+	auth.Headline = true
 
 	series := Table{Name: "by_year_authority", ColLabels: []string{string(nrm.AuthorityUS), string(nrm.AuthorityCMM)}, RowTotals: true}
 	yearRow := -1
@@ -453,27 +545,41 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 	ageUnknown := items("age_unknown_by_region", ageRegion.RowLabels, unknownCounts)
 	ageUnknown.Unpublished = true
 
-	ts := []Table{auth, series, contact, region, nat, gender, bands, ageRegion, ageUnknown}
-	var links []Link
+	p.ByAuthority.RowSet = "authority"
+	p.ByYearAuthority.ColSet = "authority"
+	p.ByContactForm.RowSet = "contact_form"
+	p.ByRegion.RowSet = "region"
+	p.ByGender.RowSet = "gender"
+	p.AgeByRegion.RowSet = "region"
+	tAuth := l.add(&p.ByAuthority, auth)
+	tSeries := l.add(&p.ByYearAuthority, series)
+	tContact := l.add(&p.ByContactForm, contact)
+	tRegion := l.add(&p.ByRegion, region)
+	tNat := l.add(&p.ByNationality, nat)
+	tGender := l.add(&p.ByGender, gender)
+	tBands := l.add(&p.AgeBands, bands)
+	tAgeRegion := l.add(&p.AgeByRegion, ageRegion)
+	tAgeUnknown := l.add(new(Masked), ageUnknown)
+
+	identified := totalRef(tAuth, auth)
 	for _, ti := range []int{tContact, tRegion, tNat, tGender, tBands} {
-		links = append(links, Link{Parts: rowRefs(ti, ts[ti]), Total: totalRef(tAuth, auth)})
+		l.link(identified, rowRefs(ti, l.ts[ti])...)
 	}
 	unknownBand := Ref{tBands, len(bandLabels) - 1, 0}
-	links = append(links,
-		Link{Parts: append(rowRefs(tAgeRegion, ageRegion), unknownBand), Total: totalRef(tAuth, auth)},
-		Link{Parts: rowRefs(tAgeUnknown, ageUnknown), Total: unknownBand})
+	l.link(identified, append(rowRefs(tAgeRegion, ageRegion), unknownBand)...)
+	l.link(unknownBand, rowRefs(tAgeUnknown, ageUnknown)...)
 	for ai, r := range ageRegion.RowLabels {
 		if ri := slices.Index(region.RowLabels, r); ri >= 0 {
-			links = append(links, Link{Parts: []Ref{{tAgeRegion, ai, 0}, {tAgeUnknown, ai, 0}}, Total: Ref{tRegion, ri, 0}})
+			l.link(Ref{tRegion, ri, 0}, Ref{tAgeRegion, ai, 0}, Ref{tAgeUnknown, ai, 0})
 		}
 	}
 	if yearRow >= 0 {
 		for j, a := range []nrm.Authority{nrm.AuthorityUS, nrm.AuthorityCMM} {
 			if i := slices.Index(auth.RowLabels, string(a)); i >= 0 {
-				links = append(links, Link{Parts: []Ref{{tSeries, yearRow, j}}, Total: Ref{tAuth, i, 0}})
+				l.link(Ref{tAuth, i, 0}, Ref{tSeries, yearRow, j})
 			}
 		}
-		links = append(links, Link{Parts: []Ref{{tSeries, yearRow, 2}}, Total: totalRef(tAuth, auth)})
+		l.link(identified, Ref{tSeries, yearRow, 2})
 	}
 	for ri, r := range region.RowLabels {
 		var parts []Ref
@@ -487,25 +593,33 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 			}
 		}
 		if len(parts) > 0 {
-			links = append(links, Link{Parts: parts, Total: Ref{tRegion, ri, 0}})
+			l.link(Ref{tRegion, ri, 0}, parts...)
 		}
 	}
-	p.ByAuthority.RowSet = "authority"
-	p.ByYearAuthority.ColSet = "authority"
-	p.ByContactForm.RowSet = "contact_form"
-	p.ByRegion.RowSet = "region"
-	p.ByGender.RowSet = "gender"
-	p.AgeByRegion.RowSet = "region"
-	var unpublished Masked
-	g := p.protectGroup(k, []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality, &p.ByGender, &p.AgeBands, &p.AgeByRegion, &unpublished}, ts, links)
+	return cohortRefs{identified: identified, gender: tGender, bands: tBands, nat: tNat}
+}
 
+// cohortRefs names the numbers of the cohort that other tables relate to,
+// by table index.
+type cohortRefs struct {
+	identified   Ref
+	gender       int // by_gender
+	bands        int // age_bands
+	nat          int // by_nationality
+	exploitation int // by_exploitation_gender (set by exploitation)
+}
+
+// afterCohort derives what follows the protection of the cohort: the
+// identified count, the nationalities' display order, the minors and the
+// ages.
+func (p *PublishedStats) afterCohort(s *nrm.Stats, k int) {
 	tot := p.ByAuthority
 	v, sup := tot.raw(tot.Rows(), 0)
-	p.Identified = Count{Value: v, Suppressed: sup, K: k}
+	p.Identified = Count{Value: v, Suppressed: sup, K: k, Uniform: tot.Uniform}
 	p.ByNationality = displayOrder(p.ByNationality, s.NationalityRanking)
 
 	if i := slices.Index(p.AgeBands.RowLabels, nrm.AgeBands[0]); i >= 0 && p.AgeBands.Cells[i][0] == s.Minors.Count {
-		p.Minors = Count{Value: s.Minors.Count, Suppressed: p.AgeBands.Suppressed[i][0], K: k}
+		p.Minors = Count{Value: s.Minors.Count, Suppressed: p.AgeBands.Suppressed[i][0], K: k, Uniform: p.AgeBands.Uniform}
 	} else {
 		p.Minors = primaryCount(s.Minors.Count, k)
 	}
@@ -513,7 +627,6 @@ func (p *PublishedStats) cohort(s *nrm.Stats, k int) group {
 		p.MinorCases = append([]nrm.MinorCase(nil), s.Minors.Cases...)
 	}
 	p.ages(s, k)
-	return g
 }
 
 // displayOrder sorts the nationality rows for display: published non-zero
@@ -562,44 +675,50 @@ func displayOrder(m Masked, ranking []nrm.NationalityCount) Masked {
 	return out
 }
 
-// ages publishes min, max and mean only for groups of at least k persons
-// (the max of a group of one is that person's age), and hides an overall
-// figure that would single out a hidden group: an extreme no published
-// region attains, or a mean from which a small hidden group's age sum
-// follows.
+// ages publishes the ages. Without protection (k ≤ 1) everything. With
+// it, no minimum or maximum at all: an extreme is one person's age (the
+// youngest of a region is often the minor the "<k" of the 0-17 band
+// hides). Means only when no age band is hidden; then a region's mean
+// when its count is published and at least k, and the overall mean when
+// the regions left without a mean hold no person or at least k persons
+// together (else their age sum, the overall sum minus the published ones,
+// is a small group's).
 func (p *PublishedStats) ages(s *nrm.Stats, k int) {
 	p.AgeByRegionSummary = map[string]AgeSummary{}
-	hiddenPersons, anyRegion := 0, false
-	var pubMin, pubMax []int
+	if k <= 1 {
+		for r, a := range s.Age.ByRegion {
+			p.AgeByRegionSummary[r] = AgeSummary{Min: clonePtr(a.Min), Max: clonePtr(a.Max), Mean: clonePtr(a.Mean)}
+		}
+		p.Age = AgeSummary{Min: clonePtr(s.Age.Min), Max: clonePtr(s.Age.Max), Mean: clonePtr(s.Age.Mean)}
+		return
+	}
+	// A mean times its count is an age sum, which the age bands bound from
+	// both sides: with a band hidden, the sums could tell how many persons
+	// the hidden bands hold. No mean then.
+	for i := range p.AgeBands.Rows() {
+		if p.AgeBands.Suppressed[i][0] {
+			for r, a := range s.Age.ByRegion {
+				if a.Count > 0 {
+					p.AgeByRegionSummary[r] = AgeSummary{}
+				}
+			}
+			return
+		}
+	}
+	withoutMean := 0
 	for r, a := range s.Age.ByRegion {
 		if a.Count == 0 {
 			continue
 		}
-		anyRegion = true
-		if a.Count < k {
-			hiddenPersons += a.Count
+		i := slices.Index(p.AgeByRegion.RowLabels, r)
+		if a.Count < k || i < 0 || p.AgeByRegion.Suppressed[i][0] {
+			withoutMean += a.Count
 			p.AgeByRegionSummary[r] = AgeSummary{}
 			continue
 		}
-		p.AgeByRegionSummary[r] = AgeSummary{Min: clonePtr(a.Min), Max: clonePtr(a.Max), Mean: clonePtr(a.Mean)}
-		if a.Min != nil {
-			pubMin = append(pubMin, *a.Min)
-		}
-		if a.Max != nil {
-			pubMax = append(pubMax, *a.Max)
-		}
+		p.AgeByRegionSummary[r] = AgeSummary{Mean: clonePtr(a.Mean)}
 	}
-	if s.Age.Known < k {
-		return
-	}
-	attained := func(v *int, pub []int) bool { return v != nil && (!anyRegion || slices.Contains(pub, *v)) }
-	if attained(s.Age.Min, pubMin) {
-		p.Age.Min = clonePtr(s.Age.Min)
-	}
-	if attained(s.Age.Max, pubMax) {
-		p.Age.Max = clonePtr(s.Age.Max)
-	}
-	if hiddenPersons == 0 || hiddenPersons >= k {
+	if s.Age.Known >= k && (withoutMean == 0 || withoutMean >= k) {
 		p.Age.Mean = clonePtr(s.Age.Mean)
 	}
 }
@@ -612,9 +731,15 @@ func clonePtr[T any](v *T) *T {
 	return &c
 }
 
-// exploitation protects forms × gender and the sectors; the persons counts
-// are single numbers.
-func (p *PublishedStats) exploitation(s *nrm.Stats, k int) []group {
+// exploitation adds forms × gender, the persons with a form and with
+// several forms, and the sectors. A reader knows: each form's total is
+// printed beside its cells; a cell of a gender is at most the persons of
+// that gender (a person counts once per form); the forms' totals add up to
+// the persons with a form plus those with several forms plus the third
+// and later forms (assumed known to the reader: the worst case); the
+// persons with a form and the sectors' total are at most the identified
+// persons and the persons in forced labour.
+func (p *PublishedStats) exploitation(s *nrm.Stats, l *linkedTables, c cohortRefs) int {
 	forms := keys("exploitation", s.ByExploitation)
 	for _, f := range keys("exploitation", s.ByExploitationGender) {
 		if !slices.Contains(forms, f) {
@@ -626,68 +751,156 @@ func (p *PublishedStats) exploitation(s *nrm.Stats, k int) []group {
 		gsets = append(gsets, m)
 	}
 	genders := keys("gender", gsets...)
-	// The report prints the forms' totals (by_exploitation) beside the
-	// cells; a gender's total over forms is printed nowhere (the persons
-	// row of the printed table is by_gender, which counts persons).
 	t := Table{Name: "by_exploitation_gender", RowLabels: forms, ColLabels: genders, RowTotals: true}
+	mentions := 0
 	for _, f := range forms {
 		row := make([]int, len(genders))
 		for j, g := range genders {
 			row[j] = s.ByExploitationGender[f][g]
+			mentions += row[j]
 		}
 		t.Cells = append(t.Cells, row)
 	}
 	p.ExploitationGender.RowSet, p.ExploitationGender.ColSet = "exploitation", "gender"
-	g1 := p.protectGroup(k, []*Masked{&p.ExploitationGender}, []Table{t}, nil)
+	tEG := l.add(&p.ExploitationGender, t)
+	genderTable := l.ts[c.gender]
+	for i := range forms {
+		for j, g := range genders {
+			gi := slices.Index(genderTable.RowLabels, g)
+			if t.Cells[i][j] == 0 || gi < 0 {
+				continue
+			}
+			l.atMost(Ref{tEG, i, j}, Ref{c.gender, gi, 0})
+		}
+	}
+
+	persons := items("exploitation_persons", []string{"persons", "multi_form"},
+		map[string]int{"persons": s.ExploitationPersons, "multi_form": s.MultiFormPersons})
+	tP := l.add(&p.exploitationPersons, persons)
+	if extra := mentions - s.ExploitationPersons - s.MultiFormPersons; extra >= 0 && len(forms) > 0 {
+		sum := l.unpublished("form_mentions", mentions)
+		formTotals := make([]Ref, len(forms))
+		for i := range forms {
+			formTotals[i] = Ref{tEG, i, len(genders)}
+		}
+		l.link(sum, formTotals...)
+		l.link(sum, Ref{tP, 0, 0}, Ref{tP, 1, 0}, l.known("extra_forms", extra))
+	}
+	l.atMost(Ref{tP, 0, 0}, c.identified)
+	l.formsByGender(s, c, tEG, t, Ref{tP, 0, 0}, Ref{tP, 1, 0}, mentions)
 
 	sectors := list("forced_labour_sectors", keys("labour_sector", s.ForcedLabourSectors), s.ForcedLabourSectors)
 	p.ForcedLabourSectors.RowSet = "labour_sector"
-	g2 := p.protectGroup(k, []*Masked{&p.ForcedLabourSectors}, []Table{sectors}, nil)
-
-	p.ExploitationPersons = primaryCount(s.ExploitationPersons, k)
-	p.MultiFormPersons = primaryCount(s.MultiFormPersons, k)
-	// The forms' totals add up to the persons plus the persons' extra
-	// forms: with the persons published, the forms' totals (or bounds on
-	// the hidden ones) would narrow a hidden number of persons with
-	// several forms down to a small group. Hide the persons with it.
-	if p.MultiFormPersons.Suppressed && s.ExploitationPersons > 0 {
-		p.ExploitationPersons.Suppressed = true
+	tS := l.add(&p.ForcedLabourSectors, sectors)
+	// The sectors cover the persons in forced labour when every one has a
+	// sector; a reader may assume so (the worst case), so where the data
+	// agree the two are protected as the same number.
+	if i := slices.Index(forms, string(nrm.ExploitationForcedLabour)); i >= 0 {
+		fl := Ref{tEG, i, len(genders)}
+		if l.value(fl) == l.value(totalRef(tS, sectors)) {
+			l.link(fl, totalRef(tS, sectors))
+		} else {
+			l.atMost(totalRef(tS, sectors), fl)
+		}
 	}
-	return []group{g1, g2}
+	return tEG
 }
 
-// shelter protects the buckets and the year-end status, which share the
-// number of persons in shelter.
-func (p *PublishedStats) shelter(s *nrm.Stats, k int) group {
+// formsByGender adds, per gender, what ties the forms × gender cells to
+// the gender's persons: the cells of a gender add up to its persons with a
+// form plus their forms beyond the first; those persons are at most the
+// gender's persons and add up, over genders, to the persons with a form;
+// the extra forms add up to the persons with several forms plus the third
+// and later forms. When everyone has a form, a gender's count is then
+// bounded by its cells (3 transgender cells and "..": exactly 3).
+func (l *linkedTables) formsByGender(s *nrm.Stats, c cohortRefs, tEG int, eg Table, persons, multi Ref, mentions int) {
+	if len(s.FormsByGender) == 0 {
+		return // statistics from before the breakdown: nothing to tie
+	}
+	gender := l.ts[c.gender]
+	var ws, xs []Ref
+	extra := 0
+	for j, g := range eg.ColLabels {
+		fc := s.FormsByGender[g]
+		gi := slices.Index(gender.RowLabels, g)
+		if gi < 0 {
+			continue
+		}
+		var cells []Ref
+		sum := 0
+		for i := range eg.RowLabels {
+			if eg.Cells[i][j] > 0 {
+				cells = append(cells, Ref{tEG, i, j})
+				sum += eg.Cells[i][j]
+			}
+		}
+		if sum != fc.Persons+fc.ExtraForms {
+			return // inconsistent figures state no relation
+		}
+		w := l.unpublished("forms_persons."+g, fc.Persons)
+		x := l.unpublished("forms_extra."+g, fc.ExtraForms)
+		if len(cells) > 0 {
+			t := l.unpublished("forms_cells."+g, sum)
+			l.ts[t.Table].Slack = true
+			l.link(t, cells...)
+			l.link(t, w, x)
+		}
+		l.atMost(w, Ref{c.gender, gi, 0})
+		ws, xs = append(ws, w), append(xs, x)
+		extra += fc.ExtraForms
+	}
+	l.link(persons, ws...)
+	if rest := extra - s.MultiFormPersons; rest >= 0 {
+		sx := l.unpublished("forms_extra", extra)
+		l.ts[sx.Table].Slack = true
+		l.link(sx, xs...)
+		l.link(sx, multi, l.known("third_forms", rest))
+	}
+}
+
+// shelter adds the buckets and the year-end status, which share the number
+// of persons in shelter, at most the identified persons.
+func (p *PublishedStats) shelter(s *nrm.Stats, l *linkedTables, c cohortRefs) {
 	sh := s.Shelter
 	buckets := list("shelter_buckets", nrm.ShelterBuckets, sh.Buckets)
 	status := list("shelter_status", []string{LabelStillAtYearEnd, LabelLeftByYearEnd},
 		map[string]int{LabelStillAtYearEnd: sh.StillAtYearEnd, LabelLeftByYearEnd: max(sh.Count-sh.StillAtYearEnd, 0)})
-	links := []Link{{Parts: []Ref{totalRef(1, status)}, Total: totalRef(0, buckets)}}
-	g := p.protectGroup(k, []*Masked{&p.ShelterBuckets, &p.ShelterStatus}, []Table{buckets, status}, links)
+	tB := l.add(&p.ShelterBuckets, buckets)
+	tS := l.add(&p.ShelterStatus, status)
+	l.link(totalRef(tB, buckets), totalRef(tS, status))
+	l.atMost(totalRef(tB, buckets), c.identified)
+}
+
+// afterShelter hides the shelter days with the persons in shelter.
+func (p *PublishedStats) afterShelter(s *nrm.Stats, k int) {
+	sh := s.Shelter
 	_, totalHidden := p.ShelterBuckets.raw(p.ShelterBuckets.Rows(), 0)
 	p.ShelterDays = Count{Value: sh.TotalDays, Suppressed: k > 1 && sh.Count > 0 && (totalHidden || sh.Count < k), K: k}
-	return g
+	ep := p.exploitationPersons
+	v, sup := ep.raw(0, 0)
+	p.ExploitationPersons = Count{Value: v, Suppressed: sup, K: k, Uniform: ep.Uniform}
+	v, sup = ep.raw(1, 0)
+	p.MultiFormPersons = Count{Value: v, Suppressed: sup, K: k, Uniform: ep.Uniform}
 }
 
-// private protects the private-housing outcomes as partitions of the
-// persons in private housing, so that "all but one" cannot be read off.
-func (p *PublishedStats) private(s *nrm.Stats, k int) group {
+// private adds the private-housing outcomes as one partition of the
+// persons in private housing: still there at year end, disappeared,
+// returned on their own, and the rest (left otherwise), whose total is the
+// persons, at most the identified persons. The rest is printed nowhere
+// but follows from the others, so it is protected as a printed number.
+func (p *PublishedStats) private(s *nrm.Stats, l *linkedTables, c cohortRefs) {
 	ph := s.PrivateHousing
-	t := Table{Name: "private_housing", RowLabels: []string{LabelStillAtYearEnd, LabelDisappeared, LabelSelfReturn},
-		ColLabels: []string{LabelYes, LabelNo}, RowTotals: true}
-	for _, v := range []int{ph.StillAtYearEnd, ph.Disappeared, ph.SelfReturn} {
-		t.Cells = append(t.Cells, []int{v, max(ph.Count-v, 0)})
-	}
-	links := []Link{
-		{Parts: []Ref{{0, 1, 2}}, Total: Ref{0, 0, 2}},
-		{Parts: []Ref{{0, 2, 2}}, Total: Ref{0, 0, 2}},
-	}
-	return p.protectGroup(k, []*Masked{&p.PrivateHousing}, []Table{t}, links)
+	rest := max(ph.Count-ph.StillAtYearEnd-ph.Disappeared-ph.SelfReturn, 0)
+	t := list("private_housing", []string{LabelStillAtYearEnd, LabelDisappeared, LabelSelfReturn, LabelOther},
+		map[string]int{LabelStillAtYearEnd: ph.StillAtYearEnd, LabelDisappeared: ph.Disappeared, LabelSelfReturn: ph.SelfReturn, LabelOther: rest})
+	ti := l.add(&p.PrivateHousing, t)
+	l.atMost(totalRef(ti, t), c.identified)
 }
 
-// returns protects the period and cohort views, each as years × kinds.
-func (p *PublishedStats) returns(s *nrm.Stats, k int) []group {
+// returns adds the period and cohort views, each as years × kinds. They
+// share a row: the exits in the year of persons identified in the year are
+// the period view's row of the year and the cohort view's row of the year.
+func (p *PublishedStats) returns(s *nrm.Stats, l *linkedTables) {
 	split := func(name string, byKind map[string]int, byYear map[string]map[string]int) Table {
 		var ms []map[string]int
 		for _, m := range byYear {
@@ -726,10 +939,87 @@ func (p *PublishedStats) returns(s *nrm.Stats, k int) []group {
 	period := split("returns_period", s.Returns.Period.ByKind, s.Returns.Period.ByIdentificationYear)
 	cohort := split("returns_cohort", s.Returns.Cohort.ByKind, s.Returns.Cohort.ByExitYear)
 	p.ReturnsPeriod.ColSet, p.ReturnsCohort.ColSet = "exit_kind", "exit_kind"
-	return []group{
-		p.protectGroup(k, []*Masked{&p.ReturnsPeriod}, []Table{period}, nil),
-		p.protectGroup(k, []*Masked{&p.ReturnsCohort}, []Table{cohort}, nil),
+	tP := l.add(&p.ReturnsPeriod, period)
+	tC := l.add(&p.ReturnsCohort, cohort)
+	year := strconv.Itoa(s.Year)
+	pi, ci := slices.Index(period.RowLabels, year), slices.Index(cohort.RowLabels, year)
+	if pi < 0 || ci < 0 {
+		return
 	}
+	for j, kd := range period.ColLabels {
+		if cj := slices.Index(cohort.ColLabels, kd); cj >= 0 {
+			l.link(Ref{tC, ci, cj}, Ref{tP, pi, j})
+		}
+	}
+	l.link(Ref{tC, ci, len(cohort.ColLabels)}, Ref{tP, pi, len(period.ColLabels)})
+}
+
+// linkedTables collects the tables of one linked system and their
+// relations.
+type linkedTables struct {
+	ts    []Table
+	dst   []*Masked
+	links []Link
+}
+
+// add adds a table protected into dst and returns its index.
+func (l *linkedTables) add(dst *Masked, t Table) int {
+	l.ts = append(l.ts, t)
+	l.dst = append(l.dst, dst)
+	return len(l.ts) - 1
+}
+
+// link states that parts add up to total (one part: the same number).
+func (l *linkedTables) link(total Ref, parts ...Ref) {
+	l.links = append(l.links, Link{Parts: parts, Total: total})
+}
+
+// unpublished adds a number that is not printed and unknown to a reader.
+func (l *linkedTables) unpublished(name string, v int) Ref {
+	return Ref{l.add(new(Masked), Table{Name: name, RowLabels: []string{LabelCount}, ColLabels: []string{LabelCount}, Cells: [][]int{{v}}, Unpublished: true}), 0, 0}
+}
+
+// known adds a number that is not printed but assumed known to a reader.
+func (l *linkedTables) known(name string, v int) Ref {
+	return Ref{l.add(new(Masked), Table{Name: name, RowLabels: []string{LabelCount}, ColLabels: []string{LabelCount}, Cells: [][]int{{v}}, Known: true}), 0, 0}
+}
+
+// atMost states part ≤ whole, through an unpublished difference.
+func (l *linkedTables) atMost(part, whole Ref) {
+	pv, wv := l.value(part), l.value(whole)
+	if pv < 0 || wv < pv {
+		return
+	}
+	r := l.unpublished("rest", wv-pv)
+	l.ts[r.Table].Slack = true
+	l.link(whole, part, r)
+}
+
+// value returns the number at r (before protection), -1 if there is none.
+func (l *linkedTables) value(r Ref) int {
+	if r.Table < 0 || r.Table >= len(l.ts) {
+		return -1
+	}
+	m := newMasked(l.ts[r.Table], 1)
+	if !m.Exists(r.Row, r.Col) {
+		return -1
+	}
+	v, _ := m.raw(r.Row, r.Col)
+	return v
+}
+
+// UniformTables names the tables (Masked.Name) that show every hidden
+// number as Confidential, whatever its size, because no pattern could keep
+// the "<k" display safe for them; "exploitation_persons" stands for the
+// persons with a form and with several forms.
+func (p *PublishedStats) UniformTables() []string {
+	var out []string
+	for _, m := range append(p.tables(), &p.exploitationPersons) {
+		if m.Uniform && m.Name != "" {
+			out = append(out, m.Name)
+		}
+	}
+	return out
 }
 
 // tables lists every protected table of the publication.
@@ -738,13 +1028,14 @@ func (p *PublishedStats) tables() []*Masked {
 		&p.ExploitationGender, &p.ForcedLabourSectors, &p.ByGender, &p.AgeBands, &p.AgeByRegion,
 		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort,
 		&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome,
-		&p.Presumed, &p.DecisionDays, &p.Reconsiderations}
+		&p.Presumed, &p.DecisionDays, &p.Reconsiderations,
+		&p.EurostatSex, &p.EurostatAge, &p.EurostatCitizenship, &p.EurostatExploitation}
 }
 
 // scrub replaces every suppressed value by its stand-in.
 func (p *PublishedStats) scrub() {
 	p.hide = nil
-	for _, m := range []*Masked{&p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality,
+	for _, m := range []*Masked{&p.EurostatSex, &p.EurostatAge, &p.EurostatCitizenship, &p.EurostatExploitation, &p.ByAuthority, &p.ByYearAuthority, &p.ByContactForm, &p.ByRegion, &p.ByNationality,
 		&p.ExploitationGender, &p.ForcedLabourSectors, &p.ByGender, &p.AgeBands, &p.AgeByRegion,
 		&p.ShelterBuckets, &p.ShelterStatus, &p.PrivateHousing, &p.ReturnsPeriod, &p.ReturnsCohort,
 		&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome,

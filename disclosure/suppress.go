@@ -89,6 +89,20 @@ type Table struct {
 	// suppression, and the audit reports it only when it is pinned at a
 	// value from 1 to k-1 (a small group given away).
 	Unpublished bool
+	// Known marks numbers that are not printed but that a reader is
+	// assumed to know exactly (the worst case), such as the number of
+	// third and later forms of exploitation that ties the persons with
+	// several forms to the forms' totals. They are never hidden.
+	Known bool
+	// Slack marks an Unpublished table of differences that only state an
+	// inequality (part ≤ whole): its numbers are never audited, since a
+	// small difference between two printed numbers (the persons not in
+	// shelter) is no group the protection could hide.
+	Slack bool
+	// Headline keeps the table's own total (the total of a one-way table,
+	// the grand total of a two-way one) published: it is never chosen as
+	// a secondary suppression (the identified total of a report).
+	Headline bool
 }
 
 // Ref names one number of a set of tables in extended coordinates: Row ==
@@ -158,7 +172,7 @@ func SuppressLinked(ts []Table, k int, links []Link) []Masked {
 // SuppressLinkedHiding protects like SuppressLinked and keeps every
 // non-zero number named in hide hidden as well (the numbers an earlier
 // edition of the same publication hid, so that the two cannot be
-// differenced).
+// differenced). A zero is never hidden: zeros are always published.
 func SuppressLinkedHiding(ts []Table, k int, links []Link, hide []Ref) []Masked {
 	ms := make([]Masked, len(ts))
 	for i, t := range ts {
@@ -167,17 +181,50 @@ func SuppressLinkedHiding(ts []Table, k int, links []Link, hide []Ref) []Masked 
 	if k <= 1 {
 		return ms
 	}
-	s := newSystem(ms, links, k)
-	s.force(hide)
-	s.primary()
-	if !s.protect() {
-		s = newSystem(ms, links, k)
-		s.force(hide)
-		s.uniform = true
-		s.primary()
-		s.protect()
+	// With zeros published, "<2" would mean exactly 1: at k = 2 every
+	// hidden number is shown as Confidential from the start.
+	if k == 2 {
 		for i := range ms {
 			ms[i].Uniform = true
+		}
+	}
+	// A table whose numbers cannot be protected with the "<k" display
+	// (two "<3" adding up to a "<3" are both 1) shows every hidden number
+	// as Confidential instead, which tells nothing of its size; the other
+	// tables keep the "<k" display. One table more at a time, the table of
+	// the number that could not be protected.
+	var s *system
+	for range len(ms) + 1 {
+		s = newSystem(ms, links, k)
+		s.force(hide)
+		s.primary()
+		if s.protect() {
+			break
+		}
+		grown := false
+		for _, ti := range s.failedTables() {
+			if !ms[ti].Uniform {
+				ms[ti].Uniform, grown = true, true
+			}
+		}
+		if !grown { // nothing left to try: all uniform
+			for i := range ms {
+				ms[i].Uniform = true
+			}
+			s = newSystem(ms, links, k)
+			s.force(hide)
+			s.primary()
+			if !s.protect() {
+				// Too few persons for any breakdown (three persons in
+				// three categories are one each): the headline total
+				// may go too.
+				s = newSystem(ms, links, k)
+				clear(s.keep)
+				s.force(hide)
+				s.primary()
+				s.protect()
+			}
+			break
 		}
 	}
 	s.store(ms)
@@ -201,6 +248,9 @@ func newMasked(t Table, k int) Masked {
 	m.ColLabels = append([]string(nil), t.ColLabels...)
 	m.RowTotals, m.ColTotals = t.RowTotals, t.ColTotals
 	m.Unpublished = t.Unpublished
+	m.Known = t.Known
+	m.Headline = t.Headline
+	m.Slack = t.Slack
 	m.Cells = make([][]int, r)
 	m.Suppressed = make([][]bool, r)
 	for i := range r {
@@ -481,25 +531,29 @@ const (
 // system is the set of numbers of linked tables and the relations among
 // them, with the suppression pattern being built.
 type system struct {
-	k       int
-	uniform bool // the reader learns nothing from a hidden number's label
-	val     []int
-	sup     []bool
-	unpub   []bool // not printed: always hidden, never chosen
-	forced  []bool // hidden by an earlier edition: never given back
-	class   []int  // cost class for secondary suppression
-	locked  bool   // a table's own total is not to be chosen
-	same    [][]int
-	lines   []line
-	byEntry [][]int // lines each entry takes part in
-	lays    []layout
+	k        int
+	uniformT []bool // per table: the reader learns nothing from a hidden number's label
+	failed   int    // the entry secondary could not protect, or -1
+	val      []int
+	sup      []bool
+	unpub    []bool // not printed: always hidden, never chosen
+	known    []bool // not printed but known to the reader: never hidden
+	forced   []bool // hidden by an earlier edition: never given back
+	keep     []bool // a headline total: never chosen
+	slack    []bool // an inequality's difference: never audited
+	class    []int  // cost class for secondary suppression
+	locked   bool   // a table's own total is not to be chosen
+	same     [][]int
+	lines    []line
+	byEntry  [][]int // lines each entry takes part in
+	lays     []layout
 }
 
 func newSystem(ms []Masked, links []Link, k int) *system {
-	s := &system{k: k}
+	s := &system{k: k, failed: -1}
 	base := 0
 	for ti, m := range ms {
-		s.uniform = s.uniform || m.Uniform
+		s.uniformT = append(s.uniformT, m.Uniform)
 		l := newLayout(m, base, ti)
 		s.lays = append(s.lays, l)
 		base += l.size
@@ -507,7 +561,10 @@ func newSystem(ms []Masked, links []Link, k int) *system {
 	s.val = make([]int, base)
 	s.sup = make([]bool, base)
 	s.unpub = make([]bool, base)
+	s.known = make([]bool, base)
 	s.forced = make([]bool, base)
+	s.keep = make([]bool, base)
+	s.slack = make([]bool, base)
 	s.class = make([]int, base)
 	for ti, m := range ms {
 		l := s.lays[ti]
@@ -517,6 +574,13 @@ func newSystem(ms []Masked, links []Link, k int) *system {
 					s.val[e], s.sup[e] = m.raw(i, j)
 					if m.Unpublished {
 						s.sup[e], s.unpub[e] = true, true
+					}
+					if m.Known {
+						s.sup[e], s.known[e] = false, true
+					}
+					s.slack[e] = m.Slack
+					if m.Headline && i == l.r && (j == l.c || !l.rowT) {
+						s.keep[e] = true
 					}
 				}
 			}
@@ -660,11 +724,11 @@ func (s *system) addLine(members []int, total int) {
 // group that must not be given away.
 func (s *system) small(e int) bool { return s.val[e] >= 1 && s.val[e] < s.k }
 
-// primary hides every count 1 ≤ n < k.
+// primary hides every printed count 1 ≤ n < k.
 func (s *system) primary() {
 	for e := range s.val {
-		if s.small(e) {
-			s.sup[e] = true
+		if s.small(e) && !s.known[e] {
+			s.hide(e)
 		}
 	}
 }
@@ -672,7 +736,7 @@ func (s *system) primary() {
 // force hides the non-zero numbers of hide for good.
 func (s *system) force(hide []Ref) {
 	for _, r := range hide {
-		if e := s.entry(r); e >= 0 && s.val[e] != 0 && !s.unpub[e] {
+		if e := s.entry(r); e >= 0 && s.val[e] != 0 && !s.known[e] && !s.unpub[e] {
 			for _, x := range s.same[e] {
 				s.sup[x], s.forced[x] = true, true
 			}
@@ -715,19 +779,74 @@ func (s *system) secondary() bool {
 		if !s.lineRule() {
 			return false
 		}
-		det := s.determined()
-		if len(det) == 0 {
+		e := s.firstExposed()
+		if e < 0 {
 			return true
 		}
-		if !s.widen(det[0]) {
+		if !s.widen(e) {
+			s.failed = e
 			return false
 		}
 	}
 }
 
+// failedTables returns the tables to show uniformly after protect failed:
+// those of the entry it could not protect (the first exposed one when a
+// line could not be made safe), of the numbers sharing a line with it and
+// of every number published as the same as one of those.
+func (s *system) failedTables() []int {
+	e := s.failed
+	if e < 0 {
+		e = s.firstExposed()
+	}
+	if e < 0 {
+		return nil
+	}
+	set := map[int]bool{}
+	add := func(x int) {
+		for _, y := range s.same[x] {
+			set[s.refOf(y).Table] = true
+		}
+	}
+	add(e)
+	for _, li := range s.byEntry[e] {
+		add(s.lines[li].total)
+		for _, m := range s.lines[li].members {
+			if s.sup[m] {
+				add(m)
+			}
+		}
+	}
+	out := make([]int, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// uniformAt reports whether entry e's table shows hidden numbers uniformly.
+func (s *system) uniformAt(e int) bool {
+	t := s.refOf(e).Table
+	return t >= 0 && s.uniformT[t]
+}
+
 // choosable reports whether e may be hidden as a secondary suppression.
+// A zero is never chosen: zeros are always published, so that "<k" means
+// 1 to k-1 and a hidden number at least k.
 func (s *system) choosable(e int) bool {
-	return !s.sup[e] && !s.unpub[e] && !(s.locked && s.class[e] == classTableTotal)
+	return !s.sup[e] && !s.unpub[e] && !s.known[e] && !s.kept(e) && s.val[e] != 0 && !(s.locked && s.class[e] == classTableTotal)
+}
+
+// kept reports whether e or a number published as the same is a headline
+// total.
+func (s *system) kept(e int) bool {
+	for _, x := range s.same[e] {
+		if s.keep[x] {
+			return true
+		}
+	}
+	return false
 }
 
 // printedLine reports whether the rule of a line applies: its total is
@@ -772,6 +891,7 @@ func (s *system) lineRule() bool {
 				c = ln.total
 			}
 			if c < 0 {
+				s.failed = ln.members[0]
 				return false
 			}
 			s.hide(c)
@@ -814,7 +934,7 @@ func (s *system) pick(best int, es []int) int {
 }
 
 // lookaheadMax bounds the candidates tried one by one for a pinned number.
-const lookaheadMax = 48
+const lookaheadMax = 12
 
 // widen hides one more number to break the derivation of entry e: the
 // cheapest number below a table's own total that frees e by itself, else
@@ -825,19 +945,28 @@ func (s *system) widen(e int) bool {
 		s.hide(c)
 		return true
 	}
+	// The cheapest number of e's lines (cells before totals); if none may
+	// be chosen, of the lines of the hidden numbers those lines tie e to,
+	// and so on outwards: never a number unrelated to e.
+	seen := map[int]bool{e: true}
+	frontier := []int{e}
 	best := -1
-	for _, li := range s.byEntry[e] {
-		best = s.pick(best, s.lines[li].members)
-	}
-	if best < 0 {
-		for _, li := range s.byEntry[e] {
-			best = s.pick(best, []int{s.lines[li].total})
+	for len(frontier) > 0 && best < 0 {
+		var next []int
+		for _, x := range frontier {
+			for _, li := range s.byEntry[x] {
+				ln := s.lines[li]
+				best = s.pick(best, ln.members)
+				best = s.pick(best, []int{ln.total})
+				for _, y := range append([]int{ln.total}, ln.members...) {
+					if s.sup[y] && !seen[y] {
+						seen[y] = true
+						next = append(next, y)
+					}
+				}
+			}
 		}
-	}
-	if best < 0 {
-		for x := range s.val {
-			best = s.pick(best, []int{x})
-		}
+		frontier = next
 	}
 	if best < 0 {
 		return false
@@ -926,7 +1055,7 @@ func (s *system) safe() bool {
 			return false
 		}
 	}
-	return len(s.determined()) == 0
+	return s.firstExposed() < 0
 }
 
 // store writes the suppression pattern back into the tables.

@@ -94,6 +94,9 @@ type Table struct {
 	RowTotals  []Cell   `json:"row_totals,omitempty"`
 	ColTotals  []Cell   `json:"col_totals,omitempty"`
 	GrandTotal *Cell    `json:"grand_total,omitempty"`
+	// Uniform: a hidden number's mark ("..") says nothing of its size
+	// (disclosure.Masked.Uniform).
+	Uniform bool `json:"uniform,omitempty"`
 }
 
 // Count is a published number outside the tables.
@@ -156,7 +159,7 @@ func Build(s *nrm.Stats, country string, k int, now time.Time) (*Bundle, error) 
 // table copies a protected table. A suppressed number is copied as the
 // mark the report shows for it; its (stand-in) value is not copied.
 func table(m disclosure.Masked) Table {
-	t := Table{Name: m.Name, RowSet: m.RowSet, ColSet: m.ColSet, Rows: append([]string{}, m.RowLabels...), Cols: append([]string{}, m.ColLabels...)}
+	t := Table{Name: m.Name, RowSet: m.RowSet, ColSet: m.ColSet, Rows: append([]string{}, m.RowLabels...), Cols: append([]string{}, m.ColLabels...), Uniform: m.Uniform}
 	r, c := m.Rows(), m.Cols()
 	at := func(i, j int) Cell {
 		if m.IsSuppressed(i, j) {

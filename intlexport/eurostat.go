@@ -30,91 +30,32 @@ func EurostatTables(s *nrm.Stats) []Table {
 	return EurostatTablesK(s, disclosure.DefaultK)
 }
 
+// Confidential is Eurostat's flag for a value withheld for confidentiality,
+// written instead of every hidden number (whether below k or hidden to
+// protect another): Eurostat's format has one symbol for both.
+const Confidential = "c"
+
 // EurostatTablesK is EurostatTables with threshold k (k ≤ 1: exact
-// figures, for a secured transmission channel).
+// figures, for a secured transmission channel). The tables are cells of
+// the one linked disclosure system of the published statistics
+// (disclosure.PublishedStats), so that they hide exactly what the report
+// hides and a reader holding both learns nothing more: sex (nrm records
+// gender, not legal sex: transgender and unknown count as "unknown"), age
+// group (child: under 18 at identification), citizenship (national =
+// ReportingCountry, other EU member states on 31 December, non-EU,
+// unknown) and forms of exploitation by sex (a person with several forms
+// counts in each; "other" adds forced criminality, begging, forced
+// marriage, organ removal and other forms).
 func EurostatTablesK(s *nrm.Stats, k int) []Table {
-	total := s.Identified.Total
-
-	// Sex: Eurostat collects female, male and unknown. nrm records gender,
-	// not legal sex; a transgender person is counted as "unknown" rather
-	// than assigned a sex we do not know (and these are the smallest
-	// groups, so merging them also protects them).
-	g := s.ByGender
-	sex := oneColumn("sex", []string{"female", "male", "unknown"},
-		[]int{g[string(nrm.GenderFemale)], g[string(nrm.GenderMale)], total - g[string(nrm.GenderFemale)] - g[string(nrm.GenderMale)]})
-
-	// Age at identification: child < 18, adult, unknown.
-	child := s.Age.Bands[nrm.AgeBands[0]]
-	age := oneColumn("age", []string{"child", "adult", "unknown"}, []int{child, s.Age.Known - child, s.Age.Unknown})
-
-	// Citizenship: national (DK), other EU member states, non-EU, unknown.
-	var national, otherEU, nonEU, known int
-	for c, n := range s.ByNationality {
-		known += n
-		switch {
-		case c == ReportingCountry:
-			national += n
-		case IsEU(c, s.Year):
-			otherEU += n
-		default:
-			nonEU += n
-		}
-	}
-	ctz := oneColumn("citizenship", []string{"national", "other_eu", "non_eu", "unknown"}, []int{national, otherEU, nonEU, total - known})
-
-	ms := disclosure.SuppressLinked([]disclosure.Table{sex, age, ctz}, k, []disclosure.Link{
-		{Parts: []disclosure.Ref{{Table: 1, Row: 3, Col: 0}}, Total: disclosure.Ref{Table: 0, Row: 3, Col: 0}},
-		{Parts: []disclosure.Ref{{Table: 2, Row: 4, Col: 0}}, Total: disclosure.Ref{Table: 0, Row: 3, Col: 0}},
-	})
-
-	// Forms of exploitation by sex: a person with several forms counts in
-	// each, as in the national statistics, so rows do not add up to
-	// persons; "other" adds forced criminality, begging, forced marriage,
-	// organ removal and other forms.
-	exp := disclosure.Table{Name: "exploitation", RowLabels: []string{"sexual", "labour", "other"}, ColLabels: []string{"female", "male", "unknown"}, RowTotals: true}
-	rowOf := func(form string) int {
-		switch nrm.ExploitationForm(form) {
-		case nrm.ExploitationSexual:
-			return 0
-		case nrm.ExploitationForcedLabour:
-			return 1
-		}
-		return 2
-	}
-	colOf := func(gender string) int {
-		switch nrm.Gender(gender) {
-		case nrm.GenderFemale:
-			return 0
-		case nrm.GenderMale:
-			return 1
-		}
-		return 2
-	}
-	exp.Cells = [][]int{make([]int, 3), make([]int, 3), make([]int, 3)}
-	for f, byG := range s.ByExploitationGender {
-		for gd, n := range byG {
-			exp.Cells[rowOf(f)][colOf(gd)] += n
-		}
-	}
-	em := disclosure.Suppress(exp, k)
-
+	p := disclosure.SuppressStats(s, max(k, 1))
 	return []Table{
-		render(CodeVictimsSex, "Registered victims of trafficking in human beings by sex", []string{"sex", "victims"}, ms[0]),
-		render(CodeVictimsAge, "Registered victims by age group (child: under 18 at identification)", []string{"age_group", "victims"}, ms[1]),
-		render(CodeVictimsCitizenship, "Registered victims by citizenship (national = "+ReportingCountry+")", []string{"citizenship", "victims"}, ms[2]),
+		render(CodeVictimsSex, "Registered victims of trafficking in human beings by sex", []string{"sex", "victims"}, p.EurostatSex),
+		render(CodeVictimsAge, "Registered victims by age group (child: under 18 at identification)", []string{"age_group", "victims"}, p.EurostatAge),
+		render(CodeVictimsCitizenship, "Registered victims by citizenship (national = "+ReportingCountry+")", []string{"citizenship", "victims"}, p.EurostatCitizenship),
 		render(CodeVictimsExploitation, "Registered victims by form of exploitation and sex (a person counts once in each form)",
-			[]string{"form", "female", "male", "unknown", "total"}, em),
+			[]string{"form", "female", "male", "unknown", "total"}, p.EurostatExploitation),
 		prosecution(s),
 	}
-}
-
-// oneColumn is a list of counts with its total.
-func oneColumn(name string, labels []string, counts []int) disclosure.Table {
-	t := disclosure.Table{Name: name, RowLabels: labels, ColLabels: []string{"victims"}, ColTotals: true}
-	for _, n := range counts {
-		t.Cells = append(t.Cells, []int{max(n, 0)})
-	}
-	return t
 }
 
 // render formats a protected table, totals included, as strings.
@@ -135,7 +76,11 @@ func render(code, title string, headers []string, m disclosure.Masked) Table {
 		}
 		rec := []string{label}
 		for j := range cols {
-			rec = append(rec, m.Cell(i, j))
+			if v, ok := m.Value(i, j); ok {
+				rec = append(rec, strconv.Itoa(v))
+			} else {
+				rec = append(rec, Confidential)
+			}
 		}
 		t.Rows = append(t.Rows, rec)
 	}

@@ -360,14 +360,14 @@ func TestEurostatProtected(t *testing.T) {
 		}
 	}
 	sex := tableByCode(t, ts, CodeVictimsSex)
-	if sex.Rows[3][1] != "60" || sex.Rows[2][1] != "<3" || sex.Rows[1][1] != ".." {
+	if sex.Rows[3][1] != "60" || sex.Rows[2][1] != Confidential || sex.Rows[1][1] != Confidential {
 		t.Fatalf("sex table %v", sex.Rows)
 	}
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, sex); err != nil {
 		t.Fatal(err)
 	}
-	if buf.String() != "sex,victims\nfemale,56\nmale,..\nunknown,<3\ntotal,60\n" {
+	if buf.String() != "sex,victims\nfemale,56\nmale,c\nunknown,c\ntotal,60\n" {
 		t.Fatalf("csv %q", buf.String())
 	}
 	if p := tableByCode(t, ts, CodeProsecution); p.Rows[2][1] != "10" {

@@ -73,8 +73,8 @@ func (b *builder) withheldNote(f *Figure) {
 }
 
 func (b *builder) withheldExplanation() string {
-	return fmt.Sprintf(b.tr("<%d: antallet er under %d og vises ikke af hensyn til diskretion; x: tallet er udeladt, så det ikke kan afsløre et lille antal.",
-		"<%d: the number is below %d and is not shown for disclosure control; x: the number is left out so that it cannot reveal a small number."), b.k, b.k)
+	return fmt.Sprintf(b.tr("<%d: antallet er mellem 1 og %d og vises ikke af hensyn til diskretion; x: tallet er udeladt, så det ikke kan afsløre et lille antal. Nuller vises altid.",
+		"<%d: the number is from 1 to %d and is not shown for disclosure control; x: the number is left out so that it cannot reveal a small number. Zeros are always shown."), b.k, b.k-1)
 }
 
 // tableWithheldNote adds the explanation to a table that shows a

@@ -137,14 +137,14 @@ func disclosureCells(p *disclosure.PublishedStats) (hidden, uniform map[cellKey]
 		set(ss, ss.Rows(), 0, TabShelter, "count", "")
 	}
 
-	// Private housing: each outcome's "yes" column; every row total is
-	// the number in private housing.
+	// Private housing: the outcomes, and their total, the number in
+	// private housing.
 	ph := p.PrivateHousing
 	for i, l := range ph.RowLabels {
 		set(ph, i, 0, TabPrivateHousing, l, "")
-		if ph.RowTotals {
-			set(ph, i, ph.Cols(), TabPrivateHousing, "count", "")
-		}
+	}
+	if ph.ColTotals {
+		set(ph, ph.Rows(), 0, TabPrivateHousing, "count", "")
 	}
 
 	// Returns: years × kinds; the column totals are the kinds' counts.

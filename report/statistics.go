@@ -746,8 +746,7 @@ func (b *builder) age() {
 	for _, r := range regions {
 		sum := a.ByRegion[r]
 		c := b.n(TabAgeByRegion, r, "count", sum.Count)
-		if c.hidden || sum.Count < 2 || sum.Min == nil || sum.Max == nil || sum.Mean == nil ||
-			b.masked(TabAgeByRegion, r, "min") || b.masked(TabAgeByRegion, r, "max") || b.masked(TabAgeByRegion, r, "mean") {
+		if c.hidden || sum.Count < 2 || sum.Mean == nil || b.masked(TabAgeByRegion, r, "mean") {
 			continue
 		}
 		lines = append(lines, reg{r, sum})
@@ -761,9 +760,17 @@ func (b *builder) age() {
 	if len(lines) > 0 {
 		b.section("age-by-region", 3, b.tr("Gennemsnitsalder", "Mean age"))
 		for _, l := range lines {
+			region, mean := nrm.Label("region", l.code, b.lang), FormatDecimal(*l.sum.Mean, 1, b.lang)
+			// The youngest and oldest are one person's age each: stated
+			// only where the report may show them (never when published).
+			if l.sum.Min == nil || l.sum.Max == nil || b.masked(TabAgeByRegion, l.code, "min") || b.masked(TabAgeByRegion, l.code, "max") {
+				b.narr(fmt.Sprintf(b.tr("%s: en gennemsnitsalder på %s på identifikationstidspunktet.",
+					"%s: a mean age of %s at the time of identification."), region, mean))
+				continue
+			}
 			b.narr(fmt.Sprintf(b.tr("%s: %d-%d år, med en gennemsnitsalder på %s på identifikationstidspunktet.",
 				"%s: %d-%d years, with a mean age of %s at the time of identification."),
-				nrm.Label("region", l.code, b.lang), *l.sum.Min, *l.sum.Max, FormatDecimal(*l.sum.Mean, 1, b.lang)))
+				region, *l.sum.Min, *l.sum.Max, mean))
 		}
 	}
 	t := &Table{ID: "age_by_region", Caption: b.tr("Alder fordelt på afsenderområde ", "Age by region of origin ") + b.year(),

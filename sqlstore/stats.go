@@ -244,6 +244,7 @@ func newStats(q nrm.StatsQuery) *nrm.Stats {
 	s.NationalityRanking = []nrm.NationalityCount{}
 	s.ByExploitation = zeroMap("exploitation")
 	s.ByExploitationGender = map[string]map[string]int{}
+	s.FormsByGender = map[string]nrm.FormCount{}
 	for _, f := range nrm.Codes("exploitation") {
 		s.ByExploitationGender[f] = zeroMap("gender")
 	}
@@ -530,6 +531,10 @@ func (c *statsCalc) exploitation(ctx context.Context, tx *Tx) error {
 		if bits.OnesCount64(uint64(m)) > 1 {
 			s.MultiFormPersons += n
 		}
+		fc := s.FormsByGender[gender]
+		fc.Persons += n
+		fc.ExtraForms += n * (bits.OnesCount64(uint64(m)) - 1)
+		s.FormsByGender[gender] = fc
 		for _, f := range forms {
 			if m&formBits[nrm.ExploitationForm(f)] == 0 {
 				continue

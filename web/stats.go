@@ -241,8 +241,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	add("stats.minors", count(st.Minors.Count, pb.Minors))
 	add("stats.shelter", cell(st.Shelter.Count, pb.ShelterBuckets, "", 0))
 	add("stats.shelter_year_end", cell(st.Shelter.StillAtYearEnd, pb.ShelterStatus, disclosure.LabelStillAtYearEnd, 0))
-	// Every private-housing row total is the number in private housing.
-	add("stats.private_housing", cell(st.PrivateHousing.Count, pb.PrivateHousing, disclosure.LabelStillAtYearEnd, pb.PrivateHousing.Cols()))
+	// The private-housing outcomes add up to the number in private housing.
+	add("stats.private_housing", cell(st.PrivateHousing.Count, pb.PrivateHousing, "", 0))
 	rp := pb.ReturnsPeriod
 	add("stats.prepared_returns", cell(st.Returns.Period.ByKind[prepared], rp, "", slices.Index(rp.ColLabels, prepared)))
 	if st.Prosecution.Reported { // published as reported
