@@ -179,9 +179,19 @@ func (b *builder) cell(c count) Cell {
 	return Cell{Text: FormatInt(c.v, b.lang), Number: float64(c.v), IsNumber: true}
 }
 
-// w writes a count in running text: words below 13, digits above, and
-// for a withheld count "færre end tre" or "et ikke oplyst antal".
+// w writes a count standing alone in running text ("twelve were…"):
+// words below 13, digits above, and for a withheld count "færre end tre"
+// or "et ikke oplyst antal" / "an undisclosed number".
 func (b *builder) w(c count) string {
+	if c.hidden && !b.below(c) {
+		return b.tr("et ikke oplyst antal", "an undisclosed number")
+	}
+	return b.wn(c)
+}
+
+// wn writes a count before its noun: as w, but "an undisclosed number of"
+// in English ("an undisclosed number of victims").
+func (b *builder) wn(c count) string {
 	switch {
 	case !c.hidden:
 		return Words(c.v, b.lang)
@@ -195,9 +205,9 @@ func (b *builder) w(c count) string {
 // kvinde", "54 kvinder", "færre end tre kvinder").
 func (b *builder) np(c count, sing, plur string) string {
 	if !c.hidden && c.v == 1 {
-		return b.w(c) + " " + sing
+		return b.wn(c) + " " + sing
 	}
-	return b.w(c) + " " + plur
+	return b.wn(c) + " " + plur
 }
 
 // share phrases part of whole; false when either is withheld or the

@@ -345,11 +345,11 @@ func (b *builder) nationality(total count) {
 		case 1:
 			p3 = append(p3, fmt.Sprintf(b.tr("Sammen med %s, med %s %s, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
 				"Together with %s, with %s %s, the countries above are the individual countries from which most victims were identified."),
-				more[0].name, b.w(more[0].c), b.victimWord(more[0].c)))
+				more[0].name, b.wn(more[0].c), b.victimWord(more[0].c)))
 		case 2:
 			p3 = append(p3, fmt.Sprintf(b.tr("Sammen med %s og %s, med henholdsvis %s og %s ofre for menneskehandel, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
 				"Together with %s and %s, with %s and %s victims respectively, the countries above are the individual countries from which most victims were identified."),
-				more[0].name, more[1].name, b.w(more[0].c), b.w(more[1].c)))
+				more[0].name, more[1].name, b.w(more[0].c), b.wn(more[1].c)))
 		}
 		mentioned += len(more)
 	}
@@ -535,7 +535,7 @@ func (b *builder) exploitation(total count) {
 				"One male victim of trafficking was identified in %s."), b.year()))
 		} else {
 			if b.lang == nrm.LangEN {
-				p2 = append(p2, fmt.Sprintf("%s male victims of trafficking were identified in %s.", Capitalize(b.w(male)), b.year()))
+				p2 = append(p2, fmt.Sprintf("%s male victims of trafficking were identified in %s.", Capitalize(b.wn(male)), b.year()))
 			} else {
 				p2 = append(p2, fmt.Sprintf("Der er i %s identificeret %s mandlige ofre for menneskehandel.", b.year(), b.w(male)))
 			}
@@ -603,10 +603,25 @@ func (b *builder) enAre(list string) string {
 	if b.lang != nrm.LangEN {
 		return list
 	}
-	if i := strings.Index(list, " "); i > 0 {
-		return list[:i] + " are" + list[i:]
+	// After the count, which may be several words: "54 are women",
+	// "fewer than three are women", "an undisclosed number are women".
+	const undisclosed = "an undisclosed number of "
+	if strings.HasPrefix(list, undisclosed) {
+		return "an undisclosed number are " + list[len(undisclosed):]
 	}
-	return list
+	words := 1
+	if strings.HasPrefix(list, "fewer than ") {
+		words = 3
+	}
+	i := -1
+	for range words {
+		j := strings.Index(list[i+1:], " ")
+		if j < 0 {
+			return list
+		}
+		i += j + 1
+	}
+	return list[:i] + " are" + list[i:]
 }
 
 // genderCodes are the gender columns: the code set's order plus any

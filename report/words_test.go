@@ -117,3 +117,27 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestWithheldCountsInRunningText: a withheld count standing alone and one
+// before its noun read as English, and "are" goes after the whole count.
+func TestWithheldCountsInRunningText(t *testing.T) {
+	b := &builder{lang: nrm.LangEN, k: 3}
+	large, small, shown := count{v: 12, hidden: true}, count{v: 2, hidden: true}, count{v: 54}
+	for _, tc := range []struct{ got, want string }{
+		{b.w(large) + " were returned home", "an undisclosed number were returned home"},
+		{b.np(large, "woman", "women"), "an undisclosed number of women"},
+		{b.w(small) + " were returned home", "fewer than three were returned home"},
+		{b.np(small, "woman", "women"), "fewer than three women"},
+		{b.enAre(b.np(large, "woman", "women") + " and two men"), "an undisclosed number are women and two men"},
+		{b.enAre(b.np(small, "woman", "women")), "fewer than three are women"},
+		{b.enAre(b.np(shown, "woman", "women") + " and two men"), "54 are women and two men"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+	da := &builder{lang: nrm.LangDA, k: 3}
+	if got := da.w(large) + "/" + da.np(large, "kvinde", "kvinder"); got != "et ikke oplyst antal/et ikke oplyst antal kvinder" {
+		t.Errorf("da: %q", got)
+	}
+}
