@@ -191,41 +191,39 @@ func SuppressLinkedHiding(ts []Table, k int, links []Link, hide []Ref) []Masked 
 	// A table whose numbers cannot be protected with the "<k" display
 	// (two "<3" adding up to a "<3" are both 1) shows every hidden number
 	// as Confidential instead, which tells nothing of its size; the other
-	// tables keep the "<k" display. One table more at a time, the table of
-	// the number that could not be protected.
-	var s *system
-	for range len(ms) + 1 {
-		s = newSystem(ms, links, k)
+	// tables keep the "<k" display. Each failure adds the tables of the
+	// number that could not be protected and of the numbers tied to it.
+	attempt := func(keepHeadline bool) (*system, bool) {
+		s := newSystem(ms, links, k)
+		if !keepHeadline {
+			clear(s.keep)
+		}
 		s.force(hide)
 		s.primary()
-		if s.protect() {
-			break
-		}
+		return s, s.protect()
+	}
+	s, ok := attempt(true)
+	for !ok {
 		grown := false
 		for _, ti := range s.failedTables() {
 			if !ms[ti].Uniform {
 				ms[ti].Uniform, grown = true, true
 			}
 		}
-		if !grown { // nothing left to try: all uniform
+		if !grown {
+			// Every table involved is uniform already: too few persons
+			// for any breakdown (three persons in three categories are
+			// one each). All tables go uniform, and if that does not
+			// suffice the headline total may go too.
 			for i := range ms {
 				ms[i].Uniform = true
 			}
-			s = newSystem(ms, links, k)
-			s.force(hide)
-			s.primary()
-			if !s.protect() {
-				// Too few persons for any breakdown (three persons in
-				// three categories are one each): the headline total
-				// may go too.
-				s = newSystem(ms, links, k)
-				clear(s.keep)
-				s.force(hide)
-				s.primary()
-				s.protect()
+			if s, ok = attempt(true); !ok {
+				s, _ = attempt(false)
 			}
 			break
 		}
+		s, ok = attempt(true)
 	}
 	s.store(ms)
 	return ms
