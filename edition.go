@@ -253,6 +253,25 @@ func (e *Edition) Validate() error {
 	return nil
 }
 
+// PublishedFile returns the stored file, in format and lang, of the
+// edition that answers a published view of q at threshold k (EditionFor);
+// nil when no edition does, when k is no publication threshold (≤ 1) or
+// when editions do not store the format: the view is then computed.
+func PublishedFile(ctx context.Context, svc EditionService, q StatsQuery, k int, format string, lang Lang) (*EditionFile, error) {
+	if k < 2 || !slices.Contains(EditionFormats, format) {
+		return nil, nil
+	}
+	es, err := svc.FindEditions(ctx, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	e := EditionFor(es, q, k)
+	if e == nil {
+		return nil, nil
+	}
+	return svc.EditionFile(ctx, e.Year, e.Number, format, lang)
+}
+
 // EditionFor picks the edition that answers a published view of q.Year
 // at threshold k from the year's editions es (by number): the latest
 // edition with threshold k when the cut-off is the default one, else the

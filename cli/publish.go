@@ -3,21 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"nrm"
 	"nrm/disclosure"
-	"nrm/report"
-	"nrm/report/html"
-	"nrm/report/markdown"
-	"nrm/report/pdf"
-	"nrm/report/xlsx"
 	"nrm/sqlstore"
 	"nrm/web"
 
@@ -26,11 +21,6 @@ import (
 
 func init() {
 	commands = append(commands, publishCmd)
-}
-
-// editionWriters render the report files of an edition, by format.
-var editionWriters = map[string]func(io.Writer, *report.Document) error{
-	"html": html.Write, "md": markdown.Write, "pdf": pdf.Write, "xlsx": xlsx.Write,
 }
 
 // editionStore is what publishing reads and writes.
@@ -142,7 +132,7 @@ func publishShowCmd(env *Env) *cobra.Command {
 				return err
 			}
 			format = strings.ToLower(strings.TrimSpace(format))
-			if !contains(nrm.EditionFormats, format) {
+			if !slices.Contains(nrm.EditionFormats, format) {
 				return invalid(env, "Ukendt format %q; forventet %s.", "Unknown format %q; expected %s.", format, strings.Join(nrm.EditionFormats, ", "))
 			}
 			f, err := db.EditionFile(ctx, year, number, format, env.lang())
@@ -161,15 +151,6 @@ func publishShowCmd(env *Env) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "json", "json, html, pdf, xlsx or md")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: standard output)")
 	return cmd
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // publishEdition builds the next edition of q.Year and stores it: the
@@ -206,25 +187,24 @@ func publishEdition(ctx context.Context, env *Env, db editionStore, q nrm.StatsQ
 		return nil, err
 	}
 	e := &nrm.Edition{Year: q.Year, Cutoff: s.Cutoff, K: k, Cells: disclosure.EditionCells(cells), PublishedBy: cliUser()}
+	// The files as `nrm report --published` renders them, with this
+	// edition's protection.
+	o := reportOptions{year: q.Year, cutoff: s.Cutoff, k: k, src: db, generated: generated, pub: pub}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // "<3", not "\u003c3", as renderPublishedJSON
-	if err := enc.Encode(PublishedContract(s, pub)); err != nil {
+	if err := renderPublishedJSON(env, nil, s, o, &buf); err != nil {
 		return nil, err
 	}
 	e.Files = append(e.Files, nrm.EditionFile{Format: "json", ContentType: reportContentTypes["json"], Body: buf.Bytes()})
-	o := reportOptions{year: q.Year, cutoff: s.Cutoff, k: k, src: db, generated: generated}
 	for _, lang := range []nrm.Lang{nrm.LangDA, nrm.LangEN} {
 		le := *env
 		le.Lang = string(lang)
-		doc, err := editionDocument(ctx, &le, s, o, pub)
+		doc, err := buildReportCtx(systemCtx(ctx), &le, s, o)
 		if err != nil {
 			return nil, err
 		}
 		for _, format := range nrm.EditionFormats[1:] {
 			var b bytes.Buffer
-			if err := editionWriters[format](&b, doc); err != nil {
+			if err := documentWriters[format](&b, doc); err != nil {
 				return nil, err
 			}
 			e.Files = append(e.Files, nrm.EditionFile{Format: format, Lang: lang, ContentType: reportContentTypes[format], Body: b.Bytes()})
@@ -249,16 +229,6 @@ func cliUser() string {
 	return "cli:" + name
 }
 
-// editionDocument lays out the status report of an edition as
-// buildReport does for `nrm report --published` (the same plan, names,
-// introduction and generation time), with the edition's protection pub
-// instead of a fresh one: a correction keeps hidden what an earlier
-// edition hid.
-func editionDocument(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions, pub *disclosure.PublishedStats) (*report.Document, error) {
-	o.pub = pub
-	return buildReportCtx(systemCtx(ctx), env, s, o)
-}
-
 // WriteEditionReport is the hook of `nrm report --published` (or --k N):
 // when a published edition answers the request (nrm.EditionFor), it
 // writes that edition's stored file in format (json: the published
@@ -267,19 +237,8 @@ func editionDocument(ctx context.Context, env *Env, s *nrm.Stats, o reportOption
 // computed as before. Formats an edition does not store (eurostat) are
 // never answered from it.
 func WriteEditionReport(ctx context.Context, env *Env, db nrm.EditionService, q nrm.StatsQuery, k int, format string, w io.Writer) (bool, error) {
-	if k < 2 || !contains(nrm.EditionFormats, format) {
-		return false, nil
-	}
-	es, err := db.FindEditions(ctx, q.Year)
-	if err != nil {
-		return false, err
-	}
-	e := nrm.EditionFor(es, q, k)
-	if e == nil {
-		return false, nil
-	}
-	f, err := db.EditionFile(ctx, e.Year, e.Number, format, env.lang())
-	if err != nil {
+	f, err := nrm.PublishedFile(ctx, db, q, k, format, env.lang())
+	if err != nil || f == nil {
 		return false, err
 	}
 	_, err = w.Write(f.Body)

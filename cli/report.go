@@ -29,12 +29,16 @@ import (
 
 func init() {
 	commands = append(commands, reportCmd)
-	for name, write := range map[string]func(io.Writer, *report.Document) error{
-		"html": html.Write, "md": markdown.Write, "pdf": pdf.Write, "xlsx": xlsx.Write,
-	} {
+	for name, write := range documentWriters {
 		reportFormats[name] = documentRenderer(write)
 	}
 	reportFormats["json-published"] = renderPublishedJSON
+}
+
+// documentWriters write the laid-out report, by format name; `nrm report`
+// and the editions of `nrm publish` render with them.
+var documentWriters = map[string]func(io.Writer, *report.Document) error{
+	"html": html.Write, "md": markdown.Write, "pdf": pdf.Write, "xlsx": xlsx.Write,
 }
 
 // reportFormats renders the report by format name: html, md, pdf and
@@ -336,16 +340,20 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 }
 
 // renderPublishedJSON writes the statistics contract after disclosure
-// control with threshold o.k.
+// control: o.pub when set (an edition's), else with threshold o.k.
 func renderPublishedJSON(env *Env, cmd *cobra.Command, s *nrm.Stats, o reportOptions, w io.Writer) error {
-	k := o.k
-	if k < 2 {
-		k = disclosure.DefaultK
+	pub := o.pub
+	if pub == nil {
+		k := o.k
+		if k < 2 {
+			k = disclosure.DefaultK
+		}
+		pub = disclosure.SuppressStats(s, k)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // "<3", not "\u003c3"
-	return enc.Encode(PublishedContract(s, disclosure.SuppressStats(s, k)))
+	return enc.Encode(PublishedContract(s, pub))
 }
 
 // PublishedContract is the statistics contract after disclosure control:

@@ -40,18 +40,12 @@ func (s *Server) withEditions(inner ReportRenderer) ReportRenderer {
 		return nil
 	}
 	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
-		if k > 1 {
-			e, err := s.editionFor(ctx, q, k)
-			if err != nil {
-				return nil, "", err
-			}
-			if e != nil {
-				f, err := s.db.EditionFile(ctx, e.Year, e.Number, format, lang)
-				if err != nil {
-					return nil, "", err
-				}
-				return f.Body, f.ContentType, nil
-			}
+		f, err := nrm.PublishedFile(ctx, s.db, q, k, format, lang)
+		if err != nil {
+			return nil, "", err
+		}
+		if f != nil {
+			return f.Body, f.ContentType, nil
 		}
 		return inner(ctx, format, q, lang, k)
 	}
