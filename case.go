@@ -740,6 +740,7 @@ var fieldLabels = map[string]label{
 	"version":                      {"Version", "Version"},
 	"year":                         {"År", "Year"},
 	"cutoff_date":                  {"Opgørelsesdato", "Cut-off date"},
+	"scope":                        {"Omfang", "Scope"},
 	"charges":                      {"Sigtelser", "Charges"},
 	"decisions":                    {"Afgørelser", "Decisions"},
 	"convictions_unconditional":    {"Domme", "Convictions"},

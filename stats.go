@@ -12,6 +12,11 @@ import (
 type StatsQuery struct {
 	Year   int
 	Cutoff Date
+	// Org, when set, counts only the cases this organisation may read
+	// (its own, those shared with it and those referred to it through an
+	// accepted referral): an organisation's exact statistics of its own
+	// cases. Empty: the whole country.
+	Org string
 }
 
 // DefaultCutoff is 1 March of the year after the reporting year, as in the
@@ -65,9 +70,12 @@ func ShelterBucket(days int) string {
 // Stats is the statistics contract of design.md §4: one JSON object per
 // reporting year and cut-off. The JSON key names are a public contract.
 type Stats struct {
-	Year       int  `json:"year"`
-	Cutoff     Date `json:"cutoff"`
-	Identified struct {
+	Year   int  `json:"year"`
+	Cutoff Date `json:"cutoff"`
+	// Organisation is set on an organisation's statistics of its own
+	// cases (StatsQuery.Org); absent for the whole country.
+	Organisation string `json:"organisation,omitempty"`
+	Identified   struct {
 		Total           int             `json:"total"`
 		ByAuthority     map[string]int  `json:"by_authority"`
 		ByYearAuthority []YearAuthority `json:"by_year_authority"`

@@ -52,8 +52,10 @@ changed). Default cut-off: 1 March of the following year; default k = 3.`,
 			if err != nil {
 				return err
 			}
-			if k < 2 {
-				return invalid(env, "--k skal være mindst 2 (fik %d); standard er %d.", "--k must be at least 2 (got %d); the default is %d.", k, disclosure.DefaultK)
+			if k < 3 {
+				// Zeros are always shown, so "<2" would mean exactly 1.
+				return invalid(env, "--k skal være mindst 3 (fik %d): nuller vises altid, så \"<2\" ville betyde præcis 1. Standard er %d.",
+					"--k must be at least 3 (got %d): zeros are always shown, so \"<2\" would mean exactly 1. The default is %d.", k, disclosure.DefaultK)
 			}
 			e, err := publishEdition(ctx, env, db, q, k)
 			if err != nil {
@@ -66,7 +68,7 @@ changed). Default cut-off: 1 March of the following year; default k = 3.`,
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "reporting year, e.g. 2011")
 	cmd.Flags().StringVar(&cutoff, "cutoff", "", "cut-off date YYYY-MM-DD (default: 1 March of the following year)")
-	cmd.Flags().IntVar(&k, "k", disclosure.DefaultK, "disclosure threshold (at least 2)")
+	cmd.Flags().IntVar(&k, "k", disclosure.DefaultK, "disclosure threshold (at least 3)")
 	cmd.AddCommand(publishListCmd(env), publishShowCmd(env))
 	return cmd
 }

@@ -197,11 +197,42 @@ func TestPublishFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"publish"},
 		{"publish", "--year", "2011", "--k", "1"},
+		{"publish", "--year", "2011", "--k", "2"},
 		{"publish", "--year", "2011", "--cutoff", "2010-12-31"},
 		{"publish", "show", "--year", "2011", "--format", "docx"},
 	} {
 		if _, _, code := e.nrm(args...); code != 1 {
 			t.Errorf("nrm %s: exit %d", strings.Join(args, " "), code)
+		}
+	}
+}
+
+// TestReportOrganisation: `nrm report --org` writes the exact statistics
+// of the cases one organisation can see, named in the output, and is
+// refused for publication and for unknown organisations.
+func TestReportOrganisation(t *testing.T) {
+	e := publishEnv(t)
+	var national, us nrm.Stats
+	if err := json.Unmarshal([]byte(e.ok("report", "--year", "2011")), &national); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(e.ok("report", "--year", "2011", "--org", "US")), &us); err != nil {
+		t.Fatal(err)
+	}
+	if us.Organisation != "US" || us.Identified.Total != us.Identified.ByAuthority["US"]+us.Identified.ByAuthority["CMM"] ||
+		us.Identified.Total == 0 || us.Identified.Total >= national.Identified.Total || us.Prosecution.Reported {
+		t.Errorf("US: %q, %d of %d, police %v", us.Organisation, us.Identified.Total, national.Identified.Total, us.Prosecution.Reported)
+	}
+	if md := e.ok("report", "--year", "2011", "--org", "US", "--format", "md"); !strings.Contains(md, "can see") {
+		t.Errorf("the report does not say whose cases it counts:\n%.400s", md)
+	}
+	for _, args := range [][]string{
+		{"report", "--year", "2011", "--org", "NOPE"},
+		{"report", "--year", "2011", "--org", "US", "--published"},
+		{"report", "--year", "2011", "--org", "US", "--k", "3"},
+	} {
+		if _, msg, code := e.nrm(args...); code != 1 || !strings.Contains(msg, "--org") {
+			t.Errorf("nrm %s: exit %d %s", strings.Join(args, " "), code, msg)
 		}
 	}
 }

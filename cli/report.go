@@ -87,7 +87,7 @@ func invalid(env *Env, da, en string, args ...any) error {
 
 func reportCmd(env *Env) *cobra.Command {
 	var year, k int
-	var cutoff, format, out, period string
+	var cutoff, format, out, period, org string
 	var published bool
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -103,6 +103,8 @@ with --format json the published contract writes such cells as strings ("<N", or
 ".." for a number hidden to protect another) and leaves out the minors' list.
 --format eurostat -o DIR writes the Eurostat/UNODC aggregate tables as CSV files
 (k = 3 unless --k is given; --k 1 gives exact figures for a secured channel).
+--org CODE counts only the cases that organisation can see (its own, shared
+with it, referred to it), exactly and not for publication.
 SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -148,6 +150,11 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 				return invalid(env, "--period skal være et år eller et år med periode, fx 2012 eller 2012-spring (fik %q).",
 					"--period must be a year or a year with a period, e.g. 2012 or 2012-spring (got %q).", period)
 			}
+			if org = strings.TrimSpace(org); org != "" && (k > 1 || format == "eurostat") {
+				return invalid(env, "--org giver nøjagtige tal for én organisations sager og kan ikke offentliggøres: brug den uden --published, --k og --format eurostat.",
+					"--org gives exact figures of one organisation's cases, which are not for publication: use it without --published, --k and --format eurostat.")
+			}
+			q.Org = org
 			if format == "eurostat" && (out == "" || out == "-") {
 				return invalid(env, "--format eurostat skriver én CSV-fil pr. tabel: angiv en mappe med -o, fx -o eurostat-2011.",
 					"--format eurostat writes one CSV file per table: give a folder with -o, e.g. -o eurostat-2011.")
@@ -163,6 +170,9 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 				return err
 			}
 			defer db.Close()
+			if err := checkOrg(ctx, env, db, org); err != nil {
+				return err
+			}
 			s, err := db.Statistics(ctx, q)
 			if err != nil {
 				return err
@@ -209,6 +219,7 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 	cmd.Flags().IntVar(&k, "k", 0, "disclosure threshold: counts below k are shown as <k (0 = off; eurostat: default 3)")
 	cmd.Flags().BoolVar(&published, "published", false, "published report: disclosure control with k = 3 unless --k is given")
 	cmd.Flags().StringVar(&period, "period", "", "action-plan status period to show, e.g. 2012-spring (default: each activity's latest)")
+	cmd.Flags().StringVar(&org, "org", "", "count only the cases this organisation can see (exact figures, not for publication)")
 	return cmd
 }
 
@@ -630,14 +641,37 @@ func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
 		}
 		names = append(names, filepath.Base(name))
 	}
+	note := eurostatNote(env.lang(), s, k)
+	if err := writeFile(env, filepath.Join(dir, "README.txt"), []byte(note), k); err != nil {
+		return err
+	}
+	names = append(names, "README.txt")
 	sort.Strings(names)
 	kText := strconv.Itoa(k)
 	if k <= 1 {
 		kText = msg(env.lang(), "ingen (præcise tal)", "none (exact figures)")
 	}
 	fmt.Fprintf(env.Stdout, msg(env.lang(), "Skrev %d Eurostat/UNODC-tabeller for %d til %s (diskretionsgrænse %s): %s\n",
-		"Wrote %d Eurostat/UNODC tables for %d to %s (disclosure threshold %s): %s\n"), len(names), s.Year, dir, kText, strings.Join(names, ", "))
+		"Wrote %d Eurostat/UNODC tables for %d to %s (disclosure threshold %s): %s\n"), len(tables), s.Year, dir, kText, strings.Join(names, ", "))
 	return nil
+}
+
+// eurostatNote is the README.txt beside the Eurostat/UNODC tables: what
+// the symbols mean, in the user's language.
+func eurostatNote(lang nrm.Lang, s *nrm.Stats, k int) string {
+	if k <= 1 {
+		return fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s.\nPræcise tal uden diskretion: kun til en sikret forbindelse, ikke til offentliggørelse.\n",
+			"Eurostat/UNODC tables for %d, as of %s.\nExact figures without disclosure control: for a secured channel only, not for publication.\n"), s.Year, s.Cutoff)
+	}
+	return fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s, med diskretionsgrænse %d.\n"+
+		"%s i en tabel (Eurostats flag for fortrolige tal): tallet er udeladt – enten mellem 1 og %d, eller større og udeladt, så det ikke kan afsløre et lille tal; Eurostats format har ét tegn for begge.\n"+
+		"Nuller vises altid og skjules aldrig; %s står altså aldrig for 0.\n"+
+		"Tabellerne skjuler præcis det, den offentliggjorte statusrapport og dens JSON skjuler.\n",
+		"Eurostat/UNODC tables for %d, as of %s, with disclosure threshold %d.\n"+
+			"%s in a table (Eurostat's flag for confidential values): the number is withheld — either from 1 to %d, or larger and withheld so that it cannot reveal a small one; Eurostat's format has one symbol for both.\n"+
+			"Zeros are always shown and never withheld, so %s never stands for 0.\n"+
+			"The tables withhold exactly what the published status report and its JSON withhold.\n"),
+		s.Year, s.Cutoff, k, intlexport.Confidential, k-1, intlexport.Confidential)
 }
 
 // exportHTCDSCmd is "nrm export htcds": the k-anonymised case-level CSV
@@ -740,4 +774,26 @@ func uniformKeys(p *disclosure.PublishedStats) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// checkOrg refuses an organisation code that names no organisation ("" is
+// the whole country).
+func checkOrg(ctx context.Context, env *Env, db interface {
+	FindOrganisations(context.Context) ([]*nrm.Organisation, error)
+}, org string) error {
+	if org == "" {
+		return nil
+	}
+	orgs, err := db.FindOrganisations(ctx)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, o := range orgs {
+		if o.Code == org {
+			return nil
+		}
+		codes = append(codes, o.Code)
+	}
+	return invalid(env, "--org %q er ikke en kendt organisation; kendte: %s.", "--org %q is not a known organisation; known: %s.", org, strings.Join(codes, ", "))
 }

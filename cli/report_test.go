@@ -390,6 +390,12 @@ func TestReportCommand(t *testing.T) {
 		if !strings.Contains(all, ","+intlexport.Confidential) || strings.Contains(all, "<3") || !strings.Contains(all, "total,") {
 			t.Errorf("Eurostat tables:\n%s", all)
 		}
+		// The folder says what the flag means and that zeros are never
+		// withheld.
+		note, err := os.ReadFile(filepath.Join(out, "README.txt"))
+		if err != nil || !strings.Contains(string(note), "Nuller vises altid") || !strings.Contains(string(note), "mellem 1 og 2") {
+			t.Errorf("README.txt: %v\n%s", err, note)
+		}
 		exact := filepath.Join(dir, "eurostat-exact")
 		run(t, append(base, "--format", "eurostat", "--k", "1", "-o", exact)...)
 		b, err := os.ReadFile(filepath.Join(exact, intlexport.CodeVictimsSex+".csv"))

@@ -148,7 +148,13 @@ func byCount(codes []string, m map[string]int) []string {
 func (b *builder) front() {
 	d := b.doc
 	d.Title = b.in.Title
-	if d.Title == "" {
+	org := b.in.Stats.Organisation
+	switch {
+	case d.Title != "":
+	case org != "":
+		// An organisation's exact statistics of the cases it can see.
+		d.Title = fmt.Sprintf(b.tr("Statistik for sager, %s kan se, %s", "Statistics of the cases %s can see, %s"), b.orgName(org), b.year())
+	default:
 		d.Title = b.tr("Statusrapport ", "Status report ") + b.year()
 	}
 	if p := b.in.Plan; p != nil {
@@ -166,6 +172,10 @@ func (b *builder) front() {
 			period = FormatPeriod(b.in.Period, b.lang)
 		}
 		d.Meta = append(d.Meta, Field{b.tr("Status for aktiviteter", "Status of activities"), period})
+	}
+	if org != "" {
+		d.Meta = append(d.Meta, Field{b.tr("Omfang", "Scope"),
+			fmt.Sprintf(b.tr("kun sager, %s kan se – ikke til offentliggørelse; politiets tal er landstal og udelades", "only cases %s can see – not for publication; the police's national figures are left out"), b.orgName(org))})
 	}
 	if b.k > 1 {
 		d.Meta = append(d.Meta, Field{b.tr("Diskretionsgrænse", "Disclosure threshold"),
@@ -385,11 +395,15 @@ func (b *builder) responsible(a *nrm.Activity) string {
 	}
 	var names []string
 	for _, c := range a.Responsible {
-		if n, ok := b.in.OrgNames[c]; ok && n != "" {
-			names = append(names, n)
-		} else {
-			names = append(names, c)
-		}
+		names = append(names, b.orgName(c))
 	}
 	return strings.Join(names, ", ")
+}
+
+// orgName is an organisation's name, else its code.
+func (b *builder) orgName(code string) string {
+	if n, ok := b.in.OrgNames[code]; ok && n != "" {
+		return n
+	}
+	return code
 }

@@ -112,9 +112,9 @@ type count struct {
 	uniform bool // withheld without telling its size (shown "x")
 }
 
-// below reports whether a withheld count is a small one (shown "<K"): a
-// withheld zero is shown "<K" too, so that "<K" means 0 to K-1 as in the
-// disclosure package, and "x" never hides a zero.
+// below reports whether a withheld count is a small one (shown "<K"). The
+// disclosure package never withholds a zero, so "<K" means 1 to K-1 and
+// "x" a number that could reveal one.
 func (b *builder) below(c count) bool {
 	return c.hidden && !c.uniform && b.k > 1 && c.v >= 0 && c.v < b.k
 }

@@ -51,7 +51,13 @@ func checkStatsQuery(ctx context.Context, q nrm.StatsQuery) (nrm.StatsQuery, err
 	if err != nil {
 		return q, err
 	}
-	if r := actorOf(ctx).Role; r == nrm.RoleAuditor {
+	a := actorOf(ctx)
+	if a.Role == nrm.RoleAuditor {
+		return q, forbidden()
+	}
+	// An organisation's own cases exactly: for those who may read them
+	// case by case anyway.
+	if q.Org != "" && a.Role != nrm.RoleAdmin && (!readsCases(a) || a.Org != q.Org) {
 		return q, forbidden()
 	}
 	return q, nil
@@ -85,6 +91,7 @@ func (d *DB) computeStatistics(ctx context.Context, q nrm.StatsQuery) (*nrm.Stat
 		return nil, 0, fmt.Errorf("statistics: %w", err)
 	}
 	c := &statsCalc{d: d.dialect, q: q, s: newStats(q)}
+	c.s.Organisation = q.Org
 	c.y0 = nrm.NewDate(q.Year, 1, 1)
 	c.y1 = q.YearEnd()
 	c.upper = c.y1 // identified in Y and not after the cut-off
@@ -204,6 +211,29 @@ func (d *DB) statsTxs(ctx context.Context, n int) ([]*Tx, func(), error) {
 	return txs, release, nil
 }
 
+// scope is the condition on the cases alias a that restricts the
+// statistics to the cases the query's organisation may read (" AND …"
+// with its arguments, to be put last in a WHERE clause), or nothing for
+// the whole country.
+func (c *statsCalc) scope(a string) (string, []any) {
+	if c.q.Org == "" {
+		return "", nil
+	}
+	org := c.q.Org
+	return ` AND (` + a + `.owner_org = ? OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = ` + a + `.id AND s.org = ?)
+		OR ` + a + `.id IN (SELECT r.case_id FROM referrals r WHERE r.to_org = ? AND r.status = 'accepted' AND r.access_revoked_on IS NULL))`,
+		[]any{org, org, org}
+}
+
+// scopeCase is scope for a table with a case_id column (alias t).
+func (c *statsCalc) scopeCase(t string) (string, []any) {
+	cond, args := c.scope("c")
+	if cond == "" {
+		return "", nil
+	}
+	return " AND " + t + ".case_id IN (SELECT c.id FROM cases c WHERE 1=1" + cond + ")", args
+}
+
 type statsCalc struct {
 	d             dialect
 	q             nrm.StatsQuery
@@ -290,12 +320,13 @@ func (c *statsCalc) countries(ctx context.Context, tx *Tx) error {
 	}); err != nil {
 		return err
 	}
+	sc, args := c.scope("y")
 	return each(ctx, tx, `WITH RECURSIVE n(nat) AS (
 			SELECT MIN(nationality) FROM cases
 			UNION ALL
 			SELECT (SELECT MIN(x.nationality) FROM cases x WHERE x.nationality > n.nat) FROM n WHERE n.nat IS NOT NULL)
 		SELECT nat FROM n WHERE nat IS NOT NULL
-			AND EXISTS (SELECT 1 FROM cases y WHERE y.nationality = n.nat AND y.identified_on IS NOT NULL)`, nil, func(r *sql.Rows) error {
+			AND EXISTS (SELECT 1 FROM cases y WHERE y.nationality = n.nat AND y.identified_on IS NOT NULL`+sc+`)`, args, func(r *sql.Rows) error {
 		var n string
 		if err := r.Scan(&n); err != nil {
 			return err
@@ -318,8 +349,9 @@ func (c *statsCalc) region(nat string) string {
 // counts in one pass without sorting; Go adds the days up to years.
 func (c *statsCalc) series(ctx context.Context, tx *Tx) error {
 	byYear := map[int]*nrm.YearAuthority{}
-	err := each(ctx, tx, "SELECT c.identified_on, c.identified_authority, COUNT(*) FROM cases c WHERE c.identified_on <= ? GROUP BY c.identified_on, c.identified_authority",
-		[]any{c.upper}, func(r *sql.Rows) error {
+	sc, args := c.scope("c")
+	err := each(ctx, tx, "SELECT c.identified_on, c.identified_authority, COUNT(*) FROM cases c WHERE c.identified_on <= ?"+sc+" GROUP BY c.identified_on, c.identified_authority",
+		append([]any{c.upper}, args...), func(r *sql.Rows) error {
 			var d nrm.Date
 			var n int
 			var auth string
@@ -366,9 +398,11 @@ func (c *statsCalc) series(ctx context.Context, tx *Tx) error {
 // cases_cohort (no sort); only the second sorts.
 func (c *statsCalc) cube(ctx context.Context, tx *Tx) error {
 	s := c.s
+	sc, args := c.scope("c")
+	args = append([]any{c.y0, c.upper}, args...)
 	err := each(ctx, tx, `SELECT c.identified_on, c.identified_authority, c.gender, c.first_contact_form, COUNT(*)
-		FROM cases c WHERE `+cohort+` GROUP BY c.identified_on, c.identified_authority, c.gender, c.first_contact_form`,
-		[]any{c.y0, c.upper}, func(r *sql.Rows) error {
+		FROM cases c WHERE `+cohort+sc+` GROUP BY c.identified_on, c.identified_authority, c.gender, c.first_contact_form`,
+		args, func(r *sql.Rows) error {
 			var day nrm.Date
 			var auth, gender string
 			var form sql.NullString
@@ -396,8 +430,8 @@ func (c *statsCalc) cube(ctx context.Context, tx *Tx) error {
 	overall := ageAcc{min: 1 << 30, max: -1}
 	byRegion := map[string]*ageAcc{}
 	natCount := map[string]int{}
-	err = each(ctx, tx, `SELECT c.nationality, c.identified_age, COUNT(*) FROM cases c WHERE `+cohort+` GROUP BY c.nationality, c.identified_age`,
-		[]any{c.y0, c.upper}, func(r *sql.Rows) error {
+	err = each(ctx, tx, `SELECT c.nationality, c.identified_age, COUNT(*) FROM cases c WHERE `+cohort+sc+` GROUP BY c.nationality, c.identified_age`,
+		args, func(r *sql.Rows) error {
 			var nat sql.NullString
 			var age sql.NullInt64
 			var n int
@@ -499,14 +533,15 @@ func (c *statsCalc) exploitation(ctx context.Context, tx *Tx) error {
 	// day's identified cases listed for the days from contact to decision
 	// (stats_mechanism.go). PostgreSQL counts those days in its own query.
 	sqlite := c.d.name() != "postgres"
+	sc, args := c.scope("c")
 	q := `SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*), NULL, NULL, NULL FROM cases c
-		WHERE ` + cohort + ` GROUP BY 1, 2, 3`
+		WHERE ` + cohort + sc + ` GROUP BY 1, 2, 3`
 	if sqlite {
 		q = `SELECT c.gender, c.identified_labour_sector, c.identified_forms, COUNT(*), c.identified_on, c.identified_authority,
-			group_concat(c.first_contact_date) FROM cases c WHERE ` + cohort + ` GROUP BY 5, 6, 1, 2, 3`
+			group_concat(c.first_contact_date) FROM cases c WHERE ` + cohort + sc + ` GROUP BY 5, 6, 1, 2, 3`
 	}
 	s := c.s
-	return each(ctx, tx, q, []any{c.y0, c.upper}, func(r *sql.Rows) error {
+	return each(ctx, tx, q, append([]any{c.y0, c.upper}, args...), func(r *sql.Rows) error {
 		var gender string
 		var sector, auth, contacts sql.NullString
 		var mask sql.NullInt64
@@ -554,10 +589,11 @@ func (c *statsCalc) exploitation(ctx context.Context, tx *Tx) error {
 func (c *statsCalc) minors(ctx context.Context, tx *Tx) error {
 	byID := map[int64]*nrm.MinorCase{}
 	var order []int64
+	sc, args := c.scope("c")
 	err := each(ctx, tx, `SELECT c.id, c.identified_age, c.gender, c.nationality, c.first_contact_form, a.labour_sector, f.form
 		FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
 		LEFT JOIN assessment_forms f ON f.assessment_id = a.id
-		WHERE `+cohort+` AND c.identified_age < 18 ORDER BY c.identified_age, c.id, f.form`, []any{c.y0, c.upper}, func(r *sql.Rows) error {
+		WHERE `+cohort+` AND c.identified_age < 18`+sc+` ORDER BY c.identified_age, c.id, f.form`, append([]any{c.y0, c.upper}, args...), func(r *sql.Rows) error {
 		var id int64
 		var age int
 		var gender, sector string
@@ -608,6 +644,7 @@ func (c *statsCalc) housing(ctx context.Context, tx *Tx) error {
 	}
 	shelter := "a.kind = 'crisis_shelter' AND a.start_date <= ?"
 	private := "a.kind = 'private' AND a.start_date <= ?"
+	sc, scArgs := c.scope("c")
 	// The inner grouping lists the columns of cases_cohort before c.id, so
 	// SQLite aggregates each case's stays as the index delivers them,
 	// without sorting; the outer level is one row of conditional sums.
@@ -626,12 +663,13 @@ func (c *statsCalc) housing(ctx context.Context, tx *Tx) error {
 				MAX(CASE WHEN ` + private + ` THEN 1 ELSE 0 END) AS priv,
 				MAX(CASE WHEN ` + private + ` AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date > ?) THEN 1 ELSE 0 END) AS pstill
 			FROM cases c JOIN accommodations a ON a.case_id = c.id
-			WHERE ` + cohort + `
+			WHERE ` + cohort + sc + `
 			GROUP BY ` + cohortOrder + `, c.id) t
 		WHERE t.sn > 0 OR t.priv = 1`
 	args := []any{c.q.Cutoff, c.q.Cutoff, // exits
 		startLimit, startLimit, c.y1, c.y1, startLimit, c.y1, c.q.Cutoff, c.q.Cutoff, c.y1, c.y1, // per case
 		c.y0, c.upper}
+	args = append(args, scArgs...)
 	sh, p := &c.s.Shelter, &c.s.PrivateHousing
 	var short, mid, long int
 	err := tx.queryRow(ctx, q, args...).Scan(&short, &mid, &long, &sh.StillAtYearEnd, &sh.TotalDays,
@@ -649,8 +687,9 @@ func (c *statsCalc) housing(ctx context.Context, tx *Tx) error {
 // cut-off).
 func (c *statsCalc) returns(ctx context.Context, tx *Tx) error {
 	period := c.s.Returns.Period
+	sc, args := c.scope("c")
 	err := each(ctx, tx, `SELECT e.kind, `+c.d.year("c.identified_on")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
-		WHERE e.date >= ? AND e.date <= ? AND c.identified_on <= ? GROUP BY 1, 2`, []any{c.y0, c.upper, c.q.Cutoff}, func(r *sql.Rows) error {
+		WHERE e.date >= ? AND e.date <= ? AND c.identified_on <= ?`+sc+` GROUP BY 1, 2`, append([]any{c.y0, c.upper, c.q.Cutoff}, args...), func(r *sql.Rows) error {
 		var kind string
 		var y, n int
 		if err := r.Scan(&kind, &y, &n); err != nil {
@@ -669,7 +708,7 @@ func (c *statsCalc) returns(ctx context.Context, tx *Tx) error {
 	}
 	cohortR := c.s.Returns.Cohort
 	return each(ctx, tx, `SELECT e.kind, `+c.d.year("e.date")+`, COUNT(*) FROM exits e JOIN cases c ON c.id = e.case_id
-		WHERE `+cohort+` AND e.date <= ? GROUP BY 1, 2`, []any{c.y0, c.upper, c.q.Cutoff}, func(r *sql.Rows) error {
+		WHERE `+cohort+` AND e.date <= ?`+sc+` GROUP BY 1, 2`, append([]any{c.y0, c.upper, c.q.Cutoff}, args...), func(r *sql.Rows) error {
 		var kind string
 		var y, n int
 		if err := r.Scan(&kind, &y, &n); err != nil {
@@ -685,8 +724,12 @@ func (c *statsCalc) returns(ctx context.Context, tx *Tx) error {
 	})
 }
 
-// prosecution copies the police's row for the year.
+// prosecution copies the police's row for the year (not in an
+// organisation's statistics).
 func (c *statsCalc) prosecution(ctx context.Context, tx *Tx) error {
+	if c.q.Org != "" {
+		return nil // the police's national figures, not an organisation's cases
+	}
 	p := &c.s.Prosecution
 	err := tx.queryRow(ctx, `SELECT cutoff_date, charges, decisions, convictions_unconditional, convictions_partly_suspended, note
 		FROM prosecutions WHERE year = ?`, c.q.Year).Scan(&p.CutoffDate, &p.Charges, &p.Decisions, &p.ConvictionsUnconditional, &p.ConvictionsPartlySuspended, &p.Note)

@@ -50,6 +50,7 @@ func (c *statsCalc) mechanism(ctx context.Context, tx *Tx) error {
 // final decision by the authority referred to.
 func (c *statsCalc) referrals(ctx context.Context, tx *Tx) error {
 	r := &c.s.Referrals
+	sc, args := c.scope("c")
 	q := `SELECT t.purpose, t.form, t.status, t.outcome, COUNT(*) FROM (
 			SELECT r.purpose AS purpose, c.first_contact_form AS form,
 				CASE WHEN r.status <> 'sent' AND r.status_on IS NOT NULL AND r.status_on <= ? THEN r.status ELSE 'sent' END AS status,
@@ -58,9 +59,9 @@ func (c *statsCalc) referrals(ctx context.Context, tx *Tx) error {
 						AND a.outcome IN ('identified', 'not_identified') AND a.date <= ?
 					ORDER BY a.date, a.id LIMIT 1), 'pending') ELSE '' END AS outcome
 			FROM referrals r JOIN cases c ON c.id = r.case_id
-			WHERE r.date >= ? AND r.date <= ?) t
+			WHERE r.date >= ? AND r.date <= ?` + sc + `) t
 		GROUP BY t.purpose, t.form, t.status, t.outcome`
-	err := each(ctx, tx, q, []any{c.q.Cutoff, c.q.Cutoff, c.y0, c.upper}, func(rows *sql.Rows) error {
+	err := each(ctx, tx, q, append([]any{c.q.Cutoff, c.q.Cutoff, c.y0, c.upper}, args...), func(rows *sql.Rows) error {
 		var purpose, status, outcome string
 		var form sql.NullString
 		var n int
@@ -93,12 +94,13 @@ func (c *statsCalc) referrals(ctx context.Context, tx *Tx) error {
 // is dated in Y (up to the cut-off), by its authority.
 func (c *statsCalc) presumed(ctx context.Context, tx *Tx) error {
 	p := &c.s.Presumed
+	sc, args := c.scopeCase("a")
 	q := `SELECT a.authority, COUNT(*) FROM assessments a
 		WHERE a.stage = 'preliminary' AND a.outcome = 'identified' AND a.date >= ? AND a.date <= ?
 			AND NOT EXISTS (SELECT 1 FROM assessments b WHERE b.case_id = a.case_id
-				AND b.stage = 'preliminary' AND b.outcome = 'identified' AND ` + before("b.date", "b.id", "a.date", "a.id") + `)
+				AND b.stage = 'preliminary' AND b.outcome = 'identified' AND ` + before("b.date", "b.id", "a.date", "a.id") + `)` + sc + `
 		GROUP BY a.authority`
-	return each(ctx, tx, q, []any{c.y0, c.upper}, func(rows *sql.Rows) error {
+	return each(ctx, tx, q, append([]any{c.y0, c.upper}, args...), func(rows *sql.Rows) error {
 		var auth string
 		var n int
 		if err := rows.Scan(&auth, &n); err != nil {
@@ -132,6 +134,7 @@ func (c *statsCalc) presumed(ctx context.Context, tx *Tx) error {
 // into percentiles after every step has run.
 func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 	ident := c.d.daysBetween("c.first_contact_date", "c.identified_on")
+	sc, scArgs := c.scope("c")
 	neg := c.d.daysBetween("c.first_contact_date", "n.date")
 	earlierNegative := `EXISTS (SELECT 1 FROM assessments n WHERE n.case_id = c.id AND ` + negative("n") + `
 				AND n.date <= c.identified_on AND ` + before("n.date", "n.id", "c.identified_on", "c.identified_assessment_id") + `)`
@@ -140,16 +143,16 @@ func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 		WHERE ` + negative("n") + ` AND n.date >= ? AND n.date <= ? AND c.first_contact_date IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM assessments m WHERE m.case_id = n.case_id AND ` + negative("m") + `
 				AND m.date <= n.date AND ` + before("m.date", "m.id", "n.date", "n.id") + `)
-			AND (c.identified_on IS NULL OR NOT ` + before("c.identified_on", "c.identified_assessment_id", "n.date", "n.id") + `)
+			AND (c.identified_on IS NULL OR NOT ` + before("c.identified_on", "c.identified_assessment_id", "n.date", "n.id") + `)` + sc + `
 		GROUP BY 1, 2`
-	args := []any{c.y0, c.upper}
+	args := append([]any{c.y0, c.upper}, scArgs...)
 	if c.d.name() == "postgres" {
 		q += `
 		UNION ALL
 		SELECT c.identified_authority, ` + ident + `, COUNT(*), 1 FROM cases c
-		WHERE ` + cohort + ` AND c.first_contact_date IS NOT NULL AND NOT ` + earlierNegative + `
+		WHERE ` + cohort + ` AND c.first_contact_date IS NOT NULL AND NOT ` + earlierNegative + sc + `
 		GROUP BY 1, 2`
-		args = append(args, c.y0, c.upper)
+		args = append(append(args, c.y0, c.upper), scArgs...)
 	} else {
 		// (A) every identified case is counted by the exploitation step,
 		// which reads the same rows (addContactDays); here, minus those
@@ -158,9 +161,9 @@ func (c *statsCalc) decisionDays(ctx context.Context, tx *Tx) error {
 		UNION ALL
 		SELECT c.identified_authority, ` + ident + `, COUNT(*), -1 FROM cases c
 		WHERE c.id IN (SELECT n.case_id FROM assessments n WHERE ` + negative("n") + ` AND n.date <= ?)
-			AND ` + cohort + ` AND c.first_contact_date IS NOT NULL AND ` + earlierNegative + `
+			AND ` + cohort + ` AND c.first_contact_date IS NOT NULL AND ` + earlierNegative + sc + `
 		GROUP BY 1, 2`
-		args = append(args, c.upper, c.y0, c.upper)
+		args = append(append(args, c.upper, c.y0, c.upper), scArgs...)
 	}
 	return each(ctx, tx, q, args, func(rows *sql.Rows) error {
 		var auth string
@@ -252,11 +255,12 @@ func (c *statsCalc) decisionSummary() {
 // cut-off) by their outcome as of the cut-off.
 func (c *statsCalc) reconsiderations(ctx context.Context, tx *Tx) error {
 	r := &c.s.Reconsiderations
+	sc, args := c.scopeCase("x")
 	err := tx.queryRow(ctx, `SELECT COUNT(*),
-			COALESCE(SUM(CASE WHEN outcome = 'upheld' AND decided_on <= ? THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN outcome = 'overturned' AND decided_on <= ? THEN 1 ELSE 0 END), 0)
-		FROM reconsiderations WHERE requested_on >= ? AND requested_on <= ?`,
-		c.q.Cutoff, c.q.Cutoff, c.y0, c.upper).Scan(&r.Requested, &r.Upheld, &r.Overturned)
+			COALESCE(SUM(CASE WHEN x.outcome = 'upheld' AND x.decided_on <= ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN x.outcome = 'overturned' AND x.decided_on <= ? THEN 1 ELSE 0 END), 0)
+		FROM reconsiderations x WHERE x.requested_on >= ? AND x.requested_on <= ?`+sc,
+		append([]any{c.q.Cutoff, c.q.Cutoff, c.y0, c.upper}, args...)...).Scan(&r.Requested, &r.Upheld, &r.Overturned)
 	r.Pending = r.Requested - r.Upheld - r.Overturned
 	return err
 }

@@ -222,7 +222,10 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 	}
 	q, k, err := s.statsQuery(r)
 	if err != nil {
-		s.apiError(w, r, malformedFields("invalid query", nrm.FieldErrors(err)))
+		if nrm.ErrorCode(err) == nrm.EINVALID {
+			err = malformedFields("invalid query", nrm.FieldErrors(err))
+		}
+		s.apiError(w, r, err) // a refusal stays 403
 		return
 	}
 	if k > 1 {

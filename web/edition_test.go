@@ -336,3 +336,56 @@ func TestEditionServedAndPublished(t *testing.T) {
 		t.Errorf("caseworker API publish: %d", res.StatusCode)
 	}
 }
+
+// TestOrganisationSeesOwnCasesExactly: a caseworker or assessor gets the
+// exact statistics of the cases their organisation can read — at any
+// cut-off, with the minors among them — and the total is the number of
+// those cases identified in the year; roles that read no cases are
+// refused.
+func TestOrganisationSeesOwnCasesExactly(t *testing.T) {
+	e := newEditionEnv(t)
+	for _, tc := range []struct{ user, org string }{{"worker", "CMM"}, {"assessor-us", "US"}, {"reden", "REDEN"}} {
+		// The cases the organisation can read, counted from the case
+		// list as the user sees it.
+		u, err := e.db.FindUserByUsername(system, tc.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, want, err := e.db.FindCases(nrm.NewContextWithActor(t.Context(), u.Actor("test")), nrm.CaseFilter{IdentifiedYear: 2011, Limit: 1})
+		if err != nil || want == 0 {
+			t.Fatalf("%s: %d cases, %v", tc.user, want, err)
+		}
+		if res := bearerGet(e, tc.user, "/api/v1/stats?year=2011&cutoff=2011-07-05&scope=organisation"); res.StatusCode != http.StatusOK {
+			t.Errorf("%s at another cut-off: %d", tc.user, res.StatusCode)
+		}
+		var st nrm.Stats
+		api := bearerGet(e, tc.user, "/api/v1/stats?year=2011&scope=organisation")
+		if err := json.Unmarshal([]byte(api.Body), &st); err != nil || api.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %v %.200s", tc.user, api.StatusCode, err, api.Body)
+		}
+		if st.Organisation != tc.org || st.Identified.Total != want || st.Prosecution.Reported {
+			t.Errorf("%s: organisation %q, %d identified (the case list has %d), police figures %v", tc.user, st.Organisation, st.Identified.Total, want, st.Prosecution.Reported)
+		}
+		for _, lang := range []string{"da", "en"} {
+			page := e.login(tc.user).get("/stats?year=2011&cutoff=2011-07-05&scope=organisation&lang=" + lang)
+			if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `id="org-scope"`) || strings.Contains(page.Body, "&lt;3") {
+				t.Errorf("%s page (%s): %d", tc.user, lang, page.StatusCode)
+			}
+		}
+		md := e.login(tc.user).get("/stats/report/md?year=2011&scope=organisation&lang=en")
+		if md.StatusCode != http.StatusOK || !strings.Contains(md.Body, "can see") || strings.Contains(md.Body, "<3") {
+			t.Errorf("%s report: %d %.300s", tc.user, md.StatusCode, md.Body)
+		}
+	}
+	for _, user := range []string{"coord", "analyst"} {
+		if res := bearerGet(e, user, "/api/v1/stats?year=2011&scope=organisation"); res.StatusCode != http.StatusForbidden || strings.Contains(res.Body, "by_authority") {
+			t.Errorf("%s: %d", user, res.StatusCode)
+		}
+		if page := e.login(user).get("/stats?year=2011"); strings.Contains(page.Body, `name="scope"`) {
+			t.Errorf("%s is offered the organisation's statistics", user)
+		}
+	}
+	if res := bearerGet(e, "worker", "/api/v1/stats?year=2011&scope=region"); res.StatusCode != http.StatusUnprocessableEntity && res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown scope: %d", res.StatusCode)
+	}
+}

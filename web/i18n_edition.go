@@ -26,7 +26,7 @@ var editionTranslations = map[string][2]string{
 	"edition.not_frozen":      {"Der er endnu ingen offentliggjort udgave af året: tallene er beregnet nu og kan ændre sig.", "No edition of the year has been published yet: the numbers are computed now and may change."},
 	"edition.changed_since":   {"Ændret siden udgave %d (offentliggjort → nu):", "Changed since edition %d (published → now):"},
 	"edition.more_changes":    {"… og %d tal mere.", "… and %d more numbers."},
-	"edition.unchanged_since": {"Ingen offentliggjort tal er ændret siden udgave %d.", "No published number has changed since edition %d."},
+	"edition.unchanged_since": {"Intet offentliggjort tal er ændret siden udgave %d.", "No published number has changed since edition %d."},
 }
 
 func init() {

@@ -59,6 +59,10 @@ type statsPage struct {
 	Empty      bool
 	// Cleared: the user has statistics clearance (exact figures).
 	Cleared bool
+	// Org is the organisation whose own cases are counted (exactly),
+	// "" for the whole country; CanOrg: the user may choose it.
+	Org    string
+	CanOrg bool
 	// Edition answers the published view (nil: computed).
 	Edition *nrm.Edition
 	// Frozen: the data changed since Edition, whose files are offered
@@ -79,7 +83,9 @@ type statsPage struct {
 // published view; everybody else gets the published view (k = 3), and
 // only at the default cut-off or the cut-off of one of the year's
 // editions: two published views at arbitrary cut-offs could be
-// differenced to reveal the persons who differ.
+// differenced to reveal the persons who differ. With scope=organisation
+// a user who reads cases gets the exact statistics of the cases of their
+// organisation, which they may read one by one anyway, at any cut-off.
 func (s *Server) statsQuery(r *http.Request) (nrm.StatsQuery, int, error) {
 	q := r.URL.Query()
 	var sq nrm.StatsQuery
@@ -102,6 +108,19 @@ func (s *Server) statsQuery(r *http.Request) (nrm.StatsQuery, int, error) {
 		sq.Cutoff = d
 	}
 	sq = sq.Normalize()
+	switch scope := q.Get("scope"); scope {
+	case "", "national":
+	case "organisation":
+		u := currentUser(r)
+		if !orgStatsAllowed(u) {
+			return sq, 0, &nrm.Error{Code: nrm.EFORBIDDEN, Message: "Only users who work with cases can see their organisation's statistics."}
+		}
+		sq.Org = u.Org
+		return sq, 0, nil
+	default:
+		return sq, 0, &nrm.Error{Code: nrm.EINVALID, Message: "invalid scope",
+			Fields: []nrm.FieldError{fieldErr("scope", nrm.RuleOneOf, scope, "national, organisation")}}
+	}
 	cleared := s.statsCleared(r)
 	k := 0
 	if q.Get("published") != "" || !cleared {
@@ -126,6 +145,12 @@ func (s *Server) statsQuery(r *http.Request) (nrm.StatsQuery, int, error) {
 	return sq, 0, &nrm.Error{Code: nrm.EFORBIDDEN,
 		Message: "Published statistics are available only at the default cut-off date or an edition's; other dates need statistics clearance.",
 		Fields:  []nrm.FieldError{fieldErr("cutoff_date", nrm.RuleNotAllowed, sq.Cutoff.String(), strings.Join(allowed, ", "))}}
+}
+
+// orgStatsAllowed reports whether u may see the exact statistics of
+// their organisation's cases: the roles that read cases.
+func orgStatsAllowed(u *nrm.User) bool {
+	return u != nil && slices.Contains(caseRoles, u.Role) && u.Org != ""
 }
 
 // latestYear is the latest year with an identification, else last year.
@@ -164,7 +189,8 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	st, in, pub := v.st, v.in, v.pub
 	q.Cutoff = st.Cutoff
 	p := &statsPage{page: s.newPage(w, r, tr(lang, "stats.title")), Year: q.Year, Cutoff: q.Cutoff.String(), K: k,
-		Published: k > 1, Cleared: s.statsCleared(r), Edition: v.edition, Frozen: v.frozen, Empty: st.Identified.Total == 0}
+		Published: k > 1, Cleared: s.statsCleared(r), Edition: v.edition, Frozen: v.frozen, Empty: st.Identified.Total == 0,
+		Org: q.Org, CanOrg: orgStatsAllowed(currentUser(r))}
 	years := map[int]bool{q.Year: true, s.now().Year(): true}
 	for _, ya := range st.Identified.ByYearAuthority {
 		years[ya.Year] = true
@@ -178,12 +204,15 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	if p.Published {
 		qs += "&published=1"
 	}
+	if q.Org != "" {
+		qs += "&scope=organisation"
+	}
 	p.Query = qs
 	p.Formats = []string{"json"}
 	if s.cfg.Render != nil {
 		p.Formats = reportFormats
 	}
-	if k <= 1 {
+	if k <= 1 && q.Org == "" {
 		// Exact figures for a cleared user: what changed since the
 		// year's latest edition.
 		if latest, err := s.db.FindEdition(ctx, q.Year, 0); err == nil {

@@ -87,7 +87,11 @@ func TestRandomPublicationsPass(t *testing.T) {
 			if !ok {
 				t.Fatal("no checker result")
 			}
-			checkSound(t, r, readJSON(t, pubs[i].path("internal.json")))
+			internal := readJSON(t, pubs[i].path("internal.json"))
+			checkSound(t, r, internal)
+			for _, f := range checkRegionsAndCountries(readJSON(t, pubs[i].path("published.json")), internal) {
+				t.Error(f)
+			}
 			if !r.OK {
 				t.Errorf("the audit fails:%s", report(r))
 			}
