@@ -776,8 +776,8 @@ func uniformKeys(p *disclosure.PublishedStats) []string {
 	return slices.Compact(out)
 }
 
-// checkOrg refuses an organisation code that names no organisation ("" is
-// the whole country).
+// checkOrg refuses an organisation code that is not in the register of
+// organisations, when there is one ("" is the whole country).
 func checkOrg(ctx context.Context, env *Env, db interface {
 	FindOrganisations(context.Context) ([]*nrm.Organisation, error)
 }, org string) error {
@@ -787,6 +787,9 @@ func checkOrg(ctx context.Context, env *Env, db interface {
 	orgs, err := db.FindOrganisations(ctx)
 	if err != nil {
 		return err
+	}
+	if len(orgs) == 0 {
+		return nil // no register of organisations: the cases' owners are all there is
 	}
 	var codes []string
 	for _, o := range orgs {
