@@ -291,11 +291,6 @@ func codeOf(s, extra string) bool {
 // ValidRef reports whether s is a well-formed case reference.
 func ValidRef(s string) bool { return len(s) <= MaxRefLen && codeOf(s, "._/-") }
 
-// ValidCountry reports whether s is an ISO 3166-1 alpha-2 code in form.
-func ValidCountry(s string) bool {
-	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
-}
-
 // ValidOrgCode reports whether s is a well-formed organisation code.
 func ValidOrgCode(s string) bool { return len(s) <= 32 && codeOf(s, "_-") }
 
@@ -327,7 +322,7 @@ func (c *Case) Validate(today Date) error {
 		v.add("residence_status", RuleOneOf, string(c.ResidenceStatus), residenceStatuses.expected())
 	}
 	if c.Nationality != "" && !ValidCountry(c.Nationality) {
-		v.add("nationality", RuleFormat, c.Nationality, "ISO 3166-1 alpha-2 code, e.g. NG")
+		v.add("nationality", RuleOneOf, c.Nationality, "an ISO 3166-1 alpha-2 country code, e.g. NG")
 	}
 	bd := c.Identifiers.BirthDate
 	if c.BirthYear != 0 && (c.BirthYear < 1880 || (!today.IsZero() && c.BirthYear > today.Year())) {
@@ -741,6 +736,7 @@ var fieldLabels = map[string]label{
 	"year":                         {"År", "Year"},
 	"cutoff_date":                  {"Opgørelsesdato", "Cut-off date"},
 	"scope":                        {"Omfang", "Scope"},
+	"file":                         {"filen", "the file"},
 	"charges":                      {"Sigtelser", "Charges"},
 	"decisions":                    {"Afgørelser", "Decisions"},
 	"convictions_unconditional":    {"Domme", "Convictions"},
@@ -834,6 +830,21 @@ var fieldLabels = map[string]label{
 func FieldLabel(field string, lang Lang) string {
 	if l, ok := fieldLabels[field]; ok {
 		return l.in(lang)
+	}
+	// A place in a file: "line N", "line N: field", "line N, column C".
+	if rest, ok := strings.CutPrefix(field, "line "); ok {
+		n, after, _ := strings.Cut(rest, ":")
+		n, col, hasCol := strings.Cut(n, ", column ")
+		if n != "" && strings.Trim(n, "0123456789") == "" {
+			line := label{"linje ", "line "}.in(lang) + n
+			switch {
+			case hasCol:
+				return line + label{", kolonne ", ", column "}.in(lang) + col
+			case after != "":
+				return line + ": " + FieldLabel(strings.TrimSpace(after), lang)
+			}
+			return line
+		}
 	}
 	return field
 }

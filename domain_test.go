@@ -142,3 +142,21 @@ func TestContentHashIgnoresWhatBundlesDoNotCarry(t *testing.T) {
 		t.Error("hash is not keyed")
 	}
 }
+
+// TestValidCountryIsISO: nationalities are ISO 3166-1 alpha-2 codes that
+// exist (and XK), not any two capital letters.
+func TestValidCountryIsISO(t *testing.T) {
+	for _, c := range []string{"NG", "DK", "TH", "XK", "US", "GB"} {
+		if !nrm.ValidCountry(c) {
+			t.Errorf("%s refused", c)
+		}
+	}
+	for _, c := range []string{"XX", "ZZ", "AA", "UK", "EU", "ng", "N", "NGA", ""} {
+		if nrm.ValidCountry(c) {
+			t.Errorf("%q accepted", c)
+		}
+	}
+	if n := len(nrm.CountryCodes()); n != 250 {
+		t.Errorf("%d codes, want the 249 of ISO 3166-1 and XK", n)
+	}
+}

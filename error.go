@@ -87,6 +87,11 @@ type FieldError struct {
 	Rule     string `json:"rule"`
 	Value    string `json:"value,omitempty"`
 	Expected string `json:"expected,omitempty"`
+	// Detail and DetailDA say what is wrong where no value was expected
+	// (a file that cannot be read: "the file is empty"), in English and
+	// Danish; Message adds the one of its language after the rule.
+	Detail   string `json:"-"`
+	DetailDA string `json:"-"`
 }
 
 // Validation rules named by FieldError.Rule.
@@ -103,6 +108,7 @@ const (
 	RuleUnknownReference  = "unknown_reference"
 	RuleClosed            = "closed"
 	RuleOpenAfterExit     = "open_after_exit"
+	RuleUnreadable        = "unreadable"
 )
 
 var ruleText = map[string][2]string{ // rule -> {da, en}
@@ -118,6 +124,7 @@ var ruleText = map[string][2]string{ // rule -> {da, en}
 	RuleUnknownReference:  {"henviser til noget, der ikke findes", "refers to something that does not exist"},
 	RuleClosed:            {"ligger efter sagens afslutning (udtræden)", "falls after the case was closed (exit)"},
 	RuleOpenAfterExit:     {"efterlader ophold eller refleksionsperioder åbne efter udtræden", "leaves stays or reflection periods open after the exit"},
+	RuleUnreadable:        {"kan ikke læses", "cannot be read"},
 }
 
 // Message renders the field error in the given language.
@@ -135,11 +142,18 @@ func (f FieldError) Message(lang Lang) string {
 	b.WriteString(FieldLabel(f.Field, lang))
 	b.WriteString(" ")
 	b.WriteString(text)
+	if d := f.Detail; d != "" {
+		if lang == LangDA && f.DetailDA != "" {
+			d = f.DetailDA
+		}
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
 	if f.Value != "" {
 		if lang == LangDA {
-			fmt.Fprintf(&b, " (værdi %q)", f.Value)
+			fmt.Fprintf(&b, " (værdi %q)", TruncateValue(f.Value))
 		} else {
-			fmt.Fprintf(&b, " (value %q)", f.Value)
+			fmt.Fprintf(&b, " (value %q)", TruncateValue(f.Value))
 		}
 	}
 	if f.Expected != "" {
@@ -150,6 +164,23 @@ func (f FieldError) Message(lang Lang) string {
 		}
 	}
 	return b.String()
+}
+
+// MaxQuotedValue is the most characters of a value that a message quotes.
+const MaxQuotedValue = 100
+
+// TruncateValue returns s cut to MaxQuotedValue characters, ending in "…"
+// when something was cut, so that a message never repeats a long value
+// (a 100 MiB cell) whole.
+func TruncateValue(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxQuotedValue {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // invalid collects field errors during validation.

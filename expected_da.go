@@ -8,6 +8,7 @@ import "strings"
 // a list of codes) as it is. Codes are identifiers and stay as written.
 var expectedDA = []struct{ en, da string }{
 	{"YYYY-MM-DD", "ÅÅÅÅ-MM-DD"},
+	{"a header row with the columns ", "en overskriftsrække med kolonnerne "},
 	{"a date not in the future", "en dato, der ikke ligger i fremtiden"},
 	{"an organisation code", "en organisationskode"},
 	{"an organisation with access to the case", "en organisation med adgang til sagen"},
@@ -52,6 +53,7 @@ var expectedDA = []struct{ en, da string }{
 	{"a year between 1880 and this year", "et år mellem 1880 og i år"},
 	{"a year between ", "et år mellem "},
 	{"ISO 3166-1 alpha-2 code, e.g. ", "ISO 3166-1 alpha-2-kode, fx "},
+	{"an ISO 3166-1 alpha-2 country code, e.g. ", "en landekode efter ISO 3166-1 alpha-2, fx "},
 	{"ISO 3166-1 alpha-2 code", "ISO 3166-1 alpha-2-kode"},
 	{"letters, digits, _ and - (at most 32)", "bogstaver, cifre, _ og - (højst 32)"},
 	{"letters, digits and . _ / - (at most 64)", "bogstaver, cifre og . _ / - (højst 64)"},

@@ -161,9 +161,22 @@ func BenchmarkCasePage(b *testing.B) {
 	ctx := nrm.NewContextWithActor(context.Background(), nrm.SystemActor)
 	const user, password = "bench-page", "bench-page-password-2011"
 	if _, err := db.FindUserByUsername(ctx, user); err != nil {
-		if err := db.CreateUser(ctx, &nrm.User{Username: user, Role: nrm.RoleAdmin, Org: "CMM"}, password); err != nil {
+		if err := db.CreateUser(ctx, &nrm.User{Username: user, Role: nrm.RoleAdmin, Org: "CMM"}, "one-time "+password); err != nil {
 			b.Fatal(err)
 		}
+		// The password an administrator gives is one-time: the user makes
+		// it their own, as at a first sign-in.
+		u, err := db.FindUserByUsername(ctx, user)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SetPassword(nrm.NewContextWithActor(context.Background(), u.Actor("bench")), user, password); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// The page is measured, not the sign-in: no authenticator here.
+	if err := db.SetSetting(ctx, nrm.SettingTwoFactorRoles, ""); err != nil {
+		b.Fatal(err)
 	}
 	token, _, err := db.Login(ctx, user, password, "127.0.0.1")
 	if err != nil {

@@ -130,11 +130,25 @@ web() {
   trap "kill $pid 2>/dev/null || true" RETURN
   for i in $(seq 50); do curl -fs "$base/healthz" > /dev/null && break; sleep 0.2; done
   # Sign in through the form, as a browser does, for the session cookie.
-  local jar csrf
+  # The password an administrator gives is one-time: the first sign-in
+  # changes it (the bench database needs no authenticator:
+  # twofactor.roles is empty there).
+  "$NRM" --db "$db" settings set twofactor.roles "" > /dev/null
+  local jar csrf own=bench-admin-own-password-2011
   jar=$(mktemp)
-  csrf=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=benchadmin" \
-    --data-urlencode "password=bench-admin-password-2011" "$base/login"
+  signin() {
+    : > "$jar"
+    csrf=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+    curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "username=benchadmin" \
+      --data-urlencode "password=$1" "$base/login"
+    grep -q nrm_session "$jar"
+  }
+  if signin bench-admin-password-2011; then
+    csrf=$(curl -s -b "$jar" "$base/account" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+    curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "current_password=bench-admin-password-2011" \
+      --data-urlencode "new_password=$own" --data-urlencode "repeat_password=$own" "$base/account/password"
+  fi
+  signin "$own" || { echo "bench: cannot sign in as benchadmin" >&2; return 1; }
   local cookie
   cookie=$(awk '$6 == "nrm_session" {print $7}' "$jar")
   rm -f "$jar"

@@ -14,8 +14,9 @@ type RowError struct {
 	Line int    `json:"line"`
 	nrm.FieldError
 	// Detail replaces the rule text for problems that are not about one
-	// field (e.g. malformed CSV).
-	Detail string `json:"detail,omitempty"`
+	// field (e.g. malformed CSV), in English; DetailDA is its Danish.
+	Detail   string `json:"detail,omitempty"`
+	DetailDA string `json:"detail_da,omitempty"`
 }
 
 // Message renders the error in Danish or English.
@@ -34,6 +35,9 @@ func (e RowError) Message(lang nrm.Lang) string {
 		where = e.File
 	}
 	if e.Detail != "" {
+		if lang == nrm.LangDA && e.DetailDA != "" {
+			return where + ": " + e.DetailDA
+		}
 		return where + ": " + e.Detail
 	}
 	return where + ": " + e.FieldError.Message(lang)
@@ -80,6 +84,7 @@ func (e *Errors) add(r RowError) {
 		e.Truncated = true
 		return
 	}
+	r.Value = nrm.TruncateValue(r.Value) // a cell may hold 64 KiB
 	e.List = append(e.List, r)
 }
 

@@ -283,6 +283,10 @@ func DirSink(dir string) (Sink, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := f.Chmod(0o600); err != nil { // an older file keeps its mode otherwise
+			f.Close()
+			return nil, err
+		}
 		s.closers = append(s.closers, f)
 		return f, nil
 	}

@@ -22,8 +22,5 @@ func TestFastPathsAgreeWithDomain(t *testing.T) {
 		if plainCode(s, 32, "_-") && !nrm.ValidOrgCode(s) {
 			t.Errorf("plainCode accepts organisation %q", s)
 		}
-		if fast := len(s) == 2 && upper(s[0]) && upper(s[1]); fast && !nrm.ValidCountry(s) {
-			t.Errorf("country fast path accepts %q", s)
-		}
 	}
 }

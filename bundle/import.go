@@ -20,6 +20,12 @@ type Options struct {
 	KnownCountries map[string]bool
 	// Today bounds dates from above; zero means the current date.
 	Today nrm.Date
+	// Prosecutions are the police's rows already held, by year: a bundle
+	// row that would change one is refused unless ReplaceProsecutions
+	// (the police report those figures; a generated or older bundle must
+	// not overwrite them silently).
+	Prosecutions        map[int]nrm.Prosecution
+	ReplaceProsecutions bool
 	// Progress, if set, is called as cases are written. total is -1 while
 	// the number of cases is not known yet (the import reads the bundle
 	// once); the last call has done == total.
@@ -243,6 +249,23 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 	ck := &checked{refs: map[string]int32{}, intern: map[string]string{}}
 	accLabel, exitLabel := src.Label(FileAccommodations), src.Label(FileExits)
 
+	// Sizes first: a bundle too large as a whole is not read at all, a
+	// file too large (or packed like a zip bomb) is reported and skipped.
+	ts := &tables{src: src, skip: map[string]bool{}}
+	if p, ok := src.(interface {
+		precheck() (map[string]RowError, *RowError)
+	}); ok {
+		files, whole := p.precheck()
+		if whole != nil {
+			errs.add(*whole)
+			return nil, errs
+		}
+		for name, e := range files {
+			errs.add(e)
+			ts.skip[name] = true
+		}
+	}
+
 	// The two side tables are parsed at the same time, each into a list
 	// and errors of its own (a second core: about a second per million
 	// cases), then linked to their references in file order.
@@ -260,11 +283,14 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		accs              chunks[accIn]
 		exits             chunks[exitIn]
 		accErrs, exitErrs Errors
-		accErr, exitErr   error
+		accOK, exitOK     bool
 		wg                sync.WaitGroup
 	)
 	readAccs := func() {
-		accErr = readTable(src, FileAccommodations, &accErrs, false, func(r *record) {
+		accOK = ts.read(FileAccommodations, &accErrs, false, func(r *record) {
+			if r.broken {
+				return
+			}
 			p := &parser{errs: &accErrs, r: r}
 			ref := p.ref("case_ref")
 			a := nrm.Accommodation{Kind: nrm.AccommodationKind(p.code("kind", "accommodation_kind", true)), Provider: p.text("provider", 200),
@@ -286,7 +312,10 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 	} else {
 		readAccs()
 	}
-	exitErr = readTable(src, FileExits, &exitErrs, false, func(r *record) {
+	exitOK = ts.read(FileExits, &exitErrs, false, func(r *record) {
+		if r.broken {
+			return
+		}
 		p := &parser{errs: &exitErrs, r: r}
 		ref := p.ref("case_ref")
 		e := nrm.Exit{Date: p.date("date", true), Kind: nrm.ExitKind(p.code("kind", "exit_kind", true))}
@@ -298,11 +327,13 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		}
 	})
 	wg.Wait()
-	if accErr != nil {
-		return nil, accErr
+	// A file that could not be read whole adds nothing to the cases: the
+	// rows read before its fault would only give misleading errors.
+	if !accOK {
+		accs = chunks[accIn]{}
 	}
-	if exitErr != nil {
-		return nil, exitErr
+	if !exitOK {
+		exits = chunks[exitIn]{}
 	}
 	for _, list := range []*Errors{&accErrs, &exitErrs} {
 		for _, e := range list.List {
@@ -325,7 +356,10 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 	})
 	exits = chunks[exitIn]{}
 	years := map[int]int{}
-	if err := readTable(src, FileProsecutions, errs, false, func(r *record) {
+	ts.read(FileProsecutions, errs, false, func(r *record) {
+		if r.broken {
+			return
+		}
 		p := &parser{errs: errs, r: r}
 		pr := &nrm.Prosecution{Year: p.int("year", true, 1990, 2200), Cutoff: p.date("cutoff_date", false),
 			Charges: p.int("charges", true, 0, 1e9), Decisions: p.int("decisions", true, 0, 1e9),
@@ -345,21 +379,34 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 			}
 			return
 		}
+		if old, ok := opt.Prosecutions[pr.Year]; ok && !opt.ReplaceProsecutions && prosecutionChanged(old, *pr) {
+			errs.add(RowError{File: r.file, Line: r.line, FieldError: nrm.FieldError{Field: "year", Value: fmt.Sprint(pr.Year)},
+				Detail: fmt.Sprintf("would replace the police's figures for %d held already (charges %d → %d, decisions %d → %d, convictions %d → %d); import with --replace-prosecutions to replace them",
+					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended),
+				DetailDA: fmt.Sprintf("ville erstatte politiets tal for %d, som allerede findes (sigtelser %d → %d, afgørelser %d → %d, domme %d → %d); importér med --replace-prosecutions for at erstatte dem",
+					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended)})
+			return
+		}
 		ck.pros = append(ck.pros, pr)
-	}); err != nil {
-		return nil, err
-	}
+	})
 
-	xs, err := readExtras(src, opt, errs)
-	if err != nil {
-		return nil, err
-	}
+	xs := readExtras(ts, opt, errs)
 	ck.extras = xs
 	as := &assembler{errs: errs, xs: xs, opt: opt}
 
 	var werr error
-	if err := readTable(src, FileCases, errs, true, func(r *record) {
+	casesOK := ts.read(FileCases, errs, true, func(r *record) {
 		if werr != nil {
+			return
+		}
+		if r.broken {
+			// Reported already; its reference still exists for the
+			// rows of other files.
+			if ref := r.get("case_ref"); ref != "" {
+				if in := &ck.info[ck.ref(ref)]; in.caseLine == 0 {
+					in.caseLine = int32(r.line)
+				}
+			}
 			return
 		}
 		p := &parser{errs: errs, r: r}
@@ -378,12 +425,18 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 			return
 		}
 		before := len(errs.List)
+		// With an optional file not read whole, a case's record is
+		// incomplete: the rules across its parts wait until the file can
+		// be read, so that what is missing is not reported as wrong.
+		incomplete := xs != nil && len(xs.broken) > 0
 		x := ck.extra(c.Ref)
 		if x != nil {
 			ck.attach(c)
-			as.assemble(r, c, x)
+			if !incomplete {
+				as.assemble(r, c, x)
+			}
 		}
-		if err := c.Validate(opt.Today); err != nil && len(errs.List) == before {
+		if err := c.Validate(opt.Today); err != nil && !incomplete && len(errs.List) == before {
 			for _, f := range nrm.FieldErrors(err) {
 				col := f.Field
 				if col == "contact_date" {
@@ -408,18 +461,18 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		if write != nil && !errs.any() {
 			werr = write(r, c, ck)
 		}
-	}); err != nil {
-		return nil, err
-	}
+	})
 	if werr != nil {
 		return nil, werr
 	}
-	if xs != nil {
+	// References to cases are checked only against a cases.csv read
+	// whole: rows pointing into a file that is not are not reported.
+	if casesOK && xs != nil {
 		xs.unknownRefs(ck, errs)
 	}
 	for ref, i := range ck.refs {
 		in := ck.info[i]
-		if in.caseLine != 0 {
+		if !casesOK || in.caseLine != 0 {
 			continue
 		}
 		for j := in.firstAcc; j != 0; j = ck.accs[j-1].next {
@@ -509,4 +562,12 @@ func (c *chunks[T]) each(fn func(*T)) {
 			fn(&b[i])
 		}
 	}
+}
+
+// prosecutionChanged reports whether a bundle's row for a year differs
+// from the one held (the note is not compared: an empty one means the
+// default).
+func prosecutionChanged(old, new nrm.Prosecution) bool {
+	return old.Cutoff != new.Cutoff || old.Charges != new.Charges || old.Decisions != new.Decisions ||
+		old.ConvictionsUnconditional != new.ConvictionsUnconditional || old.ConvictionsPartlySuspended != new.ConvictionsPartlySuspended
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"nrm"
+	"nrm/bundle/csvin"
 	"nrm/csvsafe"
 )
 
@@ -17,6 +18,10 @@ type record struct {
 	line  int
 	cols  map[string]int
 	cells []string
+	// broken marks a row that is reported already (a wrong number of
+	// cells, a cell over the limit): callers only note its case_ref, so
+	// that rows of other files pointing at it are not reported as well.
+	broken bool
 }
 
 // get returns the trimmed cell; a leading apostrophe that export added
@@ -29,90 +34,200 @@ func (r *record) get(col string) string {
 	return csvsafe.Unprotect(strings.TrimSpace(r.cells[i]))
 }
 
-// readTable walks a table, checking its header against the expected
-// columns (unknown and missing columns are errors) and calling fn for
-// every data row. Blank rows are skipped.
-func readTable(src Source, name string, errs *Errors, required bool, fn func(*record)) error {
-	label := src.Label(name)
-	t, ok, err := src.Open(name)
+// tables reads the tables of a source, skipping those that the size
+// checks refused already.
+type tables struct {
+	src  Source
+	skip map[string]bool
+}
+
+// read walks a table, checking its header against the expected columns
+// and calling fn for every data row; blank rows are skipped. It reports
+// whether the file can be relied on as a whole: present (when required),
+// with a fitting header, and read to its end. A file that cannot is
+// reported once, and what it lacks is not reported again elsewhere: a
+// header that does not fit is one message and the rows are not checked;
+// a fault in the file (its encoding, a broken quote, a row over the
+// limit) is one message, and the rows after it are not read.
+func (ts *tables) read(name string, errs *Errors, required bool, fn func(*record)) bool {
+	if ts.skip[name] {
+		return false
+	}
+	label := ts.src.Label(name)
+	t, ok, err := ts.src.Open(name)
 	if err != nil {
-		errs.add(RowError{File: label, Detail: err.Error()})
-		return nil
+		errs.add(fileError(label, 0, err))
+		return false
 	}
 	if !ok {
 		if required {
-			errs.add(RowError{File: label, Detail: "file is missing (expected columns: " + strings.Join(Columns[name], ", ") + ")"})
+			cols := strings.Join(Columns[name], ",")
+			errs.add(RowError{File: label, Detail: "the file is missing (expected columns: " + cols + ")",
+				DetailDA: "filen mangler (forventede kolonner: " + cols + ")"})
 		}
-		return nil
+		return !required
 	}
 	defer t.Close()
-	header, line, err := t.Next()
-	if errors.Is(err, io.EOF) {
-		errs.add(RowError{File: label, Line: 1, Detail: "file is empty; expected a header row: " + strings.Join(Columns[name], ",")})
-		return nil
-	} else if err != nil {
-		errs.add(RowError{File: label, Line: line, Detail: err.Error()})
-		return nil
+	var header []string
+	var line int
+	for {
+		header, line, err = t.Next()
+		var long *csvin.LongCells
+		if errors.As(err, &long) {
+			err = nil // a header cell over the limit is an unknown column
+		}
+		if err != nil {
+			e := fileError(label, line, err)
+			var f *csvin.Fault
+			if errors.Is(err, io.EOF) { // rows of spaces, or a sheet without rows
+				e = RowError{File: label, Line: 1, Detail: "the file holds only blank rows", DetailDA: "filen indeholder kun tomme rækker"}
+			}
+			if errors.Is(err, io.EOF) || errors.As(err, &f) && (f.Kind == csvin.FaultEmpty || f.Kind == csvin.FaultBlank) {
+				cols := strings.Join(Columns[name], ",")
+				e.Detail += "; it needs a header row: " + cols
+				e.DetailDA += "; den skal have en overskriftsrække: " + cols
+			}
+			errs.add(e)
+			return false
+		}
+		if !blankRow(header) {
+			break
+		}
 	}
-	cols := map[string]int{}
+	cols, ok := checkHeader(name, label, line, header, errs)
+	if !ok {
+		return false
+	}
+	for {
+		row, line, err := t.Next()
+		var long *csvin.LongCells
+		switch {
+		case errors.Is(err, io.EOF):
+			return true
+		case errors.As(err, &long):
+			for _, i := range long.Cols {
+				col := fmt.Sprint(i + 1)
+				if i < len(header) {
+					col = strings.ToLower(strings.TrimSpace(header[i]))
+				}
+				errs.add(RowError{File: label, Line: line, FieldError: nrm.FieldError{Field: col, Rule: nrm.RuleTooLong,
+					Value: nrm.TruncateValue(row[i]), Expected: fmt.Sprintf("at most %d bytes", long.Limit)}})
+			}
+			fn(&record{file: label, line: line, cols: cols, cells: row, broken: true})
+		case err != nil:
+			errs.add(fileError(label, line, err))
+			return false
+		case blankRow(row):
+		case len(row) != len(header):
+			errs.add(RowError{File: label, Line: line,
+				Detail:   fmt.Sprintf("the row has %d cells; the header has %d", len(row), len(header)),
+				DetailDA: fmt.Sprintf("rækken har %d celler; overskriften har %d", len(row), len(header))})
+			fn(&record{file: label, line: line, cols: cols, cells: row, broken: true})
+		default:
+			fn(&record{file: label, line: line, cols: cols, cells: row})
+		}
+		if errs.Truncated {
+			return false
+		}
+	}
+}
+
+func blankRow(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// fileError is a problem that ends the reading of a file.
+func fileError(label string, line int, err error) RowError {
+	var f *csvin.Fault
+	var p *problem
+	var e *Errors
+	switch {
+	case errors.As(err, &f):
+		return RowError{File: label, Line: f.Line, Detail: f.Text(nrm.LangEN), DetailDA: f.Text(nrm.LangDA)}
+	case errors.As(err, &p):
+		return RowError{File: label, Line: line, Detail: p.en, DetailDA: p.da}
+	case errors.As(err, &e) && len(e.List) > 0:
+		r := e.List[0]
+		r.File = label
+		return r
+	}
+	return RowError{File: label, Line: line, Detail: "the file could not be read: " + err.Error(),
+		DetailDA: "filen kunne ikke læses: " + err.Error()}
+}
+
+// checkHeader maps the columns of a header row, or reports in one message
+// what does not fit: unknown, repeated and missing columns.
+func checkHeader(name, label string, line int, header []string, errs *Errors) (map[string]int, bool) {
 	want := map[string]bool{}
 	for _, c := range Columns[name] {
 		want[c] = true
 	}
-	headerOK := true
+	cols := map[string]int{}
+	var unknown, twice, missing []string
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !want[h] {
-			errs.add(RowError{File: label, Line: line, FieldError: nrm.FieldError{Field: h, Rule: nrm.RuleNotAllowed, Value: h,
-				Expected: "one of the columns " + strings.Join(Columns[name], ", ")}, Detail: fmt.Sprintf("unknown column %q; expected columns: %s", h, strings.Join(Columns[name], ", "))})
-			headerOK = false
-			continue
+		switch _, dup := cols[h]; {
+		case !want[h]:
+			unknown = append(unknown, strconv.Quote(nrm.TruncateValue(h)))
+		case dup:
+			twice = append(twice, strconv.Quote(h))
+		default:
+			cols[h] = i
 		}
-		if _, dup := cols[h]; dup {
-			errs.add(RowError{File: label, Line: line, Detail: fmt.Sprintf("column %q appears twice", h)})
-			headerOK = false
-		}
-		cols[h] = i
 	}
 	for _, c := range Columns[name] {
 		if _, ok := cols[c]; !ok {
-			errs.add(RowError{File: label, Line: line, Detail: fmt.Sprintf("column %q is missing", c)})
-			headerOK = false
+			missing = append(missing, strconv.Quote(c))
 		}
 	}
-	if !headerOK {
-		return nil
+	if len(unknown)+len(twice)+len(missing) == 0 {
+		return cols, true
 	}
-	for {
-		row, line, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			errs.add(RowError{File: label, Line: line, Detail: err.Error()})
-			if errs.Truncated {
-				return nil
-			}
-			continue
-		}
-		blank := true
-		for _, c := range row {
-			if strings.TrimSpace(c) != "" {
-				blank = false
-				break
-			}
-		}
-		if blank {
-			continue
-		}
-		if len(row) != len(header) {
-			errs.add(RowError{File: label, Line: line, Detail: fmt.Sprintf("row has %d fields; the header has %d", len(row), len(header))})
-			continue
-		}
-		fn(&record{file: label, line: line, cols: cols, cells: row})
-		if errs.Truncated {
-			return nil
-		}
+	expected := strings.Join(Columns[name], ",")
+	if len(cols) == 0 {
+		errs.add(RowError{File: label, Line: line,
+			Detail:   "the first row is not the header row this file needs: " + expected + "; the rows were not checked",
+			DetailDA: "den første række er ikke den overskriftsrække, filen skal have: " + expected + "; rækkerne er ikke kontrolleret"})
+		return nil, false
 	}
+	var da, en []string
+	if len(unknown) > 0 {
+		en = append(en, plural(len(unknown), "unknown column ", "unknown columns ")+list(unknown))
+		da = append(da, plural(len(unknown), "ukendt kolonne ", "ukendte kolonner ")+list(unknown))
+	}
+	if len(twice) > 0 {
+		en = append(en, plural(len(twice), "column ", "columns ")+list(twice)+" more than once")
+		da = append(da, plural(len(twice), "kolonnen ", "kolonnerne ")+list(twice)+" mere end én gang")
+	}
+	if len(missing) > 0 {
+		en = append(en, plural(len(missing), "missing column ", "missing columns ")+strings.Join(missing, ", "))
+		da = append(da, plural(len(missing), "mangler kolonnen ", "mangler kolonnerne ")+strings.Join(missing, ", "))
+	}
+	errs.add(RowError{File: label, Line: line,
+		Detail:   "the header row does not fit: " + strings.Join(en, "; ") + ". Expected the columns " + expected + "; the rows were not checked",
+		DetailDA: "overskriftsrækken passer ikke: " + strings.Join(da, "; ") + ". Forventede kolonnerne " + expected + "; rækkerne er ikke kontrolleret"})
+	return nil, false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// list joins names, the first five of them (a data row taken for the
+// header would list every cell).
+func list(names []string) string {
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + " …"
+	}
+	return strings.Join(names, ", ")
 }
 
 // parser converts cells and records errors against the current record.
@@ -124,7 +239,7 @@ type parser struct {
 
 func (p *parser) fail(col, rule, value, expected string) {
 	p.bad = true
-	p.errs.add(RowError{File: p.r.file, Line: p.r.line, FieldError: nrm.FieldError{Field: col, Rule: rule, Value: value, Expected: expected}})
+	p.errs.add(RowError{File: p.r.file, Line: p.r.line, FieldError: nrm.FieldError{Field: col, Rule: rule, Value: nrm.TruncateValue(value), Expected: expected}})
 }
 
 func (p *parser) code(col, set string, required bool) string {
@@ -177,7 +292,7 @@ func (p *parser) int(col string, required bool, lo, hi int) int {
 func (p *parser) text(col string, max int) string {
 	v := p.r.get(col)
 	if len(v) > max {
-		p.fail(col, nrm.RuleTooLong, v[:40]+"…", fmt.Sprintf("at most %d characters", max))
+		p.fail(col, nrm.RuleTooLong, v, fmt.Sprintf("at most %d characters", max))
 		return ""
 	}
 	return v
@@ -218,7 +333,7 @@ func (p *parser) country(col string, known map[string]bool) string {
 	if v == "" {
 		return ""
 	}
-	if !(len(v) == 2 && upper(v[0]) && upper(v[1]) || nrm.ValidCountry(v)) || (known != nil && !known[v]) {
+	if !nrm.ValidCountry(v) || (known != nil && !known[v]) {
 		p.fail(col, nrm.RuleOneOf, v, "an ISO 3166-1 alpha-2 country code, e.g. NG")
 		return ""
 	}

@@ -91,6 +91,9 @@ type extra struct {
 type extras struct {
 	byRef  map[string]*extra
 	labels map[string]string // file → label
+	// broken lists the files that could not be read whole; while any is,
+	// the case records are not assembled nor checked across files.
+	broken map[string]bool
 }
 
 func (xs *extras) of(ref string, part nrm.BundleParts) *extra {
@@ -158,33 +161,41 @@ func (p *parser) no(col string, required bool) int {
 }
 
 // readExtras reads the optional files; nil when the bundle has none.
-func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
+func readExtras(ts *tables, opt Options, errs *Errors) *extras {
 	xs := &extras{byRef: map[string]*extra{}, labels: map[string]string{}}
 	any := false
 	for _, f := range recordFiles {
-		xs.labels[f] = src.Label(f)
-		t, ok, err := src.Open(f)
+		xs.labels[f] = ts.src.Label(f)
+		t, ok, err := ts.src.Open(f)
 		if err == nil && ok {
 			t.Close()
-			any = true
 		}
+		any = any || ok || err != nil || ts.skip[f]
 	}
 	if !any {
-		return nil, nil
+		return nil
 	}
 	future := func(p *parser, col string, d nrm.Date) {
 		if d.After(opt.Today) {
 			p.fail(col, nrm.RuleRange, d.String(), "a date not in the future")
 		}
 	}
-	read := func(file string, fn func(p *parser, ref string)) error {
-		return readTable(src, file, errs, false, func(r *record) {
+	read := func(file string, fn func(p *parser, ref string)) {
+		if !ts.read(file, errs, false, func(r *record) {
+			if r.broken {
+				return
+			}
 			p := &parser{errs: errs, r: r}
 			ref := p.ref("case_ref")
 			fn(p, ref)
-		})
+		}) {
+			if xs.broken == nil {
+				xs.broken = map[string]bool{}
+			}
+			xs.broken[file] = true
+		}
 	}
-	if err := read(FileContacts, func(p *parser, ref string) {
+	read(FileContacts, func(p *parser, ref string) {
 		ct := nrm.Contact{Date: p.date("date", true), Form: nrm.ContactForm(p.code("contact_form", "contact_form", true)),
 			Org: p.org("org", false, opt.KnownOrgs), Place: p.text("place", 200)}
 		future(p, "date", ct.Date)
@@ -192,10 +203,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartContacts)
 			x.contacts = append(x.contacts, contactIn{p.r.line, ct})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileAssessments, func(p *parser, ref string) {
+	})
+	read(FileAssessments, func(p *parser, ref string) {
 		no := p.no("assessment_no", true)
 		a := nrm.Assessment{Stage: nrm.AssessmentStage(p.code("stage", "assessment_stage", false)), Date: p.date("date", true),
 			Authority: nrm.Authority(p.code("authority", "authority", true)), Outcome: nrm.Outcome(p.code("outcome", "assessment_outcome", true)),
@@ -211,20 +220,16 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartAssessments)
 			x.assessments = append(x.assessments, assessmentIn{p.r.line, no, a})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileReflection, func(p *parser, ref string) {
+	})
+	read(FileReflection, func(p *parser, ref string) {
 		rp := nrm.ReflectionPeriod{Start: p.date("start_date", true), End: p.date("end_date", false)}
 		future(p, "start_date", rp.Start)
 		if !p.bad {
 			x := xs.of(ref, nrm.PartReflection)
 			x.reflection = append(x.reflection, reflectionIn{p.r.line, rp})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileOffers, func(p *parser, ref string) {
+	})
+	read(FileOffers, func(p *parser, ref string) {
 		o := nrm.Offer{Kind: nrm.OfferKind(p.code("kind", "offer_kind", true)), Offered: p.date("offered_date", true)}
 		switch v := p.r.get("accepted"); v {
 		case "":
@@ -239,10 +244,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartOffers)
 			x.offers = append(x.offers, offerIn{p.r.line, o})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileReopenings, func(p *parser, ref string) {
+	})
+	read(FileReopenings, func(p *parser, ref string) {
 		r := nrm.Reopening{Date: p.date("date", true), Reason: p.text("reason", nrm.MaxTextLen)}
 		if r.Reason == "" && !p.bad {
 			p.fail("reason", nrm.RuleRequired, "", "the reason for reopening the case")
@@ -252,10 +255,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartReopenings)
 			x.reopenings = append(x.reopenings, reopeningIn{p.r.line, r})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileReconsiderations, func(p *parser, ref string) {
+	})
+	read(FileReconsiderations, func(p *parser, ref string) {
 		no, newNo := p.no("assessment_no", true), p.no("new_assessment_no", false)
 		r := nrm.Reconsideration{RequestedOn: p.date("requested_on", true), Grounds: p.text("grounds", nrm.MaxTextLen),
 			Deadline: p.date("deadline", true), Outcome: nrm.ReconsiderationOutcome(p.code("outcome", "reconsideration_outcome", false)),
@@ -266,10 +267,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartAssessments)
 			x.reconsiderations = append(x.reconsiderations, reconsiderationIn{p.r.line, no, newNo, r})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileConsents, func(p *parser, ref string) {
+	})
+	read(FileConsents, func(p *parser, ref string) {
 		no := p.no("consent_no", true)
 		k := nrm.Consent{ShareWith: p.orgList("share_with", opt.KnownOrgs), GivenOn: p.date("given_on", true),
 			GivenBy: p.text("given_by", 200), WithdrawnOn: p.date("withdrawn_on", false), RecordedBy: p.text("recorded_by", 200)}
@@ -285,10 +284,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartReferrals)
 			x.consents = append(x.consents, consentIn{p.r.line, no, k})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileReferrals, func(p *parser, ref string) {
+	})
+	read(FileReferrals, func(p *parser, ref string) {
 		r := nrm.Referral{Purpose: nrm.ReferralPurpose(p.code("purpose", "referral_purpose", true)),
 			FromOrg: p.org("from_org", true, opt.KnownOrgs), FromUser: p.text("from_user", 200), ToOrg: p.org("to_org", true, opt.KnownOrgs),
 			Date: p.date("date", true), Reason: p.text("reason", nrm.MaxTextLen), RouteReason: p.text("route_reason", nrm.MaxTextLen),
@@ -314,19 +311,15 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartReferrals)
 			x.referrals = append(x.referrals, referralIn{p.r.line, consentNo, r})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileShares, func(p *parser, ref string) {
+	})
+	read(FileShares, func(p *parser, ref string) {
 		org := p.org("org", true, opt.KnownOrgs)
 		if !p.bad {
 			x := xs.of(ref, nrm.PartShares)
 			x.shares = append(x.shares, shareIn{p.r.line, org})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := read(FileIdentifiers, func(p *parser, ref string) {
+	})
+	read(FileIdentifiers, func(p *parser, ref string) {
 		ids := nrm.Identifiers{Name: p.text("name", nrm.MaxTextLen), Aliases: p.texts("aliases", nrm.MaxTextLen),
 			DocumentNumbers: p.texts("document_numbers", nrm.MaxTextLen), Phone: p.text("phone", nrm.MaxTextLen),
 			Address: p.text("address", nrm.MaxTextLen), Notes: p.text("notes", nrm.MaxTextLen)}
@@ -334,10 +327,8 @@ func readExtras(src Source, opt Options, errs *Errors) (*extras, error) {
 			x := xs.of(ref, nrm.PartIdentifiers)
 			x.identifiers = append(x.identifiers, identifiersIn{p.r.line, ids})
 		}
-	}); err != nil {
-		return nil, err
-	}
-	return xs, nil
+	})
+	return xs
 }
 
 // checkStatus checks the status columns of a referrals.csv row: sent →

@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"nrm"
+	"nrm/seal"
 	"nrm/sqlstore"
 
 	"github.com/spf13/cobra"
@@ -31,6 +35,9 @@ in one snapshot (pg_dump must be installed). The backup holds identifiers sealed
 the key file is not in it — keep the two apart, and keep both.`,
 		Args: cobra.ExactArgs(1),
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
+			if err := mkdirPrivate(filepath.Dir(args[0])); err != nil {
+				return err
+			}
 			info, err := db.Backup(ctx, args[0])
 			if err != nil {
 				return err
@@ -50,10 +57,24 @@ func restoreCmd(env *Env) *cobra.Command {
 file, or an empty PostgreSQL database (pg_restore must be installed). --force
 replaces an existing database; stop every nrm instance using it first. The
 restored database needs the key file of the database the backup came from
-(--key-file); no new key is made. The audit chain is verified after the restore.`,
+(--key-file, or NRM_KEYS); no new key is made. Before anything is replaced,
+the keys are tried on the backup's sealed identifiers: a backup they do not
+open is refused, naming the key ids it needs. The audit chain is verified
+after the restore.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := systemCtx(cmd.Context())
+			// The key must open the backup's identifiers before anything
+			// is replaced: a database restored without its key has
+			// identifiers nobody can read.
+			if err := checkRestoreKeys(ctx, env, args[0]); err != nil {
+				return err
+			}
+			if !sqlstore.IsPostgres(env.DB) {
+				if err := mkdirPrivate(filepath.Dir(env.DB)); err != nil {
+					return err
+				}
+			}
 			info, err := sqlstore.Restore(ctx, env.DB, args[0], force)
 			if err != nil {
 				return err
@@ -82,4 +103,50 @@ restored database needs the key file of the database the backup came from
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing database")
 	return cmd
+}
+
+// checkRestoreKeys refuses a restore whose backup holds identifiers the
+// key ring of --key-file (or NRM_KEYS) cannot open, naming the keys the
+// backup was sealed with. A backup without identifiers needs no key.
+func checkRestoreKeys(ctx context.Context, env *Env, backup string) error {
+	fromEnv := os.Getenv("NRM_KEYS") != ""
+	var ring *seal.Keyring
+	var loadErr error
+	if _, err := os.Stat(env.keyPath()); fromEnv || err == nil {
+		ring, loadErr = seal.Load(env.keyPath(), false)
+	}
+	var sealer nrm.Sealer
+	if ring != nil {
+		sealer = ring
+	}
+	keys, err := sqlstore.CheckBackupKeys(ctx, env.DB, backup, sealer)
+	if err != nil {
+		return err
+	}
+	if len(keys.Unopened) == 0 {
+		return nil
+	}
+	if loadErr != nil && !fromEnv {
+		// A key file that exists but cannot be read says why itself.
+		return loadErr
+	}
+	ids := strings.Join(keys.Unopened, ", ")
+	var m string
+	switch {
+	case fromEnv:
+		m = fmt.Sprintf(msg(env.lang(),
+			"Nøglerne i NRM_KEYS åbner ikke identifikatorerne i sikkerhedskopien; de er forseglet med nøglen %s.",
+			"The keys in NRM_KEYS do not open the identifiers in the backup; they were sealed with the key %s."), ids)
+	case ring == nil:
+		m = fmt.Sprintf(msg(env.lang(),
+			"Nøglefilen %s findes ikke; identifikatorerne i sikkerhedskopien er forseglet med nøglen %s.",
+			"The key file %s does not exist; the identifiers in the backup were sealed with the key %s."), env.keyPath(), ids)
+	default:
+		m = fmt.Sprintf(msg(env.lang(),
+			"Nøglefilen %s åbner ikke identifikatorerne i sikkerhedskopien; de er forseglet med nøglen %s.",
+			"The key file %s does not open the identifiers in the backup; they were sealed with the key %s."), env.keyPath(), ids)
+	}
+	return &nrm.Error{Code: nrm.EINVALID, Message: m + " " + msg(env.lang(),
+		"Angiv nøglefilen fra den database, kopien blev taget af, med --key-file. Intet er gendannet.",
+		"Give the key file of the database the backup was taken from with --key-file. Nothing was restored.")}
 }

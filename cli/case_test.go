@@ -21,7 +21,7 @@ type caseEnv struct {
 
 func newCaseEnv(t *testing.T) *caseEnv {
 	e := &caseEnv{secEnv: newSecEnv(t), ctx: nrm.NewContextWithActor(context.Background(), nrm.SystemActor)}
-	e.ok("audit", "verify") // creates the database and its key file
+	e.ok("init") // creates the database and its key file
 	db := e.open()
 	for _, o := range []nrm.Organisation{
 		{Code: "US", NameDA: "Udlændingestyrelsen", NameEN: "Danish Immigration Service", Kind: "authority"},

@@ -26,6 +26,9 @@ type Env struct {
 	Lang    string
 	Stdout  io.Writer
 	Stderr  io.Writer
+	// create lets Open create a SQLite database that does not exist yet:
+	// set for the commands createsDatabase names, before they run.
+	create bool
 }
 
 // NewRoot returns the nrm command tree writing to the given streams.
@@ -53,7 +56,35 @@ report to parliament — tables, charts and narrative — without exposing a vic
 	for _, add := range commands {
 		root.AddCommand(add(env))
 	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		env.create = createsDatabase(cmd)
+		if checksDatabaseFirst[cmd.CommandPath()] {
+			return env.requireDatabase()
+		}
+		return nil
+	}
 	return root
+}
+
+// checksDatabaseFirst names the commands that write other files before
+// they open the database: a missing database is refused before that
+// (nrm keys rotate would otherwise add a key to the key file of a
+// database that is not there).
+var checksDatabaseFirst = map[string]bool{"nrm keys rotate": true}
+
+// createsDatabase reports whether cmd may create a new SQLite database:
+// nrm init, demo, import and restore, and nrm serve --demo. Every other
+// command refuses a --db that names no database, rather than silently
+// starting an empty one beside the real one (a typing error in the path).
+func createsDatabase(cmd *cobra.Command) bool {
+	switch cmd.CommandPath() {
+	case "nrm init", "nrm demo", "nrm import", "nrm restore":
+		return true
+	case "nrm serve":
+		demo, err := cmd.Flags().GetBool("demo")
+		return err == nil && demo
+	}
+	return false
 }
 
 // commands registers subcommand constructors; each file adds its own.
@@ -106,13 +137,29 @@ func (e *Env) keyPath() string {
 	return e.DB + ".key"
 }
 
-// Open opens the database with the identifier keys (created on first use
-// for a new SQLite database) and makes sure the reference data is there.
+// Open opens the database with the identifier keys and makes sure the
+// reference data is there. A SQLite database that does not exist is
+// created (file mode 0600, new folders 0700, a new key file beside it)
+// only by the commands createsDatabase names; every other command is
+// refused with a message saying how to create one. A PostgreSQL database
+// exists or not by itself.
 func (e *Env) Open(ctx context.Context) (*sqlstore.DB, error) {
 	if !sqlstore.IsPostgres(e.DB) {
-		if dir := filepath.Dir(e.DB); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
+		exists, err := sqliteExists(e.DB)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			if !e.create {
+				return nil, missingDatabase{e.DB}
+			}
+			if err := mkdirPrivate(filepath.Dir(e.DB)); err != nil {
 				return nil, err
+			}
+			if e.KeyFile != "" {
+				if err := mkdirPrivate(filepath.Dir(e.KeyFile)); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -129,6 +176,95 @@ func (e *Env) Open(ctx context.Context) (*sqlstore.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteExists reports whether path holds a SQLite database: a file that
+// is not empty (an empty file is what a database is created in).
+func sqliteExists(path string) (bool, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return fi.Size() > 0, nil
+}
+
+// requireDatabase refuses, before anything else is read or written, a
+// command that does not create a database run against a SQLite path that
+// holds none (Open checks the same; a command that reads other files
+// first calls it at its start).
+func (e *Env) requireDatabase() error {
+	if sqlstore.IsPostgres(e.DB) || e.create {
+		return nil
+	}
+	exists, err := sqliteExists(e.DB)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return missingDatabase{e.DB}
+	}
+	return nil
+}
+
+// missingDatabase is the refusal of a command run against a SQLite path
+// that holds no database: it names the path and how to create one.
+type missingDatabase struct{ path string }
+
+// Error implements error.
+func (m missingDatabase) Error() string { return m.Format(nrm.LangEN) }
+
+// Format renders the refusal in lang.
+func (m missingDatabase) Format(l nrm.Lang) string {
+	return fmt.Sprintf(msg(l,
+		"Databasen %s findes ikke. Opret en ny, tom database med nrm init (eller en med demodata med nrm demo), eller angiv den rigtige med --db eller NRM_DB.",
+		"The database %s does not exist. Create a new, empty one with nrm init (or one with the demo data with nrm demo), or name the right one with --db or NRM_DB."),
+		m.path)
+}
+
+// writePrivate writes a file readable by its owner only (mode 0600,
+// whatever the umask, also when the file existed with another mode).
+func writePrivate(name string, b []byte) error {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// mkdirPrivate creates dir and its missing parents readable by the owner
+// only (mode 0700, whatever the umask); folders that exist are left as
+// they are.
+func mkdirPrivate(dir string) error {
+	if dir == "" || dir == "." {
+		return nil
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := mkdirPrivate(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil // made meanwhile by someone else: not ours to change
+		}
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // EnsureReferenceData loads the country → region mapping into an empty

@@ -22,16 +22,16 @@ func init() {
 	commands = append(commands, importCmd, exportCmd, countriesCmd)
 }
 
-// openSource opens a bundle folder, zip or XLSX workbook.
-func openSource(path string) (bundle.Source, func(), error) {
+// openSource opens a bundle folder, zip or XLSX workbook within lim.
+func openSource(path string, lim bundle.Limits) (bundle.Source, func(), error) {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		x, err := xlsxbundle.Open(path)
+		x, err := xlsxbundle.OpenWith(path, lim)
 		if err != nil {
 			return nil, nil, err
 		}
 		return x, func() { x.Close() }, nil
 	}
-	s, err := bundle.OpenPath(path)
+	s, err := bundle.OpenPathWith(path, lim)
 	return s, func() {}, err
 }
 
@@ -48,17 +48,22 @@ func knownOrgs(ctx context.Context, db *sqlstore.DB) (map[string]bool, error) {
 }
 
 func importCmd(env *Env) *cobra.Command {
-	var checkOnly, progress bool
+	var checkOnly, progress, replacePros bool
+	var lim bundle.Limits
 	cmd := &cobra.Command{
 		Use:   "import BUNDLE",
 		Short: "Load a data bundle (folder or .zip of CSV files, or an .xlsx workbook), all or nothing",
 		Long: `Load a bundle: cases.csv, accommodations.csv, exits.csv, prosecutions.csv (see README).
 Every row is checked first; one bad row means nothing is stored, and every problem is
 listed with file, line, column, value and what was expected. Re-importing the same
-bundle changes nothing; a changed row updates its case.`,
+bundle changes nothing; a changed row updates its case.
+
+The bundle is read within limits (a cell, a row, the rows of a file, the unpacked
+size, the compression ratio of a zip or XLSX member); a bundle beyond them is
+refused with one message. Raise a limit with its flag when real data needs it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
-			src, done, err := openSource(args[0])
+			src, done, err := openSource(args[0], lim)
 			if err != nil {
 				return err
 			}
@@ -67,7 +72,14 @@ bundle changes nothing; a changed row updates its case.`,
 			if err != nil {
 				return err
 			}
-			opt := bundle.Options{KnownOrgs: orgs}
+			opt := bundle.Options{KnownOrgs: orgs, ReplaceProsecutions: replacePros, Prosecutions: map[int]nrm.Prosecution{}}
+			pros, err := db.FindProsecutions(ctx)
+			if err != nil {
+				return err
+			}
+			for _, p := range pros {
+				opt.Prosecutions[p.Year] = *p
+			}
 			if checkOnly {
 				if err := bundle.Check(src, opt); err != nil {
 					return err
@@ -99,6 +111,12 @@ bundle changes nothing; a changed row updates its case.`,
 		}),
 	}
 	cmd.Flags().BoolVar(&checkOnly, "check", false, "only check the bundle; store nothing")
+	cmd.Flags().BoolVar(&replacePros, "replace-prosecutions", false, "let the bundle's prosecutions.csv replace the police's figures already held for its years")
+	cmd.Flags().IntVar(&lim.MaxField, "max-field", bundle.DefaultMaxField, "largest cell, in bytes")
+	cmd.Flags().IntVar(&lim.MaxLine, "max-line", bundle.DefaultMaxLine, "largest row, in bytes")
+	cmd.Flags().IntVar(&lim.MaxRows, "max-rows", bundle.DefaultMaxRows, "most data rows in one file or sheet")
+	cmd.Flags().Int64Var(&lim.MaxSize, "max-size", bundle.DefaultMaxSize, "largest unpacked size of the whole bundle, in bytes")
+	cmd.Flags().IntVar(&lim.MaxRatio, "max-ratio", bundle.DefaultMaxRatio, "highest compression ratio of a zip or XLSX member (zip bomb guard)")
 	cmd.Flags().BoolVar(&progress, "progress", isTerminal(os.Stderr), "show a progress bar")
 	return cmd
 }
@@ -134,6 +152,10 @@ func exportCmd(env *Env) *cobra.Command {
 					return err
 				}
 				defer f.Close()
+				// Owner-only also when the file existed with a wider mode.
+				if err := f.Chmod(0o600); err != nil {
+					return err
+				}
 				sink := xlsxbundle.NewSink(f)
 				if n, err = bundle.ExportWith(ctx, db, pros, sink, opt); err != nil {
 					return err
@@ -143,6 +165,11 @@ func exportCmd(env *Env) *cobra.Command {
 				}
 			} else if n, err = bundle.ExportPathWith(ctx, db, pros, args[0], opt); err != nil {
 				return err
+			} else if strings.EqualFold(filepath.Ext(args[0]), ".zip") {
+				// Owner-only also when the file existed with a wider mode.
+				if err := os.Chmod(args[0], 0o600); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Eksporterede %d sager til %s.\n", "Exported %d cases to %s.\n"), n, args[0])
 			return nil

@@ -94,10 +94,21 @@ func LoadDemo(ctx context.Context, db *sqlstore.DB, env *Env) error {
 		if err := db.CreateUser(ctx, u, pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, msg(env.lang(), "Administrator %q oprettet med engangsadgangskoden: %s\n(skift den ved første login; den vises ikke igen)\n",
-			"Administrator %q created with the one-time password: %s\n(change it at first sign-in; it is not shown again)\n"), DemoAdmin, pw)
+		fmt.Fprintf(env.Stdout, msg(env.lang(), "Administrator %q oprettet med engangsadgangskoden: %s\n(den vises ikke igen og virker til %s; ved første login skifter du den og slår totrinsgodkendelse til med en godkendelses-app)\n",
+			"Administrator %q created with the one-time password: %s\n(it is not shown again and works until %s; at the first sign-in you change it and set up two-factor sign-in with an authenticator app)\n"),
+			DemoAdmin, pw, u.PasswordExpiresAt.Local().Format("2006-01-02 15:04"))
 	} else if err != nil {
 		return err
+	} else {
+		// A second load: the password was shown the first time only. (A
+		// PostgreSQL URL may hold a password: it is not repeated.)
+		db := env.DB
+		if sqlstore.IsPostgres(db) {
+			db = "…"
+		}
+		fmt.Fprintf(env.Stdout, msg(env.lang(), "Administratoren %q findes allerede; dens adgangskode blev kun vist første gang. En ny engangsadgangskode: nrm --db %s user reset %s\n",
+			"The administrator %q exists already; its password was shown the first time only. A new one-time password: nrm --db %s user reset %s\n"),
+			DemoAdmin, db, DemoAdmin)
 	}
 	return nil
 }

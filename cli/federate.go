@@ -61,7 +61,7 @@ func federateKeygenCmd(env *Env) *cobra.Command {
 			if country != "" {
 				line = country + " " + pub
 			}
-			if err := os.WriteFile(out+".pub", []byte(line+"\n"), 0o644); err != nil {
+			if err := writePrivate(out+".pub", []byte(line+"\n")); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Nøgle skrevet til %s; offentlig nøgle (til hubbens tillidsfil, også i %s.pub):\n%s\n",
@@ -202,5 +202,5 @@ func writeOut(env *Env, path string, data []byte) error {
 		_, err := env.Stdout.Write(data)
 		return err
 	}
-	return os.WriteFile(path, data, 0o644)
+	return writePrivate(path, data)
 }

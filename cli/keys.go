@@ -29,14 +29,16 @@ func nextKeyID(keys []seal.Key) string {
 }
 
 func keysCmd(env *Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the keys that encrypt identifiers at rest"}
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the keys that encrypt identifiers at rest and key the audit log"}
 	var keepOld bool
 	rotate := &cobra.Command{
 		Use:   "rotate",
 		Short: "Generate a new key, re-encrypt every identifier and TOTP secret with it, and drop the old keys",
 		Long: `Generate a new key and add it to the key file, re-encrypt every case's identifiers and
 every TOTP secret with it in one transaction, and then rewrite the key file with the new
-key only. If anything fails, the key file keeps the old and the new key, so everything
+key only. A new audit key is added too and keys the audit entries from then on; every
+older audit key stays in the file, so that older entries and anchors stay verifiable.
+If anything fails, the key file keeps the old and the new key, so everything
 still opens. Backups taken before the rotation need the old key: keep them with
 --keep-old-keys, or accept that old backups can no longer be read. Restart running
 servers afterwards so that they load the new key.`,
@@ -72,15 +74,25 @@ servers afterwards so that they load the new key.`,
 			}
 			// The content-hash key is carried over, so stored hashes stay
 			// valid; an older file without one gets its derived key written.
+			// So are all audit keys (a derived legacy one written out), and
+			// a new one becomes current.
 			mac := oldRing.MACKey()
+			audit := oldRing.AuditKeys()
+			newAudit, err := seal.NewKey(seal.NextAuditKeyID(audit))
+			if err != nil {
+				return err
+			}
+			audit = append(audit, newAudit)
 			var sealing []seal.Key
 			for _, k := range keys {
-				if k.ID != seal.MACKeyID {
+				if k.ID != seal.MACKeyID && !seal.IsAuditKeyID(k.ID) {
 					sealing = append(sealing, k)
 				}
 			}
-			keys = append([]seal.Key{mac}, sealing...)
-			newRing, err := seal.New(mac, newKey)
+			// Audit keys before the encryption keys: an older nrm takes
+			// the last line as the current encryption key.
+			keys = append(append([]seal.Key{mac}, audit...), sealing...)
+			newRing, err := seal.New(append(append([]seal.Key{mac}, audit...), newKey)...)
 			if err != nil {
 				return err
 			}
@@ -100,7 +112,7 @@ servers afterwards so that they load the new key.`,
 				return fmt.Errorf(msg(l, "rotation mislykkedes; nøglefilen indeholder både de gamle nøgler og den nye: %w",
 					"rotation failed; the key file holds the old keys and the new one: %w"), err)
 			}
-			final := []seal.Key{mac, newKey}
+			final := append(append([]seal.Key{mac}, audit...), newKey)
 			if keepOld {
 				final = append(keys, newKey)
 			}
@@ -108,6 +120,8 @@ servers afterwards so that they load the new key.`,
 				return err
 			}
 			fmt.Fprintf(env.Stdout, msg(l, "Ny nøgle: %s. %d værdier er krypteret igen.\n", "New key: %s. %d values re-encrypted.\n"), newKey.ID, n)
+			fmt.Fprintf(env.Stdout, msg(l, "Ny revisionsnøgle: %s; de ældre revisionsnøgler er bevaret, så ældre poster kan verificeres.\n",
+				"New audit key: %s; the older audit keys are kept so that older entries stay verifiable.\n"), newAudit.ID)
 			if keepOld {
 				fmt.Fprintln(env.Stdout, msg(l, "De gamle nøgler er bevaret i nøglefilen til gamle sikkerhedskopier.",
 					"The old keys are kept in the key file for old backups."))

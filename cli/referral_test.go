@@ -15,7 +15,7 @@ import (
 // end on a temporary SQLite database.
 func TestReferralCommands(t *testing.T) {
 	e := newSecEnv(t)
-	e.ok("audit", "verify") // creates the database and its key file
+	e.ok("init") // creates the database and its key file
 	ctx := nrm.NewContextWithActor(context.Background(), nrm.SystemActor)
 	db := e.open()
 	for _, o := range []nrm.Organisation{

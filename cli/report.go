@@ -223,15 +223,12 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 	return cmd
 }
 
-// writeFile writes an output file: readable by the owner only unless it
-// is disclosure-controlled (k > 1), since an internal report holds small
-// counts and describes the minors one by one.
+// writeFile writes an output file readable by its owner only (0600), as
+// every file nrm writes: an internal report (k ≤ 1) holds small counts and
+// describes the minors one by one, and a published one (k > 1) is shared
+// on purpose by whoever wrote it.
 func writeFile(env *Env, name string, b []byte, k int) error {
-	mode := os.FileMode(0o600)
-	if k > 1 {
-		mode = 0o644
-	}
-	if err := os.WriteFile(name, b, mode); err != nil {
+	if err := writePrivate(name, b); err != nil {
 		return invalid(env, "Kan ikke skrive %s: %v", "Cannot write %s: %v", name, err)
 	}
 	return nil
@@ -625,7 +622,7 @@ func ptrOrHidden[T any](v *T, raw bool) any {
 // writeEurostat writes the Eurostat/UNODC tables, protected with k, as
 // one CSV file per table in dir.
 func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := mkdirPrivate(dir); err != nil {
 		return invalid(env, "Kan ikke oprette mappen %s: %v", "Cannot create the folder %s: %v", dir, err)
 	}
 	tables := intlexport.EurostatTablesK(s, k)

@@ -300,8 +300,8 @@ func TestReportCommand(t *testing.T) {
 		if !strings.Contains(h, "&lt;3") || strings.Contains(h, "én person fra Mellemøsten") {
 			t.Error("published HTML")
 		}
-		// An internal report is for the owner only; a published one is not.
-		for name, want := range map[string]os.FileMode{"r.md": 0o600, "p.md": 0o644} {
+		// Every file nrm writes is for its owner only, published or not.
+		for name, want := range map[string]os.FileMode{"r.md": 0o600, "p.md": 0o600} {
 			fi, err := os.Stat(filepath.Join(dir, name))
 			if err != nil {
 				t.Fatal(err)

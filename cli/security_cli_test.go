@@ -96,6 +96,7 @@ func withStdin(t *testing.T, s string, fn func()) {
 
 func TestCLIUserLifecycle(t *testing.T) {
 	e := newSecEnv(t)
+	e.ok("init")
 	out := e.ok("user", "add", "Anna", "--role", "assessor", "--org", "US", "--authority", "us", "--name", "Anna Jensen")
 	pw := oneTime(t, out)
 	if !strings.Contains(out, `User "anna" created`) {
@@ -250,7 +251,7 @@ func plantCases(t *testing.T, db *sqlstore.DB) {
 
 func TestCLIKeysRotate(t *testing.T) {
 	e := newSecEnv(t)
-	e.ok("user", "list") // creates the database and the first key
+	e.ok("init") // creates the database and the first key
 	oldKeys, err := seal.Load(e.keyFile, false)
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +309,7 @@ func TestCLIKeysRotate(t *testing.T) {
 
 func TestCLIRetention(t *testing.T) {
 	e := newSecEnv(t)
-	e.ok("user", "list")
+	e.ok("init")
 	db := e.open()
 	plantCases(t, db)
 	db.Close()

@@ -31,6 +31,8 @@ func serveCmd(env *Env) *cobra.Command {
 	var addr string
 	var demo, secure bool
 	var proxies []string
+	var anchorDir string
+	var anchorEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web application and the JSON API",
@@ -42,7 +44,10 @@ SIGTERM: requests in flight are finished before the server exits.
 Behind a load balancer or reverse proxy, name its addresses with
 --trusted-proxy (or NRM_TRUSTED_PROXIES, comma-separated), so that sign-in
 throttling and the audit log see each client's address from
-X-Forwarded-For instead of the proxy's.`,
+X-Forwarded-For instead of the proxy's.
+--anchor-dir DIR (or NRM_ANCHOR_DIR) writes a signed checkpoint of the
+audit chain to DIR at start, every --anchor-every (NRM_ANCHOR_EVERY,
+default 10m) and at shutdown, as nrm audit anchor does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if v := os.Getenv("NRM_TRUSTED_PROXIES"); v != "" && !cmd.Flags().Changed("trusted-proxy") {
@@ -51,6 +56,9 @@ X-Forwarded-For instead of the proxy's.`,
 			trusted, err := parseProxies(env, proxies)
 			if err != nil {
 				return err
+			}
+			if anchorEvery <= 0 {
+				return fmt.Errorf("%s", msg(env.lang(), "--anchor-every skal være positiv, fx 10m", "--anchor-every must be positive, e.g. 10m"))
 			}
 			if os.Getenv("GOGC") == "" {
 				// A case page allocates some 130 KB that are garbage once
@@ -80,8 +88,11 @@ X-Forwarded-For instead of the proxy's.`,
 					"nrm: there are no users yet; create an administrator with: nrm user add NAME --role admin --org ORG"))
 			}
 			logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+			// Runs before db.Close: the last anchor records the final head.
+			defer startAnchoring(sctx, db, anchorDir, anchorEvery, logger)()
 			srv, err := web.New(web.Config{DB: db, Auth: db, Users: db, Plans: db, Network: db,
-				Render: reportRenderer(env, cmd, db), Publish: EditionPublisher(env, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted})
+				Render: reportRenderer(env, cmd, db), Publish: EditionPublisher(env, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted,
+				DefaultLang: env.lang()})
 			if err != nil {
 				return err
 			}
@@ -124,6 +135,8 @@ X-Forwarded-For instead of the proxy's.`,
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data before serving (idempotent)")
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy)")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil, "address or network (CIDR) of a reverse proxy whose X-Forwarded-For names the client (repeatable)")
+	cmd.Flags().StringVar(&anchorDir, "anchor-dir", anchorDirDefault(), "folder to anchor the audit chain in, outside the database (env NRM_ANCHOR_DIR)")
+	cmd.Flags().DurationVar(&anchorEvery, "anchor-every", anchorEveryDefault(), "interval of the audit anchors with --anchor-dir (env NRM_ANCHOR_EVERY)")
 	return cmd
 }
 

@@ -12,7 +12,7 @@ import (
 
 // The server's downloads go through the same renderers as `nrm report`.
 func TestServeReportRenderer(t *testing.T) {
-	env := &Env{DB: filepath.Join(t.TempDir(), "nrm.db"), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
+	env := &Env{DB: filepath.Join(t.TempDir(), "nrm.db"), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, create: true}
 	ctx := context.Background()
 	db, err := env.Open(ctx)
 	if err != nil {

@@ -33,7 +33,8 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 // newPassword returns the password from stdin when asked, else a fresh
-// one-time password; generated reports which.
+// random one; generated reports which. Either is a one-time password:
+// the user must change it at the first sign-in.
 func newPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool, err error) {
 	if fromStdin {
 		pw, err = readPassword(cmd.InOrStdin())
@@ -44,13 +45,13 @@ func newPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool,
 }
 
 func userCmd(env *Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "user", Short: "Manage users: add, disable, enable, reset, list, token, revoke"}
+	cmd := &cobra.Command{Use: "user", Short: "Manage users: add, disable, enable, reset (password or two-factor), list, token, revoke"}
 
 	var role, org, authority, name, lang string
 	var pwStdin bool
 	add := &cobra.Command{
 		Use:   "add USERNAME",
-		Short: "Create a user and print a one-time password (or read one from stdin with --password-stdin)",
+		Short: "Create a user and print a one-time password (or read one from stdin with --password-stdin); it expires after the setting password.onetime_hours and must be changed at the first sign-in",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := systemCtx(cmd.Context())
@@ -71,6 +72,7 @@ func userCmd(env *Env) *cobra.Command {
 			if generated {
 				printOneTime(env, pw)
 			}
+			printFirstSignIn(env, u)
 			return nil
 		},
 	}
@@ -107,44 +109,78 @@ func userCmd(env *Env) *cobra.Command {
 		})
 	}
 
-	var resetStdin, clearTOTP bool
+	var resetStdin, resetTOTP, resetPassword, clearTOTP bool
 	reset := &cobra.Command{
-		Use:   "reset USERNAME",
-		Short: "Give a user a new one-time password and lift a lock-out; their sessions end",
-		Args:  cobra.ExactArgs(1),
+		Use:   "reset USERNAME [--twofactor [--password]]",
+		Short: "Give a user a new one-time password and lift a lock-out, or with --twofactor reset their two-factor sign-in; their sessions end",
+		Long: `reset gives the user a new one-time password (printed once; it expires after the
+setting password.onetime_hours and must be changed at the first sign-in) and lifts
+a lock-out after failed sign-ins.
+
+--twofactor instead removes the user's two-factor sign-in (TOTP) and recovery
+codes, e.g. after a lost phone: the user keeps the password and sets up
+two-factor sign-in again at the next sign-in. --twofactor --password does both.
+Either way the user's sessions end.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := systemCtx(cmd.Context())
-			pw, generated, err := newPassword(cmd, resetStdin)
-			if err != nil {
-				return err
+			if clearTOTP {
+				resetTOTP, resetPassword = true, true
 			}
+			password := !resetTOTP || resetPassword
 			db, err := env.Open(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := db.SetPassword(ctx, args[0], pw); err != nil {
+			u, err := db.FindUserByUsername(ctx, args[0])
+			if err != nil {
 				return err
 			}
-			if clearTOTP {
-				if err := db.ResetTOTP(ctx, args[0]); err != nil {
+			var pw string
+			if password {
+				if resetStdin {
+					if pw, err = readPassword(cmd.InOrStdin()); err != nil {
+						return err
+					}
+					err = db.SetPassword(ctx, u.Username, pw)
+					pw = ""
+				} else {
+					pw, err = db.ResetPassword(ctx, u.Username)
+				}
+				if err != nil {
 					return err
 				}
 			}
-			fmt.Fprintf(env.Stdout, msg(env.lang(), "Adgangskoden for %q er nulstillet, og en eventuel spærring efter fejlede login er ophævet.\n",
-				"The password of %q is reset and any lock-out after failed sign-ins is lifted.\n"), args[0])
-			if clearTOTP {
-				fmt.Fprintln(env.Stdout, msg(env.lang(), "Totrinsbekræftelsen er fjernet; brugeren kan sætte den op igen.",
-					"Two-factor sign-in is removed; the user can set it up again."))
+			if resetTOTP {
+				if err := db.ResetTOTP(ctx, u.Username); err != nil {
+					return err
+				}
 			}
-			if generated {
+			l := env.lang()
+			if password {
+				fmt.Fprintf(env.Stdout, msg(l, "Adgangskoden for %q er nulstillet, og en eventuel spærring efter fejlede login er ophævet.\n",
+					"The password of %q is reset and any lock-out after failed sign-ins is lifted.\n"), u.Username)
+			}
+			if resetTOTP {
+				fmt.Fprintf(env.Stdout, msg(l, "Totrinsgodkendelsen og gendannelseskoderne for %q er fjernet; brugeren sætter totrinsgodkendelse op igen ved næste login.\n",
+					"Two-factor sign-in and the recovery codes of %q are removed; the user sets up two-factor sign-in again at the next sign-in.\n"), u.Username)
+			}
+			if pw != "" {
 				printOneTime(env, pw)
 			}
+			if u, err = db.FindUserByUsername(ctx, u.Username); err != nil {
+				return err
+			}
+			printFirstSignIn(env, u)
 			return nil
 		},
 	}
-	reset.Flags().BoolVar(&resetStdin, "password-stdin", false, "read the new password from the first line of stdin instead of generating one")
-	reset.Flags().BoolVar(&clearTOTP, "clear-totp", false, "also remove the user's two-factor (TOTP) secret, e.g. after a lost phone")
+	reset.Flags().BoolVar(&resetStdin, "password-stdin", false, "read the new one-time password from the first line of stdin instead of generating one")
+	reset.Flags().BoolVar(&resetTOTP, "twofactor", false, "reset the user's two-factor sign-in (TOTP) and recovery codes instead of the password, e.g. after a lost phone")
+	reset.Flags().BoolVar(&resetPassword, "password", false, "with --twofactor: reset the password too")
+	reset.Flags().BoolVar(&clearTOTP, "clear-totp", false, "the same as --twofactor --password")
+	reset.Flags().MarkHidden("clear-totp")
 	cmd.AddCommand(reset)
 
 	var asJSON bool
@@ -168,8 +204,8 @@ func userCmd(env *Env) *cobra.Command {
 			}
 			l := env.lang()
 			w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, msg(l, "BRUGERNAVN\tNAVN\tROLLE\tORGANISATION\tMYNDIGHED\tSTATUS\tTOTRIN\tSIDSTE LOGIN",
-				"USERNAME\tNAME\tROLE\tORGANISATION\tAUTHORITY\tSTATUS\tTWO-FACTOR\tLAST SIGN-IN"))
+			fmt.Fprintln(w, msg(l, "BRUGERNAVN\tNAVN\tROLLE\tORGANISATION\tMYNDIGHED\tSTATUS\tADGANGSKODE\tTOTRIN\tSIDSTE LOGIN",
+				"USERNAME\tNAME\tROLE\tORGANISATION\tAUTHORITY\tSTATUS\tPASSWORD\tTWO-FACTOR\tLAST SIGN-IN"))
 			now := time.Now()
 			for _, u := range users {
 				status := msg(l, "aktiv", "active")
@@ -180,8 +216,17 @@ func userCmd(env *Env) *cobra.Command {
 					status = msg(l, "låst til ", "locked until ") + u.LockedUntil.Local().Format("2006-01-02 15:04")
 				}
 				totp := msg(l, "nej", "no")
-				if u.TOTPEnabled {
-					totp = msg(l, "ja", "yes")
+				switch {
+				case u.TOTPEnabled:
+					totp = msg(l, "ja", "yes") + fmt.Sprintf(msg(l, " (%d gendannelseskoder)", " (%d recovery codes)"), u.RecoveryCodesLeft)
+				case u.TOTPRequired:
+					totp = msg(l, "krævet, ikke sat op", "required, not set up")
+				}
+				password := msg(l, "egen", "own")
+				if e := u.PasswordExpiresAt; e != nil && e.After(now) {
+					password = msg(l, "engangs til ", "one-time until ") + e.Local().Format("2006-01-02 15:04")
+				} else if e != nil {
+					password = msg(l, "engangs, udløbet", "one-time, expired")
 				}
 				last := "-"
 				if u.LastLoginAt != nil {
@@ -191,7 +236,7 @@ func userCmd(env *Env) *cobra.Command {
 				if auth == "" {
 					auth = "-"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.DisplayName, u.Role, u.Org, auth, status, totp, last)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.DisplayName, u.Role, u.Org, auth, status, password, totp, last)
 			}
 			return w.Flush()
 		}),
@@ -242,4 +287,18 @@ func userCmd(env *Env) *cobra.Command {
 func printOneTime(env *Env, pw string) {
 	fmt.Fprintf(env.Stdout, msg(env.lang(), "Engangsadgangskode: %s\nGiv den til brugeren ad en sikker kanal; den vises ikke igen.\n",
 		"One-time password: %s\nGive it to the user over a secure channel; it is not shown again.\n"), pw)
+}
+
+// printFirstSignIn says what the user must do at the next sign-in: change
+// a one-time password before it expires, set up two-factor sign-in.
+func printFirstSignIn(env *Env, u *nrm.User) {
+	l := env.lang()
+	if u.PasswordExpiresAt != nil {
+		fmt.Fprintf(env.Stdout, msg(l, "Engangsadgangskoden virker til %s og skal skiftes ved første login.\n",
+			"The one-time password works until %s and must be changed at the first sign-in.\n"), u.PasswordExpiresAt.Local().Format("2006-01-02 15:04"))
+	}
+	if u.MustEnrolTOTP() {
+		fmt.Fprintln(env.Stdout, msg(l, "Rollen skal bruge totrinsgodkendelse: brugeren sætter den op med en godkendelses-app ved første login og får gendannelseskoder.",
+			"The role must use two-factor sign-in: the user sets it up with an authenticator app at the first sign-in and gets recovery codes."))
+	}
 }

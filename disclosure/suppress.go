@@ -652,8 +652,7 @@ func (s *system) classify(member []bool) {
 	for e := range root {
 		root[e] = e
 	}
-	var find func(int) int
-	find = func(e int) int {
+	find := func(e int) int {
 		for root[e] != e {
 			root[e] = root[root[e]]
 			e = root[e]

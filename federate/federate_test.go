@@ -215,7 +215,7 @@ func TestMergedTotalsAreSums(t *testing.T) {
 }
 
 func TestBundleHoldsNoCaseData(t *testing.T) {
-	s, db := demoStats(t)
+	_, db := demoStats(t)
 	// Cases with identifiers, including minors (whom the report may list).
 	for i := 0; i < 5; i++ {
 		c := &nrm.Case{Ref: fmt.Sprintf("SECRETREF-%d", i), OwnerOrg: "CMM", Gender: nrm.GenderFemale, Nationality: "NG",

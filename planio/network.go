@@ -13,7 +13,7 @@ import (
 // of nrm.Network. Unknown fields are errors naming their line and field;
 // the network must then pass (*nrm.Network).Validate.
 func ReadNetworkYAML(r io.Reader) (*nrm.Network, error) {
-	data, err := readAll(r, "network")
+	data, err := readYAML(r, "network")
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,9 @@ func ReadOrganisationsCSV(r io.Reader) ([]nrm.Organisation, error) {
 	p := &problems{}
 	header, rows := readCSV(data, p)
 	if header == nil {
-		p.add(atCell(1, "*"), nrm.RuleRequired, "", "a header row with the columns "+strings.Join(OrganisationCSVColumns, ","))
+		if len(p.fields) == 0 {
+			p.add(atCell(1, "*"), nrm.RuleRequired, "", "a header row with the columns "+strings.Join(OrganisationCSVColumns, ","))
+		}
 		return nil, p.err("The organisations CSV file is invalid.")
 	}
 	hp := &problems{}

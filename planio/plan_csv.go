@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"nrm"
+	"nrm/bundle/csvin"
 	"nrm/csvsafe"
 )
 
@@ -66,39 +67,49 @@ type csvRow struct {
 	lines []int // line of each cell
 }
 
-// readCSV reads the header and every record of data, reporting malformed
-// CSV and rows with the wrong number of cells.
+// readCSV reads the header and every record of data within the limits
+// (MaxField, MaxLine, MaxRows), reporting cells over the limit and rows
+// with the wrong number of cells. A fault of the text (not UTF-8, binary,
+// a broken quote, a row or file over the limit) is the one problem
+// reported, and header is nil; header is nil without a problem when the
+// file is empty or blank (the caller asks for a header row).
 func readCSV(data []byte, p *problems) (header []string, rows []csvRow) {
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	first := true
+	cr := csvin.NewReader(bytes.NewReader(data), csvin.Limits{MaxField: MaxField, MaxLine: MaxLine, MaxRows: MaxRows})
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		rec, line, err := cr.Read()
+		var f *csvin.Fault
+		var long *csvin.LongCells
+		switch {
+		case err == io.EOF:
 			return header, rows
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				p.add(atCell(pe.Line, strconv.Itoa(pe.Column)), nrm.RuleFormat, "", "well-formed CSV ("+pe.Err.Error()+")")
-			} else {
-				p.add("file", nrm.RuleFormat, "", "well-formed CSV ("+err.Error()+")")
+		case errors.As(err, &f):
+			if header != nil || f.Kind != csvin.FaultEmpty && f.Kind != csvin.FaultBlank {
+				p.fields = append(p.fields, nrm.FieldError{Field: fmt.Sprintf("line %d", f.Line), Rule: nrm.RuleUnreadable, Detail: f.Error(), DetailDA: f.Text(nrm.LangDA)})
 			}
-			return header, rows
-		}
-		if first {
-			header, first = rec, false
+			return nil, nil
+		case errors.As(err, &long) && header != nil:
+			for _, i := range long.Cols {
+				col := strconv.Itoa(i + 1)
+				if i < len(header) {
+					col = strings.TrimSpace(header[i])
+				}
+				p.add(atCell(line, col), nrm.RuleTooLong, nrm.TruncateValue(rec[i]), fmt.Sprintf("at most %d bytes", long.Limit))
+			}
 			continue
 		}
-		lines := make([]int, len(rec))
-		for i := range rec {
-			lines[i], _ = cr.FieldPos(i)
+		if header == nil {
+			header = rec
+			continue
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
+		lines := make([]int, len(rec))
+		for i := range lines {
+			lines[i] = line
+		}
 		if len(rec) != len(header) {
-			p.add(atCell(lines[0], "*"), nrm.RuleRange, strconv.Itoa(len(rec)), fmt.Sprintf("%d cells, one per header column", len(header)))
+			p.add(atCell(line, "*"), nrm.RuleRange, strconv.Itoa(len(rec)), fmt.Sprintf("%d cells, one per header column", len(header)))
 			continue
 		}
 		rows = append(rows, csvRow{cells: rec, lines: lines})
@@ -141,7 +152,9 @@ func ReadPlanCSV(r io.Reader, head *nrm.Plan) (*nrm.Plan, error) {
 	p := &problems{}
 	header, rows := readCSV(data, p)
 	if header == nil {
-		p.add(atCell(1, "*"), nrm.RuleRequired, "", "a header row with the columns "+strings.Join(PlanCSVColumns, ","))
+		if len(p.fields) == 0 {
+			p.add(atCell(1, "*"), nrm.RuleRequired, "", "a header row with the columns "+strings.Join(PlanCSVColumns, ","))
+		}
 		return nil, p.err("The plan CSV file is invalid.")
 	}
 	hp := &problems{}

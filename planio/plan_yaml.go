@@ -14,7 +14,7 @@ import (
 // decoded plan must then pass (*nrm.Plan).Validate, whose field errors are
 // prefixed with the line they concern where it can be found.
 func ReadPlanYAML(r io.Reader) (*nrm.Plan, error) {
-	data, err := readAll(r, "plan")
+	data, err := readYAML(r, "plan")
 	if err != nil {
 		return nil, err
 	}

@@ -23,11 +23,29 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"nrm"
+	"nrm/bundle/csvin"
 )
 
 // MaxFileSize bounds what a reader accepts, so that an oversized upload is
 // refused instead of exhausting memory.
 const MaxFileSize = 32 << 20
+
+// Limits of the readers besides the file size: a file built to exhaust
+// memory in the parser is refused with one message before it is parsed.
+const (
+	// MaxField bounds one CSV cell, in bytes.
+	MaxField = csvin.DefaultMaxField
+	// MaxLine bounds one CSV row, in bytes.
+	MaxLine = csvin.DefaultMaxLine
+	// MaxRows bounds the rows of a CSV file and the lines of a YAML file.
+	MaxRows = 100_000
+	// MaxYAMLLine bounds one line of a YAML file, in bytes.
+	MaxYAMLLine = 64 << 10
+	// MaxYAMLItems bounds the keys, values and list entries of a YAML
+	// file (counted from its punctuation, before it is parsed): the
+	// parser takes some hundred bytes for each.
+	MaxYAMLItems = 100_000
+)
 
 // maxProblems caps the number of field errors in one error value.
 const maxProblems = 1000
@@ -85,6 +103,52 @@ func readAll(r io.Reader, what string) ([]byte, error) {
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
 }
 
+// readYAML reads a YAML file within the limits: UTF-8 text, lines and
+// items bounded. A file beyond them is one field error naming the line.
+func readYAML(r io.Reader, what string) ([]byte, error) {
+	data, err := readAll(r, what)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return data, nil // decodeStrict says it is empty
+	}
+	data, f := csvin.CheckText(data, MaxYAMLLine, MaxRows)
+	if f != nil {
+		return nil, faultError(f, what)
+	}
+	if n := yamlItems(data); n > MaxYAMLItems {
+		return nil, &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("The %s file is too large.", what),
+			Fields: []nrm.FieldError{{Field: "file", Rule: nrm.RuleTooLong,
+				Detail:   fmt.Sprintf("at most %d YAML items (keys, values, list entries) are read", MaxYAMLItems),
+				DetailDA: fmt.Sprintf("højst %d YAML-elementer (nøgler, værdier, listepunkter) læses", MaxYAMLItems)}}}
+	}
+	return data, nil
+}
+
+// yamlItems over-estimates the nodes a YAML text parses into: each needs
+// a line, a comma or bracket of a flow collection, a "- " or a ": ".
+func yamlItems(data []byte) int {
+	n := 1
+	for i, c := range data {
+		switch c {
+		case '\n', ',', '[', '{':
+			n++
+		case '-', ':':
+			if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' {
+				n += 2 // a key and its value
+			}
+		}
+	}
+	return n
+}
+
+// faultError is a fault of a file's text as a field error at its line.
+func faultError(f *csvin.Fault, what string) error {
+	return &nrm.Error{Code: nrm.EINVALID, Message: fmt.Sprintf("The %s file cannot be read.", what),
+		Fields: []nrm.FieldError{{Field: atLine(f.Line, "file"), Rule: nrm.RuleUnreadable, Detail: f.Error(), DetailDA: f.Text(nrm.LangDA)}}}
+}
+
 var (
 	reUnknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type (\S+)$`)
 	reCannot       = regexp.MustCompile("^line (\\d+): cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
@@ -124,7 +188,10 @@ func decodeStrict(data []byte, v any, what string) error {
 	p := &problems{}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		for _, msg := range te.Errors {
+		for i, msg := range te.Errors {
+			if i > maxProblems {
+				break // the rest would not be reported, and each costs a walk of the document
+			}
 			addYAMLProblem(p, msg, reflect.TypeOf(v), &doc)
 		}
 	} else {

@@ -14,14 +14,14 @@ func TestCountriesEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) < 249 {
-		t.Errorf("got %d countries, want at least 249 (every ISO 3166-1 alpha-2 code)", len(cs))
+	if len(cs) != len(nrm.CountryCodes()) {
+		t.Errorf("got %d countries, want one per code nrm accepts (every ISO 3166-1 alpha-2 code and XK)", len(cs))
 	}
 	code := regexp.MustCompile(`^[A-Z]{2}$`)
 	seen := map[string]bool{}
 	for _, c := range cs {
-		if !code.MatchString(c.Code) {
-			t.Errorf("malformed code %q", c.Code)
+		if !code.MatchString(c.Code) || !nrm.ValidCountry(c.Code) {
+			t.Errorf("malformed or unknown code %q", c.Code)
 		}
 		if seen[c.Code] {
 			t.Errorf("duplicate code %q", c.Code)
@@ -125,32 +125,32 @@ func TestCountriesFromErrors(t *testing.T) {
 		want []string // substrings of the error, each naming a line
 	}{
 		{"bad code", header + "NG,Nigeria,Nigeria,Africa\nN1,Noget,Something,Africa\n",
-			[]string{`line 3: code has an invalid format (value "N1"); expected: ISO 3166-1 alpha-2 code`}},
+			[]string{`line 3: Code has an invalid format (value "N1"); expected: ISO 3166-1 alpha-2 code`}},
 		{"bad region", header + "NG,Nigeria,Nigeria,Afrca\n",
-			[]string{`line 2: region has an unknown value (value "Afrca"); expected: Africa, Asia`}},
+			[]string{`line 2: Region of origin has an unknown value (value "Afrca"); expected: Africa, Asia`}},
 		{"unknown region", header + "NG,Nigeria,Nigeria,Unknown\n",
-			[]string{`line 2: region has an unknown value (value "Unknown")`}},
+			[]string{`line 2: Region of origin has an unknown value (value "Unknown")`}},
 		{"missing column in row", header + "NG,Nigeria,Nigeria\n",
-			[]string{`line 2: row has an invalid format`, `expected: 4 columns`, `line 2: region is required`}},
+			[]string{`line 2: row has an invalid format`, `expected: 4 columns`, `line 2: Region of origin is required`}},
 		{"missing column in header", "code,name_da,name_en\nNG,Nigeria,Nigeria\n",
-			[]string{`line 1: region is required`}},
+			[]string{`line 1: Region of origin is required`}},
 		{"unknown column in header", "code,name_da,name_en,region,note\n",
 			[]string{`line 1: column 5 has an unknown value (value "note")`}},
 		{"empty name", header + "NG,,Nigeria,Africa\n",
-			[]string{`line 2: name_da is required`}},
+			[]string{`line 2: Name (Danish) is required`}},
 		{"duplicate code", header + "NG,Nigeria,Nigeria,Africa\nTH,Thailand,Thailand,Asia\nng,Nigeria,Nigeria,Africa\n",
-			[]string{`line 4: code already exists (value "NG"); expected: each code once (first on line 2)`}},
+			[]string{`line 4: Code already exists (value "NG"); expected: each code once (first on line 2)`}},
 		{"bad quote", header + "NG,Nigeria,Nigeria,Africa\nTH,\"Thai\"land,Thailand,Asia\n",
 			[]string{`line 3: column`, `well-formed CSV`}},
 		{"empty file", "", []string{`line 1: header is required`}},
-		{"header only", header, []string{`line 2: code is required`, `at least one country row`}},
+		{"header only", header, []string{`line 2: Code is required`, `at least one country row`}},
 		{"all errors reported", header +
 			"NG,Nigeria,Nigeria,Africa\n" +
 			"1X,Noget,Something,Asia\n" +
 			"TH,Thailand,Thailand,Asai\n" +
 			"RO,Rumænien,Romania,Moon\n" +
 			"BR,Brasilien\n",
-			[]string{`line 3: code`, `line 4: region has an unknown value (value "Asai")`, `line 5: region has an unknown value (value "Moon")`, `line 6: row`, `line 6: region is required`}},
+			[]string{`line 3: Code`, `line 4: Region of origin has an unknown value (value "Asai")`, `line 5: Region of origin has an unknown value (value "Moon")`, `line 6: row`, `line 6: Region of origin is required`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cs, err := CountriesFrom(strings.NewReader(tc.in))

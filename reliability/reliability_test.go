@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,6 +30,10 @@ import (
 // envWriter turns the test binary into the single-case writer: the value
 // is the database to write to.
 const envWriter = "NRM_RELIABILITY_WRITER"
+
+// envWriterKeys names the key file the writer opens the database with, so
+// that its audit entries are keyed like those of nrm itself.
+const envWriterKeys = "NRM_RELIABILITY_WRITER_KEYS"
 
 func TestMain(m *testing.M) {
 	if dsn := os.Getenv(envWriter); dsn != "" {
@@ -53,7 +56,16 @@ func newCase(ref string) *nrm.Case {
 // one. It runs until killed.
 func writer(dsn string) int {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	var opt sqlstore.Options
+	if kf := os.Getenv(envWriterKeys); kf != "" {
+		keys, err := seal.Load(kf, false)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		opt.Sealer = keys
+	}
+	db, err := sqlstore.Open(ctx, dsn, opt)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -96,7 +108,7 @@ func nrmBinary(t *testing.T) string {
 			return
 		}
 		nrmBin = filepath.Join(dir, "nrm")
-		out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", nrmBin, "nrm/cmd/nrm").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", nrmBin, "nrm/cmd/nrm").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -306,7 +318,7 @@ func TestBackupRestoreCommandsWhileWriting(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	w := exec.Command(os.Args[0], "-test.run=^$")
-	w.Env = append(os.Environ(), envWriter+"="+dsn)
+	w.Env = append(os.Environ(), envWriter+"="+dsn, envWriterKeys+"="+keyFile)
 	stdout, _ := w.StdoutPipe()
 	if err := w.Start(); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"io"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -240,9 +239,6 @@ func writeAll(tb testing.TB, d *report.Document) {
 		}
 	}
 }
-
-// numbersIn lists the numbers a text states, in digits or words.
-var smallWords = regexp.MustCompile(`(?i)\b(én|et|ét|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b`)
 
 // TestThreshold: with K = 3 no count of 1 or 2 is printed anywhere, and
 // the narrative names the small groups without their numbers.

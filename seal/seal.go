@@ -1,7 +1,8 @@
 // Package seal encrypts direct identifiers at rest with AES-256-GCM. A
 // keyring holds one current key (used to seal) and older keys (used only to
-// open values sealed before a rotation). Keys come from a file or from the
-// NRM_KEYS environment variable, never from the database.
+// open values sealed before a rotation), the content-hash key and the audit
+// keys that key the audit log's hash chain. Keys come from a file or from
+// the NRM_KEYS environment variable, never from the database.
 package seal
 
 import (
@@ -16,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -33,6 +35,22 @@ type Key struct {
 // hashes stay valid.
 const MACKeyID = "mac"
 
+// AuditKeyPrefix starts the id of every audit key ("audit-1", "audit-2",
+// …): the HMAC-SHA-256 keys of the audit log's hash chain and of its
+// anchors. Every audit key is kept across rotations, so that entries made
+// with an older one stay verifiable; the last one is current.
+const AuditKeyPrefix = "audit-"
+
+// AuditLegacyKeyID names the audit key of a key file written before audit
+// keys existed: derived from the content-hash key until a rotation writes
+// it out. A keyring holding it belongs to a database that may hold
+// unkeyed audit entries from before the key; one without it (every key
+// file created since) to a database whose every entry is keyed.
+const AuditLegacyKeyID = AuditKeyPrefix + "0"
+
+// IsAuditKeyID reports whether id names an audit key.
+func IsAuditKeyID(id string) bool { return strings.HasPrefix(id, AuditKeyPrefix) }
+
 // Keyring implements nrm.Sealer.
 type Keyring struct {
 	current string
@@ -41,6 +59,10 @@ type Keyring struct {
 	mac     []byte
 	// derivedMAC is used when no explicit mac entry is present.
 	derivedMAC []byte
+	// audit holds the audit keys by id, auditOrder their ids oldest first
+	// (the last is current).
+	audit      map[string][]byte
+	auditOrder []string
 }
 
 // New returns a keyring whose last key is the current one.
@@ -48,13 +70,27 @@ func New(keys ...Key) (*Keyring, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("seal: no key")
 	}
-	k := &Keyring{aeads: map[string]cipher.AEAD{}}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, audit: map[string][]byte{}}
 	for _, key := range keys {
 		if key.ID == MACKeyID {
 			if len(key.Bytes) != KeySize {
 				return nil, fmt.Errorf("seal: the %s key has %d bytes, want %d", MACKeyID, len(key.Bytes), KeySize)
 			}
 			k.mac = key.Bytes
+			continue
+		}
+		if IsAuditKeyID(key.ID) {
+			if len(key.Bytes) != KeySize {
+				return nil, fmt.Errorf("seal: audit key %q has %d bytes, want %d", key.ID, len(key.Bytes), KeySize)
+			}
+			if strings.ContainsAny(key.ID, ": \t\n") {
+				return nil, fmt.Errorf("seal: invalid key id %q", key.ID)
+			}
+			if _, dup := k.audit[key.ID]; dup {
+				return nil, fmt.Errorf("seal: duplicate key id %q", key.ID)
+			}
+			k.audit[key.ID] = key.Bytes
+			k.auditOrder = append(k.auditOrder, key.ID)
 			continue
 		}
 		if len(key.Bytes) != KeySize {
@@ -88,7 +124,50 @@ func New(keys ...Key) (*Keyring, error) {
 	if k.current == "" {
 		return nil, errors.New("seal: no encryption key")
 	}
+	if len(k.auditOrder) == 0 {
+		// A key file from before audit keys (or NRM_KEYS without one):
+		// derive the legacy audit key from the content-hash key, which
+		// rotations carry over, so that it never changes.
+		h := hmac.New(sha256.New, k.ContentKey())
+		h.Write([]byte("nrm audit key v1"))
+		k.audit[AuditLegacyKeyID] = h.Sum(nil)
+		k.auditOrder = []string{AuditLegacyKeyID}
+	}
 	return k, nil
+}
+
+// AuditKey returns the current audit key and its id.
+func (k *Keyring) AuditKey() (string, []byte) {
+	id := k.auditOrder[len(k.auditOrder)-1]
+	return id, k.audit[id]
+}
+
+// AuditKeyByID returns the audit key named id.
+func (k *Keyring) AuditKeyByID(id string) ([]byte, bool) {
+	b, ok := k.audit[id]
+	return b, ok
+}
+
+// AuditKeys returns every audit key as key-file entries, oldest first (a
+// derived legacy key too), so that a rotation can keep them all.
+func (k *Keyring) AuditKeys() []Key {
+	out := make([]Key, len(k.auditOrder))
+	for i, id := range k.auditOrder {
+		out[i] = Key{ID: id, Bytes: k.audit[id]}
+	}
+	return out
+}
+
+// NextAuditKeyID returns "audit-<n>" with n one more than the highest
+// number among keys' audit keys.
+func NextAuditKeyID(keys []Key) string {
+	n := 0
+	for _, key := range keys {
+		if v, err := strconv.Atoi(strings.TrimPrefix(key.ID, AuditKeyPrefix)); err == nil && IsAuditKeyID(key.ID) && v > n {
+			n = v
+		}
+	}
+	return AuditKeyPrefix + strconv.Itoa(n+1)
 }
 
 // ContentKey returns the key for content hashes (the "mac" entry, else one
@@ -177,6 +256,7 @@ func Parse(data []byte) ([]Key, error) {
 func Format(keys []Key) []byte {
 	var b bytes.Buffer
 	b.WriteString("# nrm identifier keys: id:base64(AES-256 key); the last line is current. Keep secret; back up separately from the database.\n")
+	b.WriteString("# \"mac\" keys content hashes; \"audit-N\" key the audit log (keep every one: older entries are verified with them).\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s:%s\n", k.ID, base64.StdEncoding.EncodeToString(k.Bytes))
 	}
@@ -205,10 +285,16 @@ func Load(path string, create bool) (*Keyring, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := WriteFile(path, []Key{mac, key}); err != nil {
+		audit, err := NewKey(AuditKeyPrefix + "1")
+		if err != nil {
 			return nil, err
 		}
-		return New(mac, key)
+		// The audit key before the encryption key: an older nrm reading
+		// this file takes its last line as the current encryption key.
+		if err := WriteFile(path, []Key{mac, audit, key}); err != nil {
+			return nil, err
+		}
+		return New(mac, audit, key)
 	} else if err != nil {
 		return nil, fmt.Errorf("seal: read key file: %w", err)
 	}

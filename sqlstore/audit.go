@@ -2,14 +2,18 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
 
 	"nrm"
+	"nrm/seal"
 )
 
 // AuditEntry is one row of the append-only, hash-chained audit log.
@@ -27,17 +31,49 @@ type AuditEntry struct {
 	Detail   string    `json:"detail"`
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
+	// HashKey names the audit key whose HMAC-SHA-256 is Hash, or is
+	// AuditUnkeyed for an entry hashed with plain SHA-256 (written before
+	// audit keys existed, or by a process without the key file).
+	HashKey string `json:"hash_key"`
 }
 
-// computeHash chains the entry to its predecessor: any edit, deletion or
-// reordering of entries breaks every later hash.
-func (e *AuditEntry) computeHash() string {
-	h := sha256.New()
+// AuditUnkeyed is the HashKey of entries whose hash is plain SHA-256.
+const AuditUnkeyed = "sha256"
+
+// auditHash returns the entry's hash, which chains it to its predecessor:
+// any edit, deletion or reordering of entries breaks every later link.
+// With mac (an HMAC-SHA-256 with the key named HashKey) the key id is
+// hashed first and only a key holder can recompute the chain; with mac nil
+// it is the unkeyed SHA-256 of entries from before audit keys.
+func (e *AuditEntry) auditHash(mac hash.Hash) string {
+	h := mac
+	if h == nil {
+		h = sha256.New()
+	} else {
+		h.Reset()
+		fmt.Fprintf(h, "%d:%s|", len(e.HashKey), e.HashKey)
+	}
 	for _, s := range []string{e.PrevHash, strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano),
 		strconv.FormatInt(e.UserID, 10), e.Username, e.Role, e.Org, e.Remote, e.Action, e.Entity, e.EntityID, e.Detail} {
 		fmt.Fprintf(h, "%d:%s|", len(s), s)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// auditKeyring is implemented by sealers that hold audit keys
+// (seal.Keyring). The keys never reach the database.
+type auditKeyring interface {
+	AuditKey() (string, []byte)
+	AuditKeyByID(string) ([]byte, bool)
+}
+
+// auditKeys returns the sealer's audit keys, or nil without them.
+func (d *DB) auditKeys() auditKeyring {
+	if r, ok := d.sealer.(*seal.Keyring); ok && r == nil {
+		return nil
+	}
+	k, _ := d.sealer.(auditKeyring)
+	return k
 }
 
 // audit appends an entry in tx, recording the actor of ctx. The head row
@@ -49,9 +85,18 @@ func (tx *Tx) audit(ctx context.Context, action, entity, entityID, detail string
 
 // auditEach appends one entry per request in tx, chained in order, with
 // two statements on the chain head for the whole group instead of two per
-// entry (the batch writer of read audits, auditbatch.go).
+// entry (the batch writer of read audits, auditbatch.go). Entries are
+// keyed with the current audit key; only a process without one (tools
+// that open the database without the key file) writes unkeyed entries,
+// which verification with the key reports after a keyed one.
 func (tx *Tx) auditEach(batch []*auditRequest) error {
 	ctx := context.Background()
+	keyID, mac := AuditUnkeyed, hash.Hash(nil)
+	if k := tx.db.auditKeys(); k != nil {
+		var key []byte
+		keyID, key = k.AuditKey()
+		mac = hmac.New(sha256.New, key)
+	}
 	var last int64
 	var prev string
 	if err := tx.queryRow(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash", len(batch)).Scan(&last, &prev); err != nil {
@@ -65,10 +110,10 @@ func (tx *Tx) auditEach(batch []*auditRequest) error {
 		}
 		seq++
 		e := &AuditEntry{Seq: seq, At: tx.now, UserID: a.UserID, Username: a.Username, Role: string(a.Role), Org: a.Org,
-			Remote: a.Remote, Action: r.action, Entity: r.entity, EntityID: r.entityID, Detail: r.detail, PrevHash: prev}
-		e.Hash = e.computeHash()
+			Remote: a.Remote, Action: r.action, Entity: r.entity, EntityID: r.entityID, Detail: r.detail, PrevHash: prev, HashKey: keyID}
+		e.Hash = e.auditHash(mac)
 		if _, err := tx.exec(ctx, auditInsertSQL,
-			e.Seq, e.At, e.UserID, e.Username, e.Role, e.Org, e.Remote, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash); err != nil {
+			e.Seq, e.At, e.UserID, e.Username, e.Role, e.Org, e.Remote, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash, e.HashKey); err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
 		prev = e.Hash
@@ -79,8 +124,16 @@ func (tx *Tx) auditEach(batch []*auditRequest) error {
 	return nil
 }
 
-const auditInsertSQL = `INSERT INTO audit_log (seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const auditInsertSQL = `INSERT INTO audit_log (seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash, hash_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const auditColumns = "seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash, hash_key"
+
+func scanAudit(rows *sql.Rows) (*AuditEntry, error) {
+	e := &AuditEntry{}
+	err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.Username, &e.Role, &e.Org, &e.Remote, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash, &e.HashKey)
+	return e, err
+}
 
 // AuditFilter selects audit entries.
 type AuditFilter struct {
@@ -109,7 +162,7 @@ func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 1000
 	}
-	rows, err := d.query(ctx, "SELECT seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash FROM audit_log WHERE "+
+	rows, err := d.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY seq LIMIT "+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, err
@@ -117,8 +170,8 @@ func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error
 	defer rows.Close()
 	var out []*AuditEntry
 	for rows.Next() {
-		e := &AuditEntry{}
-		if err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.Username, &e.Role, &e.Org, &e.Remote, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -126,54 +179,216 @@ func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error
 	return out, rows.Err()
 }
 
-// AuditProblem is one break in the chain found by VerifyAudit.
+// AuditProblem is one break in the chain, or in its anchors, found by
+// verification. Seq is the entry where the chain breaks (0 for a fault of
+// the anchor file alone, which AnchorLine then names).
 type AuditProblem struct {
-	Seq     int64  `json:"seq"`
-	Problem string `json:"problem"`
+	Seq        int64  `json:"seq"`
+	AnchorLine int    `json:"anchor_line,omitempty"`
+	Problem    string `json:"problem"`    // in English
+	ProblemDA  string `json:"problem_da"` // in Danish
+}
+
+// Message returns the problem in lang.
+func (p AuditProblem) Message(lang nrm.Lang) string {
+	if lang == nrm.LangEN || p.ProblemDA == "" {
+		return p.Problem
+	}
+	return p.ProblemDA
+}
+
+// AuditReport is the outcome of VerifyAuditChain.
+type AuditReport struct {
+	// Checked counts the entries read, Keyed those with a keyed hash,
+	// Unkeyed those with a plain SHA-256 one.
+	Checked, Keyed, Unkeyed int64
+	// Unverified counts keyed entries whose hash could not be checked
+	// because the database was opened without the audit keys.
+	Unverified int64
+	// Anchors counts the valid anchors compared with the chain; Latest is
+	// the newest of them.
+	Anchors  int
+	Latest   *AuditAnchor
+	Problems []AuditProblem
+}
+
+// AuditVerifyOptions configures VerifyAuditChain.
+type AuditVerifyOptions struct {
+	// AnchorDir, if set, is the folder of the anchor file (AnchorAudit)
+	// whose checkpoints the chain must match.
+	AnchorDir string
 }
 
 // VerifyAudit walks the whole chain and reports every entry whose hash,
 // predecessor link or sequence number is wrong, and a head that does not
-// match the last entry (detecting deleted tail entries).
+// match the last entry (detecting deleted tail entries). It is
+// VerifyAuditChain without anchors.
 func (d *DB) VerifyAudit(ctx context.Context) (checked int64, problems []AuditProblem, err error) {
-	if !readsAudit(actorOf(ctx)) {
-		return 0, nil, forbidden()
-	}
-	rows, err := d.query(ctx, "SELECT seq, at, user_id, username, role, org, remote, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq")
-	if err != nil {
+	r, err := d.VerifyAuditChain(ctx, AuditVerifyOptions{})
+	if r == nil {
 		return 0, nil, err
 	}
+	return r.Checked, r.Problems, err
+}
+
+// VerifyAuditChain walks the whole chain and checks each entry's sequence
+// number, its link to the previous entry and its hash: keyed hashes with
+// the audit key they name (entries made with older keys stay verifiable
+// while the key file keeps them); an unkeyed entry after a keyed one, or
+// in a database that has had an audit key from its start, is a rewrite.
+// The head must match the last entry. Against the anchors of
+// opt.AnchorDir it also finds what the database alone cannot show: a tail
+// removed with the head moved back, or a chain recomputed as a whole.
+func (d *DB) VerifyAuditChain(ctx context.Context, opt AuditVerifyOptions) (*AuditReport, error) {
+	if !readsAudit(actorOf(ctx)) {
+		return nil, forbidden()
+	}
+	keys := d.auditKeys()
+	rep := &AuditReport{}
+	var anchors []AuditAnchor
+	if opt.AnchorDir != "" {
+		if keys == nil {
+			return nil, errAnchorNoKey
+		}
+		var err error
+		anchors, rep.Problems, err = readAnchors(opt.AnchorDir, keys)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// want maps anchored sequence numbers to their anchors.
+	want := map[int64][]*AuditAnchor{}
+	for i := range anchors {
+		want[anchors[i].Seq] = append(want[anchors[i].Seq], &anchors[i])
+	}
+	w := newChainWalker(keys, rep)
+	rows, err := d.query(ctx, "SELECT "+auditColumns+" FROM audit_log ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	prevHash, prevSeq := "", int64(0)
 	for rows.Next() {
-		e := &AuditEntry{}
-		if err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.Username, &e.Role, &e.Org, &e.Remote, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-			return checked, problems, err
+		e, err := scanAudit(rows)
+		if err != nil {
+			return rep, err
 		}
-		checked++
-		if e.Seq != prevSeq+1 {
-			problems = append(problems, AuditProblem{e.Seq, fmt.Sprintf("sequence gap: expected %d", prevSeq+1)})
+		w.check(e)
+		for _, a := range want[e.Seq] {
+			if a.Hash != e.Hash {
+				w.problem(e.Seq, fmt.Sprintf("the entry differs from the anchor of %s (rewritten, reordered or the chain recomputed)", a.when()),
+					fmt.Sprintf("posten afviger fra ankeret fra %s (omskrevet, flyttet eller kæden genberegnet)", a.when()))
+			}
 		}
-		if e.PrevHash != prevHash {
-			problems = append(problems, AuditProblem{e.Seq, "link to the previous entry is broken (entry deleted, inserted or reordered)"})
-		}
-		if e.computeHash() != e.Hash {
-			problems = append(problems, AuditProblem{e.Seq, "content does not match its hash (entry edited)"})
-		}
-		prevHash, prevSeq = e.Hash, e.Seq
 	}
 	if err := rows.Err(); err != nil {
-		return checked, problems, err
+		return rep, err
 	}
 	var headSeq int64
 	var headHash string
 	if err := d.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
-		return checked, problems, err
+		return rep, err
 	}
-	if headSeq != prevSeq || headHash != prevHash {
-		problems = append(problems, AuditProblem{headSeq, "the chain head does not match the last entry (entries removed from the end)"})
+	if headSeq != w.prevSeq || headHash != w.prevHash {
+		w.problem(headSeq, "the chain head does not match the last entry (entries removed from the end)",
+			"kædens hoved passer ikke med den sidste post (poster fjernet fra enden)")
 	}
-	return checked, problems, nil
+	var beyond *AuditAnchor
+	for i := range anchors {
+		if a := &anchors[i]; a.Seq > w.prevSeq && (beyond == nil || a.Seq > beyond.Seq) {
+			beyond = a
+		}
+	}
+	if beyond != nil {
+		w.problem(w.prevSeq+1, fmt.Sprintf("entries from %d on are missing: the anchor of %s records entry %d, the log ends at entry %d (entries removed from the end)",
+			w.prevSeq+1, beyond.when(), beyond.Seq, w.prevSeq),
+			fmt.Sprintf("poster fra %d og frem mangler: ankeret fra %s registrerer post %d, loggen slutter ved post %d (poster fjernet fra enden)",
+				w.prevSeq+1, beyond.when(), beyond.Seq, w.prevSeq))
+	}
+	rep.Anchors = len(anchors)
+	if len(anchors) > 0 {
+		rep.Latest = &anchors[len(anchors)-1]
+	}
+	return rep, nil
+}
+
+// chainWalker checks entries in sequence order.
+type chainWalker struct {
+	keys auditKeyring // nil: keyed hashes cannot be checked
+	macs map[string]hash.Hash
+	// unkeyedOK: unkeyed entries may precede the keyed ones (the keyring
+	// holds the legacy audit key, or there is no keyring to tell).
+	unkeyedOK         bool
+	prevSeq, keyedSeq int64 // keyedSeq: the first keyed entry, 0 before it
+	prevHash          string
+	rep               *AuditReport
+}
+
+func newChainWalker(keys auditKeyring, rep *AuditReport) *chainWalker {
+	w := &chainWalker{keys: keys, macs: map[string]hash.Hash{}, rep: rep, unkeyedOK: true}
+	if keys != nil {
+		_, w.unkeyedOK = keys.AuditKeyByID(seal.AuditLegacyKeyID)
+	}
+	return w
+}
+
+func (w *chainWalker) problem(seq int64, en, da string) {
+	w.rep.Problems = append(w.rep.Problems, AuditProblem{Seq: seq, Problem: en, ProblemDA: da})
+}
+
+// check checks e against its predecessor and its hash.
+func (w *chainWalker) check(e *AuditEntry) {
+	w.rep.Checked++
+	if e.Seq != w.prevSeq+1 {
+		w.problem(e.Seq, fmt.Sprintf("sequence gap: expected entry %d", w.prevSeq+1),
+			fmt.Sprintf("hul i nummereringen: post %d var ventet", w.prevSeq+1))
+	}
+	if e.PrevHash != w.prevHash {
+		w.problem(e.Seq, "the link to the previous entry is broken (entry deleted, inserted or reordered)",
+			"forbindelsen til den forrige post er brudt (post slettet, indsat eller flyttet)")
+	}
+	w.checkHash(e)
+	w.prevHash, w.prevSeq = e.Hash, e.Seq
+}
+
+// checkHash checks e's own hash.
+func (w *chainWalker) checkHash(e *AuditEntry) {
+	if e.HashKey == AuditUnkeyed {
+		w.rep.Unkeyed++
+		switch {
+		case w.keyedSeq > 0:
+			w.problem(e.Seq, fmt.Sprintf("the entry is not keyed although entry %d before it is (rewritten without the audit key)", w.keyedSeq),
+				fmt.Sprintf("posten er ikke beskyttet med revisionsnøglen, selv om post %d før den er (omskrevet uden nøglen)", w.keyedSeq))
+		case !w.unkeyedOK:
+			w.problem(e.Seq, "the entry is not keyed although this database has had an audit key from its start (rewritten without the audit key)",
+				"posten er ikke beskyttet med revisionsnøglen, selv om databasen har haft nøglen fra starten (omskrevet uden nøglen)")
+		case e.auditHash(nil) != e.Hash:
+			w.problem(e.Seq, "the content does not match its hash (entry edited)", "indholdet passer ikke med postens kontrolsum (posten er ændret)")
+		}
+		return
+	}
+	w.rep.Keyed++
+	if w.keyedSeq == 0 {
+		w.keyedSeq = e.Seq
+	}
+	if w.keys == nil {
+		w.rep.Unverified++
+		return
+	}
+	mac, ok := w.macs[e.HashKey]
+	if !ok {
+		key, found := w.keys.AuditKeyByID(e.HashKey)
+		if !found {
+			w.problem(e.Seq, "the entry names an audit key that the key file does not hold (forged, or the key was removed from the key file)",
+				"posten henviser til en revisionsnøgle, som nøglefilen ikke indeholder (forfalsket, eller nøglen er fjernet fra nøglefilen)")
+			return
+		}
+		mac = hmac.New(sha256.New, key)
+		w.macs[e.HashKey] = mac
+	}
+	if !hmac.Equal([]byte(e.auditHash(mac)), []byte(e.Hash)) {
+		w.problem(e.Seq, "the content does not match its keyed hash (entry edited, or the chain recomputed without the audit key)",
+			"indholdet passer ikke med postens nøglebaserede kontrolsum (posten er ændret, eller kæden er genberegnet uden revisionsnøglen)")
+	}
 }
 
 // readsAudit reports whether the role may read the audit log: it names

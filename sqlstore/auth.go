@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -59,7 +60,10 @@ func remoteKey(remote string) string { return "remote:" + remote }
 // rest of the window. Success creates a session with a fresh random token
 // (never one the client chose, against session fixation) and a CSRF
 // token; it is pending until VerifyTOTP when the user has TOTP enabled.
-// Every attempt is audited without the password.
+// The right one-time password after its expiry is refused with
+// nrm.ErrOneTimePasswordExpired instead (not counted towards the
+// lock-out): the user needs an administrator, not another try. Every
+// attempt is audited without the password.
 func (d *DB) Login(ctx context.Context, username, password, remote string) (string, *nrm.Session, error) {
 	username = normUsername(username)
 	remote = remoteHost(remote)
@@ -96,6 +100,9 @@ func (d *DB) Login(ctx context.Context, username, password, remote string) (stri
 			reason = "account locked"
 		case !ok:
 			reason = "wrong password"
+		case u.PasswordExpiresAt != nil && !u.PasswordExpiresAt.After(now):
+			// Checked last: only who knows the password learns of it.
+			reason = reasonOneTimeExpired
 		}
 		if reason == "" && auth.NeedsRehash(hash) {
 			rehash, _ = auth.HashPassword(password) // best effort: the old hash still works
@@ -172,10 +179,17 @@ func (d *DB) Login(ctx context.Context, username, password, remote string) (stri
 		return "", nil, err
 	}
 	if sess == nil {
+		if reason == reasonOneTimeExpired {
+			return "", nil, nrm.ErrOneTimePasswordExpired
+		}
 		return "", nil, loginFailed()
 	}
 	return token, sess, nil
 }
+
+// reasonOneTimeExpired is the audited reason for the right one-time
+// password after its expiry.
+const reasonOneTimeExpired = "one-time password expired"
 
 // remoteThrottled reports whether remote has used up its failures.
 func (d *DB) remoteThrottled(ctx context.Context, remote string, now time.Time) (bool, error) {
@@ -253,9 +267,10 @@ func (tx *Tx) countUserFailure(ctx context.Context, userID int64) (locked bool, 
 	return locked, err
 }
 
-// VerifyTOTP completes a pending session with a code from the user's app.
-// A wrong code counts as a failed sign-in (towards the lock-out); a code
-// is accepted once only. Failures return the same error as Login.
+// VerifyTOTP completes a pending session with a code from the user's app
+// or one of their unused recovery codes (which is then spent). A wrong
+// code counts as a failed sign-in (towards the lock-out); a TOTP code is
+// accepted once only. Failures return the same error as Login.
 func (d *DB) VerifyTOTP(ctx context.Context, token, code string) error {
 	_, err := d.verifyTOTP(ctx, token, code, false)
 	return err
@@ -270,6 +285,40 @@ func (d *DB) CompleteTOTP(ctx context.Context, token, code string) (string, erro
 	return d.verifyTOTP(ctx, token, code, true)
 }
 
+// matchRecoveryCode returns the id of the unused recovery code of the
+// pending session's user that code (normRecoveryCode) is, or 0. It runs
+// outside any transaction: each comparison is an argon2 hash.
+func (d *DB) matchRecoveryCode(ctx context.Context, tokenHash, code string) (int64, error) {
+	rows, err := d.query(ctx, `SELECT rc.id, rc.code_hash FROM sessions s JOIN recovery_codes rc ON rc.user_id = s.user_id
+		WHERE s.token_hash = ? AND s.pending = ? AND s.expires_at > ? AND rc.used_at IS NULL ORDER BY rc.id`, tokenHash, true, d.Now())
+	if err != nil {
+		return 0, err
+	}
+	type stored struct {
+		id   int64
+		hash string
+	}
+	var codes []stored
+	for rows.Next() {
+		var c stored
+		if err := rows.Scan(&c.id, &c.hash); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, c := range codes {
+		if ok, _ := auth.VerifyPassword(c.hash, code); ok {
+			return c.id, nil
+		}
+	}
+	return 0, nil
+}
+
 func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (string, error) {
 	hash := auth.HashToken(token)
 	newHash, fresh := hash, ""
@@ -281,6 +330,16 @@ func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (st
 		newHash = auth.HashToken(fresh)
 	}
 	code = strings.TrimSpace(code)
+	// Anything that can be a recovery code is compared with the user's
+	// unused ones first; six digits are a TOTP code.
+	recovery := normRecoveryCode(code)
+	var matched int64
+	if recovery != "" {
+		var err error
+		if matched, err = d.matchRecoveryCode(ctx, hash, recovery); err != nil {
+			return "", err
+		}
+	}
 	failed := false
 	err := d.inTx(ctx, func(tx *Tx) error {
 		var pending bool
@@ -311,15 +370,33 @@ func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (st
 		case !u.TOTPEnabled || len(sealed) == 0:
 			reason = "TOTP not set up"
 		}
-		var step int64
-		if reason == "" {
+		wrongCode := false
+		step, how := last, "TOTP code"
+		switch {
+		case reason != "":
+		case recovery != "":
+			how = "recovery code"
+			used := int64(0)
+			if matched != 0 {
+				// Spent under the row lock, so that two sign-ins racing
+				// with one code cannot both succeed.
+				res, err := tx.exec(ctx, "UPDATE recovery_codes SET used_at = ? WHERE id = ? AND user_id = ? AND used_at IS NULL", tx.now, matched, u.ID)
+				if err != nil {
+					return err
+				}
+				used, _ = res.RowsAffected()
+			}
+			if used == 0 {
+				reason, wrongCode = "wrong or used recovery code", true
+			}
+		default:
 			secret, err := d.openTOTP(u.ID, sealed, keyID)
 			if err != nil {
 				return err
 			}
 			var ok bool
 			if step, ok = auth.CheckTOTP(secret, code, tx.now, last); !ok {
-				reason = "wrong or reused code"
+				reason, wrongCode = "wrong or reused code", true
 			}
 		}
 		if reason != "" {
@@ -328,11 +405,11 @@ func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (st
 				// A complete session is left alone; this is not a sign-in.
 				return tx.audit(nrm.NewContextWithActor(ctx, anonymousActor(remote)), "auth.totp_failed", "user", strconv.FormatInt(u.ID, 10), reason)
 			}
-			locked, err := tx.signInFailure(ctx, "auth.totp_failed", u, remote, reason, reason == "wrong or reused code")
+			locked, err := tx.signInFailure(ctx, "auth.totp_failed", u, remote, reason, wrongCode)
 			if err != nil {
 				return err
 			}
-			if reason != "wrong or reused code" || locked {
+			if !wrongCode || locked {
 				// This sign-in can no longer succeed: end every pending one.
 				if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND pending = ?", u.ID, true); err != nil {
 					return err
@@ -348,7 +425,11 @@ func (d *DB) verifyTOTP(ctx context.Context, token, code string, renew bool) (st
 			tx.now, step, u.ID); err != nil {
 			return err
 		}
-		return tx.audit(nrm.NewContextWithActor(ctx, u.Actor(remote)), "auth.login", "user", strconv.FormatInt(u.ID, 10), "password and TOTP code accepted")
+		detail := "password and " + how + " accepted"
+		if how == "recovery code" {
+			detail += fmt.Sprintf("; %d recovery codes left", u.RecoveryCodesLeft-1)
+		}
+		return tx.audit(nrm.NewContextWithActor(ctx, u.Actor(remote)), "auth.login", "user", strconv.FormatInt(u.ID, 10), detail)
 	})
 	if err != nil {
 		return "", err

@@ -124,7 +124,6 @@ type bulkWriter struct {
 	batchSize int
 	cur       *bulkBatch
 	free      chan *bulkBatch
-	row       []any
 
 	started bool
 	work    chan *bulkBatch // nil is a barrier: flush and acknowledge

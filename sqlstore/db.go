@@ -139,9 +139,29 @@ var sqlitePageSize = 16384
 // pages in WAL mode. The page size must be set before the first page is
 // written, and the pool's connection pragmas (applied in lexical order)
 // would switch to WAL first. An existing, non-empty file is left alone.
+//
+// The file is made here, before SQLite opens it, readable and writable by
+// its owner only (mode 0600, whatever the umask): SQLite would create it
+// 0644, and it gives the -wal and -shm files it makes beside a database
+// the database file's own permissions.
 func createSQLite(ctx context.Context, path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+	fi, err := os.Stat(path)
+	if err == nil && fi.Size() > 0 {
 		return nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("sqlstore: create: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create: %w", err)
+	}
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: create: %w", err)
 	}
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
 
 	"nrm"
 )
@@ -11,6 +14,7 @@ import (
 var (
 	_ nrm.OrganisationService = (*DB)(nil)
 	_ nrm.ProsecutionService  = (*DB)(nil)
+	_ nrm.SettingService      = (*DB)(nil)
 )
 
 // FindOrganisations lists organisations by code.
@@ -139,29 +143,124 @@ func (tx *Tx) upsertProsecution(ctx context.Context, p *nrm.Prosecution) error {
 // Setting returns a stored setting ("" when unset), e.g. the report's
 // introduction text.
 func (d *DB) Setting(ctx context.Context, key string) (string, error) {
-	var v string
-	err := d.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+	v, _, err := settingValue(ctx, d.queryRow, key)
 	return v, err
 }
 
-// SetSetting stores a setting (admin or coordinator).
-func (d *DB) SetSetting(ctx context.Context, key, value string) error {
+// settingValue reads a stored setting through q (the database or a
+// transaction); set is false when none is stored.
+func settingValue(ctx context.Context, q func(context.Context, string, ...any) *sql.Row, key string) (v string, set bool, err error) {
+	err = q(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+// FindSettings lists every known setting (nrm.Settings) with its stored
+// value (administrators and coordinators).
+func (d *DB) FindSettings(ctx context.Context) ([]*nrm.SettingValue, error) {
+	if r := actorOf(ctx).Role; r != nrm.RoleAdmin && r != nrm.RoleCoordinator {
+		return nil, forbidden()
+	}
+	rows, err := d.query(ctx, "SELECT key, value FROM settings")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	stored := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		stored[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []*nrm.SettingValue
+	for _, def := range nrm.Settings() {
+		v, set := stored[def.Key]
+		out = append(out, &nrm.SettingValue{Def: def, Value: v, Set: set})
+	}
+	return out, nil
+}
+
+// settingFor checks that key is a known setting the actor may change.
+func settingFor(ctx context.Context, key string) (*nrm.SettingDef, error) {
 	r := actorOf(ctx).Role
 	if r != nrm.RoleAdmin && r != nrm.RoleCoordinator {
-		return forbidden()
+		return nil, forbidden()
 	}
-	// Who may see exact statistics is an administrator's decision: a
-	// coordinator must not be able to grant it to themselves.
-	if key == nrm.SettingStatisticsClearance && r != nrm.RoleAdmin {
-		return forbidden()
+	def, err := nrm.LookupSetting(key)
+	if err != nil {
+		return nil, err
+	}
+	// Who signs in how and who may see exact statistics are an
+	// administrator's decisions: a coordinator must not be able to grant
+	// them to themselves.
+	if !def.MayChange(r) {
+		return nil, forbidden()
+	}
+	return def, nil
+}
+
+// SetSetting validates and stores a known setting (administrators, and
+// coordinators for the settings that are not nrm.SettingDef.AdminOnly).
+// An unknown key or a value the setting does not take is EINVALID naming
+// the setting and what it expects. The audit entry records the old and
+// the new value (the length only, for text).
+func (d *DB) SetSetting(ctx context.Context, key, value string) error {
+	def, err := settingFor(ctx, key)
+	if err != nil {
+		return err
+	}
+	value, err = def.Check(value)
+	if err != nil {
+		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value); err != nil {
+		old, set, err := settingValue(ctx, tx.queryRow, def.Key)
+		if err != nil {
 			return err
 		}
-		return tx.audit(ctx, "setting.save", "setting", key, "")
+		if _, err := tx.exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", def.Key, value); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "setting.save", "setting", def.Key, settingChange(def, old, set, value, true))
 	})
+}
+
+// ResetSetting removes a stored setting, so that its default applies
+// again; who may change a setting may reset it.
+func (d *DB) ResetSetting(ctx context.Context, key string) error {
+	def, err := settingFor(ctx, key)
+	if err != nil {
+		return err
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		old, set, err := settingValue(ctx, tx.queryRow, def.Key)
+		if err != nil || !set {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM settings WHERE key = ?", def.Key); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "setting.reset", "setting", def.Key, settingChange(def, old, set, def.Default, false))
+	})
+}
+
+// settingChange describes a change for the audit log.
+func settingChange(def *nrm.SettingDef, old string, oldSet bool, value string, newSet bool) string {
+	show := func(v string, set bool) string {
+		switch {
+		case !set:
+			return "default"
+		case def.Text:
+			return fmt.Sprintf("text of %d characters", utf8.RuneCountInString(v))
+		}
+		return strconv.Quote(v)
+	}
+	return "from " + show(old, oldSet) + " to " + show(value, newSet)
 }

@@ -40,10 +40,9 @@ type mechReconsideration struct {
 }
 
 type mechData struct {
-	cases    []*nrm.Case
-	refs     []mechReferral
-	recs     []mechReconsideration
-	contactN int
+	cases []*nrm.Case
+	refs  []mechReferral
+	recs  []mechReconsideration
 }
 
 var mechStart = nrm.MustDate("2009-06-01")

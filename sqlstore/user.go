@@ -2,12 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"nrm"
@@ -20,14 +23,22 @@ var (
 	_ nrm.AuthService = (*DB)(nil)
 )
 
-const userColumns = "u.id, u.username, u.display_name, u.role, u.org, u.authority, u.lang, u.disabled, u.totp_enabled, u.created_at, u.last_login_at, u.failed_logins, u.locked_until"
+// userColumns are the columns scanUser reads: the user's row, the
+// two-factor setting (for TOTPRequired) and the counts of their recovery
+// codes.
+const userColumns = "u.id, u.username, u.display_name, u.role, u.org, u.authority, u.lang, u.disabled, u.totp_enabled, u.created_at, " +
+	"u.last_login_at, u.failed_logins, u.locked_until, u.password_expires_at, " +
+	"(SELECT st.value FROM settings st WHERE st.key = '" + nrm.SettingTwoFactorRoles + "'), " +
+	"(SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = u.id), " +
+	"(SELECT COUNT(*) FROM recovery_codes rc WHERE rc.user_id = u.id AND rc.used_at IS NULL)"
 
 // scanUser reads the userColumns (and any extra destinations after them).
 func scanUser(row scanner, extra ...any) (*nrm.User, error) {
 	u := &nrm.User{}
-	var lastLogin, locked sql.NullTime
+	var lastLogin, locked, expires sql.NullTime
+	var twoFactor sql.NullString
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Org, &u.Authority, &u.Lang, &u.Disabled,
-		&u.TOTPEnabled, &u.CreatedAt, &lastLogin, &u.FailedLogins, &locked}, extra...)
+		&u.TOTPEnabled, &u.CreatedAt, &lastLogin, &u.FailedLogins, &locked, &expires, &twoFactor, &u.RecoveryCodes, &u.RecoveryCodesLeft}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -39,6 +50,11 @@ func scanUser(row scanner, extra ...any) (*nrm.User, error) {
 		t := locked.Time
 		u.LockedUntil = &t
 	}
+	if expires.Valid {
+		t := expires.Time
+		u.PasswordExpiresAt = &t
+	}
+	u.TOTPRequired = slices.Contains(nrm.TwoFactorRoles(twoFactor.String, twoFactor.Valid), u.Role)
 	return u, nil
 }
 
@@ -102,7 +118,10 @@ func userNotFound() error { return &nrm.Error{Code: nrm.ENOTFOUND, Message: "Use
 func isSelf(a *nrm.Actor, u *nrm.User) bool { return a.UserID != 0 && a.UserID == u.ID }
 
 // CreateUser stores a new user with the given initial password
-// (administrators only). Every broken rule is reported with its field.
+// (administrators only). Someone else than the user chose it, so it is a
+// one-time password: it works for the hours of the setting
+// password.onetime_hours and must be changed at the first sign-in. Every
+// broken rule is reported with its field.
 func (d *DB) CreateUser(ctx context.Context, u *nrm.User, password string) error {
 	if actorOf(ctx).Role != nrm.RoleAdmin {
 		return forbidden()
@@ -123,9 +142,20 @@ func (d *DB) CreateUser(ctx context.Context, u *nrm.User, password string) error
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
+		hours, err := tx.oneTimeHours(ctx)
+		if err != nil {
+			return err
+		}
+		expires := tx.now.Add(time.Duration(hours) * time.Hour)
 		u.CreatedAt, u.Disabled, u.TOTPEnabled, u.FailedLogins, u.LockedUntil, u.LastLoginAt = tx.now, false, false, 0, nil, nil
-		id, err := tx.insertID(ctx, `INSERT INTO users (username, display_name, role, org, authority, lang, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, string(u.Role), u.Org, string(u.Authority), string(u.Lang), hash, tx.now)
+		u.PasswordExpiresAt, u.RecoveryCodes, u.RecoveryCodesLeft = &expires, 0, 0
+		roles, set, err := settingValue(ctx, tx.queryRow, nrm.SettingTwoFactorRoles)
+		if err != nil {
+			return err
+		}
+		u.TOTPRequired = slices.Contains(nrm.TwoFactorRoles(roles, set), u.Role)
+		id, err := tx.insertID(ctx, `INSERT INTO users (username, display_name, role, org, authority, lang, password_hash, password_expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, string(u.Role), u.Org, string(u.Authority), string(u.Lang), hash, expires, tx.now)
 		if err != nil {
 			if nrm.ErrorCode(tx.db.dialect.translate(err)) == nrm.ECONFLICT {
 				return &nrm.Error{Code: nrm.ECONFLICT, Message: fmt.Sprintf("A user named %q already exists.", u.Username),
@@ -135,7 +165,7 @@ func (d *DB) CreateUser(ctx context.Context, u *nrm.User, password string) error
 		}
 		u.ID = id
 		return tx.audit(ctx, "user.create", "user", strconv.FormatInt(id, 10),
-			fmt.Sprintf("username=%s role=%s org=%s authority=%s", u.Username, u.Role, u.Org, u.Authority))
+			fmt.Sprintf("username=%s role=%s org=%s authority=%s; one-time password valid %d hours", u.Username, u.Role, u.Org, u.Authority, hours))
 	})
 }
 
@@ -209,9 +239,23 @@ func (tx *Tx) forUpdate() string {
 	return ""
 }
 
+// oneTimeHours is the validity of a one-time password issued now
+// (setting password.onetime_hours).
+func (tx *Tx) oneTimeHours(ctx context.Context) (int, error) {
+	v, set, err := settingValue(ctx, tx.queryRow, nrm.SettingPasswordOneTimeHours)
+	if err != nil {
+		return 0, err
+	}
+	return nrm.OneTimeHours(v, set), nil
+}
+
 // SetPassword replaces a user's password (administrators, or the user
-// themself). It clears a lock-out and ends every session of the user, so
-// that whoever knew the old password is signed out.
+// themself). A password the user sets themself is their own: it must
+// differ from the current one, so that the password they were given no
+// longer works. One set by anyone else (an administrator, the command
+// line) is a one-time password (CreateUser). Either way it clears a
+// lock-out and ends every session of the user, so that whoever knew the
+// old password is signed out.
 func (d *DB) SetPassword(ctx context.Context, username, password string) error {
 	username = normUsername(username)
 	a := actorOf(ctx)
@@ -220,6 +264,25 @@ func (d *DB) SetPassword(ctx context.Context, username, password string) error {
 	}
 	if err := auth.CheckPassword(password, username); err != nil {
 		return err
+	}
+	// Argon2 runs outside the transaction (the SQLite write lock must not
+	// wait for it): compare with the current password, hash the new one.
+	var id int64
+	var current string
+	if err := d.queryRow(ctx, "SELECT id, password_hash FROM users WHERE username = ?", username).Scan(&id, &current); errors.Is(err, sql.ErrNoRows) {
+		if a.Role != nrm.RoleAdmin {
+			return forbidden()
+		}
+		return userNotFound()
+	} else if err != nil {
+		return err
+	}
+	own := a.UserID != 0 && a.UserID == id
+	if own {
+		if same, _ := auth.VerifyPassword(current, password); same {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "The new password must differ from the current one.",
+				Fields: []nrm.FieldError{{Field: "password", Rule: nrm.RuleNotAllowed, Expected: "a password other than the current one"}}}
+		}
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
@@ -230,18 +293,68 @@ func (d *DB) SetPassword(ctx context.Context, username, password string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", hash, u.ID); err != nil {
+		var expires any // NULL: the user's own password
+		detail := "password set by the user; lock-out cleared; sessions ended"
+		if !isSelf(a, u) {
+			hours, err := tx.oneTimeHours(ctx)
+			if err != nil {
+				return err
+			}
+			expires = tx.now.Add(time.Duration(hours) * time.Hour)
+			detail = fmt.Sprintf("one-time password set by an administrator, valid %d hours; lock-out cleared; sessions ended", hours)
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, password_expires_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+			hash, expires, u.ID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 			return err
 		}
-		by := "by an administrator"
-		if isSelf(a, u) {
-			by = "by the user"
-		}
-		return tx.audit(ctx, "user.password", "user", strconv.FormatInt(u.ID, 10), "password set "+by+"; lock-out cleared; sessions ended")
+		return tx.audit(ctx, "user.password", "user", strconv.FormatInt(u.ID, 10), detail)
 	})
+}
+
+// ResetPassword gives a user a new random one-time password
+// (administrators only) and returns it; only its hash is stored. It
+// works for the hours of the setting password.onetime_hours and must be
+// changed at the first sign-in. The reset clears a lock-out and ends the
+// user's sessions; the audit entry records the reset, never the password.
+func (d *DB) ResetPassword(ctx context.Context, username string) (string, error) {
+	username = normUsername(username)
+	if actorOf(ctx).Role != nrm.RoleAdmin {
+		return "", forbidden()
+	}
+	password, err := auth.OneTimePassword()
+	if err != nil {
+		return "", err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	err = d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, false)
+		if err != nil {
+			return err
+		}
+		hours, err := tx.oneTimeHours(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, password_expires_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+			hash, tx.now.Add(time.Duration(hours)*time.Hour), u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "user.password_reset", "user", strconv.FormatInt(u.ID, 10),
+			fmt.Sprintf("new one-time password issued by an administrator, valid %d hours; lock-out cleared; sessions ended", hours))
+	})
+	if err != nil {
+		return "", err
+	}
+	return password, nil
 }
 
 // SetDisabled disables or re-enables a user (administrators only). A
@@ -374,12 +487,21 @@ func (d *DB) ConfirmTOTP(ctx context.Context, username, code string) error {
 		if _, err := tx.exec(ctx, "UPDATE users SET totp_enabled = ?, totp_last_step = ? WHERE id = ?", true, step, u.ID); err != nil {
 			return err
 		}
+		// Recovery codes belong to one enrolment: the new one starts
+		// without any (NewRecoveryCodes issues them).
+		if _, err := tx.exec(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
 		return tx.audit(ctx, "user.totp_enable", "user", strconv.FormatInt(u.ID, 10), "")
 	})
 }
 
-// ResetTOTP removes a user's TOTP secret (administrators only), e.g. after
-// a lost phone; the user can then enrol again. Their sessions end.
+// ResetTOTP removes a user's TOTP secret and recovery codes
+// (administrators only), e.g. after a lost phone; the user enrols again,
+// at the next sign-in when their role requires two-factor sign-in. Their
+// sessions end. A signed-in administrator cannot reset their own: another
+// administrator (or the command line) must, so that a hijacked session
+// cannot swap the factor.
 func (d *DB) ResetTOTP(ctx context.Context, username string) error {
 	username = normUsername(username)
 	return d.inTx(ctx, func(tx *Tx) error {
@@ -387,14 +509,109 @@ func (d *DB) ResetTOTP(ctx context.Context, username string) error {
 		if err != nil {
 			return err
 		}
+		if isSelf(actorOf(ctx), u) {
+			return &nrm.Error{Code: nrm.EFORBIDDEN, Message: "Another administrator must reset your two-factor sign-in."}
+		}
 		if _, err := tx.exec(ctx, "UPDATE users SET totp_secret = NULL, totp_key_id = NULL, totp_enabled = ?, totp_last_step = 0 WHERE id = ?", false, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", u.ID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, "user.totp_reset", "user", strconv.FormatInt(u.ID, 10), "")
+		return tx.audit(ctx, "user.totp_reset", "user", strconv.FormatInt(u.ID, 10), "two-factor sign-in and recovery codes removed; sessions ended")
 	})
+}
+
+// recoveryAlphabet leaves out characters that are easily confused (0/O,
+// 1/l/I), like auth.OneTimePassword.
+const recoveryAlphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+
+// recoveryCodeLen is a code's length without its hyphen: 10 characters
+// of 32 are 50 bits, against guessing behind the lock-out.
+const recoveryCodeLen = 10
+
+// newRecoveryCode returns a random code as shown to the user,
+// "xxxxx-xxxxx".
+func newRecoveryCode() (string, error) {
+	b := make([]byte, recoveryCodeLen)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	for i := range b {
+		// 256 is a multiple of 32: no bias.
+		b[i] = recoveryAlphabet[int(b[i])%len(recoveryAlphabet)]
+	}
+	return string(b[:5]) + "-" + string(b[5:]), nil
+}
+
+// normRecoveryCode folds a typed recovery code to its hashed form: lower
+// case, without spaces and hyphens; "" when it cannot be one.
+func normRecoveryCode(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+	if len(s) != recoveryCodeLen || strings.Trim(s, recoveryAlphabet) != "" {
+		return ""
+	}
+	return s
+}
+
+// NewRecoveryCodes replaces the signed-in user's recovery codes with
+// nrm.RecoveryCodeCount new ones and returns them; only their argon2id
+// hashes are stored. Each stands in once for a TOTP code at sign-in.
+// Only the user themself can take them, and only with two-factor sign-in
+// set up.
+func (d *DB) NewRecoveryCodes(ctx context.Context, username string) ([]string, error) {
+	username = normUsername(username)
+	a := actorOf(ctx)
+	if a.Username != username || a.UserID == 0 {
+		return nil, forbidden()
+	}
+	codes := make([]string, nrm.RecoveryCodeCount)
+	hashes := make([]string, len(codes))
+	for i := range codes {
+		c, err := newRecoveryCode()
+		if err != nil {
+			return nil, err
+		}
+		// Hashed outside the transaction: argon2 takes a noticeable time.
+		if hashes[i], err = auth.HashPassword(normRecoveryCode(c)); err != nil {
+			return nil, err
+		}
+		codes[i] = c
+	}
+	err := d.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.loadUser(ctx, username, true)
+		if err != nil {
+			return err
+		}
+		if !isSelf(a, u) {
+			return forbidden()
+		}
+		if !u.TOTPEnabled {
+			return &nrm.Error{Code: nrm.EINVALID, Message: "Set up two-factor sign-in first."}
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if _, err := tx.exec(ctx, "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)", u.ID, h, tx.now); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, "user.recovery_codes", "user", strconv.FormatInt(u.ID, 10),
+			fmt.Sprintf("%d recovery codes issued; earlier ones void", len(hashes)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
 }
 
 // CreateAPIToken issues a bearer token for an integration acting as the

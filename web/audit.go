@@ -48,6 +48,9 @@ func (s *Server) auditShow(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		for i := range p.Problems {
+			p.Problems[i].Problem = p.Problems[i].Message(lang) // shown in the page's language
+		}
 		p.Verified = true
 	}
 	s.render(w, r, http.StatusOK, "audit", p)

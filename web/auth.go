@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // login checks the password. Every failure gets the same message, so the
-// page reveals neither whether the user exists nor which part was wrong.
+// page reveals neither whether the user exists nor which part was wrong;
+// only the right one-time password after its expiry is told so (ask an
+// administrator). A user whose account set-up is pending (SetupPending)
+// lands on the account page.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -38,6 +42,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		f := newForm(nil)
 		f.Values.Set("username", username)
 		f.Message = tr(lang, "login.failed")
+		if errors.Is(err, nrm.ErrOneTimePasswordExpired) {
+			f.Message = tr(lang, "login.onetime_expired")
+		}
 		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{page: s.newPage(w, r, tr(lang, "login.title")), Form: f, Step: "password"})
 		return
 	}
@@ -69,7 +76,8 @@ type totpCompleter interface {
 	CompleteTOTP(ctx context.Context, token, code string) (string, error)
 }
 
-// totp completes a pending session with a one-time code.
+// totp completes a pending session with a one-time code or a recovery
+// code.
 func (s *Server) totp(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return

@@ -383,7 +383,7 @@ func TestCorrectionAPI(t *testing.T) {
 		t.Errorf("unknown fact: %d", res.StatusCode)
 	}
 	// The case's own attributes; identifiers merge field by field.
-	res, m = call("PATCH", fmt.Sprintf("/api/v1/cases/%d", c.ID), `{"version":2,"reason":"Misread","gender":"male","identifiers":{"phone":"+4511223344"}}`)
+	res, _ = call("PATCH", fmt.Sprintf("/api/v1/cases/%d", c.ID), `{"version":2,"reason":"Misread","gender":"male","identifiers":{"phone":"+4511223344"}}`)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("PATCH case: %d %s", res.StatusCode, res.Body)
 	}

@@ -37,7 +37,11 @@ func TestMechanismEndToEnd(t *testing.T) {
 		if err := srv.cfg.Users.CreateUser(system, &u, testPassword); err != nil {
 			t.Fatal(err)
 		}
+		ownPassword(t, db, u.Username)
 	}
+	// Signing in needs no authenticator here (the set-up itself is tested
+	// in account_test.go).
+	relaxTwoFactor(t, db)
 	// Dates relative to today, as the forms refuse future dates.
 	today := nrm.DateOf(time.Now())
 	day := func(n int) string { return today.AddDays(n).String() }

@@ -72,6 +72,10 @@ func TestEndToEnd(t *testing.T) {
 	if err := srv.cfg.Users.CreateUser(system, &nrm.User{Username: "e2e-admin", DisplayName: "E2E Admin", Role: nrm.RoleAdmin, Org: "CMM"}, testPassword); err != nil {
 		t.Fatal(err)
 	}
+	// Signs in with a password of its own and without an authenticator
+	// (the set-up itself is tested in account_test.go).
+	ownPassword(t, srv.db, "e2e-admin")
+	relaxTwoFactor(t, srv.db)
 	ctx := newBrowser(t, 3*time.Minute)
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -325,9 +324,4 @@ func editionChanges(e *nrm.Edition, exact []disclosure.CellState, max int) (line
 		lines = append(lines, fmt.Sprintf("%s / %s / %s: %d → %d", c.Table, c.Row, c.Col, c.Value, v))
 	}
 	return lines, more
-}
-
-// editionQueryString is the dashboard's address of an edition's view.
-func editionQueryString(e *nrm.Edition) string {
-	return url.Values{"year": {strconv.Itoa(e.Year)}, "cutoff": {e.Cutoff.String()}, "published": {"1"}}.Encode()
 }

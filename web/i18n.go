@@ -279,7 +279,6 @@ var translations = map[string][2]string{
 	"users.create":         {"Opret bruger", "Create a user"},
 	"users.lang":           {"Sprog", "Language"},
 	"users.password":       {"Adgangskode", "Password"},
-	"users.password_hint":  {"Giv adgangskoden til brugeren ad en sikker kanal.", "Hand the password to the user through a secure channel."},
 	"users.create_submit":  {"Opret", "Create"},
 
 	"account.title":          {"Min konto", "My account"},

@@ -48,6 +48,10 @@ type Config struct {
 	Publish EditionPublisher
 	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
+	// DefaultLang is the language of pages and messages for a visitor who
+	// has not chosen one (no ?lang=, cookie or profile language); empty:
+	// Danish.
+	DefaultLang nrm.Lang
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 	// TrustedProxies are the networks of reverse proxies and load
@@ -188,6 +192,10 @@ func (s *Server) routes() {
 	s.route("GET /admin/users", 0, adminRoles, s.userList)
 	s.route("POST /admin/users", maxFormBytes, adminRoles, s.userCreate)
 	s.route("POST /admin/users/{username}/disabled", maxFormBytes, adminRoles, s.userSetDisabled)
+	s.route("POST /admin/users/{username}/password", maxFormBytes, adminRoles, s.userResetPassword)
+	s.route("POST /admin/users/{username}/twofactor", maxFormBytes, adminRoles, s.userResetTOTP)
+	s.route("GET /admin/settings", 0, adminRoles, s.settingsShow)
+	s.route("POST /admin/settings/{key}", maxFormBytes, adminRoles, s.settingSave)
 
 	s.route("GET /audit", 0, auditRoles, s.auditShow)
 
@@ -195,6 +203,7 @@ func (s *Server) routes() {
 	s.route("POST /account/password", maxFormBytes, signedIn, s.accountPassword)
 	s.route("POST /account/totp", maxFormBytes, signedIn, s.accountTOTPEnroll)
 	s.route("POST /account/totp/confirm", maxFormBytes, signedIn, s.accountTOTPConfirm)
+	s.route("POST /account/recovery", maxFormBytes, signedIn, s.accountRecovery)
 
 	s.referralRoutes()
 	s.apiRoutes()
@@ -326,13 +335,16 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
+// home is where signing in lands: it sends the browser on to the role's
+// first page (through localRedirect, like every redirect a request could
+// shape).
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if u == nil {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		localRedirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, homeFor(u.Role), http.StatusSeeOther)
+	localRedirect(w, r, homeFor(u.Role), http.StatusSeeOther)
 }
 
 // homeFor is the first page a role sees after signing in.

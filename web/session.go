@@ -71,6 +71,17 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			}
 		}
 		st.lang, st.langExplicit = s.pickLang(w, r, st.user)
+		if st.user != nil && st.session != nil && st.user.SetupPending() && !setupRoute(r) {
+			// A one-time password, a missing second factor or missing
+			// recovery codes: the account page until the set-up is done.
+			// API tokens are not sessions and are not held up.
+			if isAPI(r) {
+				writeJSON(w, http.StatusForbidden, apiErrorBody{Code: nrm.EFORBIDDEN, Message: tr(st.lang, "setup.api")})
+				return
+			}
+			http.Redirect(w, r, "/account", http.StatusSeeOther)
+			return
+		}
 		if st.user != nil {
 			ctx = nrm.NewContextWithActor(ctx, st.user.Actor(s.remoteAddr(r)))
 		}
@@ -80,6 +91,18 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		// hand it back to the request log, which holds the outer request.
 		r.Pattern = r2.Pattern
 	})
+}
+
+// setupRoute reports whether r belongs to the account set-up that a
+// user with SetupPending must finish first: the account page and its
+// forms, and signing out.
+func setupRoute(r *http.Request) bool {
+	switch r.Method + " " + r.URL.Path {
+	case "GET /account", "HEAD /account", "POST /account/password", "POST /account/totp", "POST /account/totp/confirm",
+		"POST /account/recovery", "POST /logout", "GET /healthz":
+		return true
+	}
+	return false
 }
 
 // pickLang chooses the language: ?lang= (remembered in a cookie for the
@@ -104,6 +127,9 @@ func (s *Server) pickLang(w http.ResponseWriter, r *http.Request, u *nrm.User) (
 	}
 	if u != nil && u.Lang != "" {
 		return nrm.ParseLang(string(u.Lang)), false
+	}
+	if s.cfg.DefaultLang != "" {
+		return s.cfg.DefaultLang, false
 	}
 	return nrm.LangDA, false
 }

@@ -223,11 +223,18 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 	}
 	q := r.URL.Query()
 	q.Set("lang", string(other))
-	target := r.URL.Path
+	from := r.URL.Path
 	if r.Method != http.MethodGet {
 		// After a failed post, switching language loads the page the form
 		// was on rather than the address it posted to.
-		target, q = formPage(r.URL.Path), url.Values{"lang": {string(other)}}
+		from, q = formPage(r.URL.Path), url.Values{"lang": {string(other)}}
+	}
+	// The link repeats the request's own path, which an attacker chooses
+	// ("/%2F%2Fevil.example/login" would make "//evil.example/login", a
+	// link to another host): only a safe local path is kept.
+	target := localPath(from)
+	if target == "/" && from != "/" {
+		q = url.Values{"lang": {string(other)}} // refused: the other page's query does not belong here
 	}
 	p.LangHref = target + "?" + q.Encode()
 	p.LangLabel = tr(lang, "nav.other_lang")
@@ -266,6 +273,8 @@ func formPage(path string) string {
 		return "/plans/" + parts[1]
 	case len(parts) >= 1 && (parts[0] == "plans" || parts[0] == "network"):
 		return "/" + parts[0]
+	case len(parts) >= 2 && parts[0] == "admin" && parts[1] == "settings":
+		return "/admin/settings"
 	case len(parts) >= 2 && parts[0] == "admin":
 		return "/admin/users"
 	case path == "/logout":

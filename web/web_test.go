@@ -527,7 +527,7 @@ func TestAPI(t *testing.T) {
 		t.Errorf("invalid (da): %s", res.Body)
 	}
 	// Update: version required (422), stale version 409, current version 200.
-	res, got := call("GET", fmt.Sprintf("/api/v1/cases/%d", c.ID), "")
+	_, got := call("GET", fmt.Sprintf("/api/v1/cases/%d", c.ID), "")
 	got["version"] = 0
 	b, _ := json.Marshal(got)
 	if res, _ := call("PUT", fmt.Sprintf("/api/v1/cases/%d", c.ID), string(b)); res.StatusCode != http.StatusUnprocessableEntity {

@@ -4,10 +4,11 @@
 package xlsxbundle
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"path/filepath"
 
 	"nrm/bundle"
 
@@ -20,34 +21,80 @@ type Source struct {
 	sheets map[string]string // bundle name → sheet name
 }
 
-// Open opens an XLSX workbook as a bundle source.
-func Open(path string) (*Source, error) {
-	if fi, err := os.Stat(path); err != nil {
+// Open opens an XLSX workbook as a bundle source within the default
+// limits.
+func Open(path string) (*Source, error) { return OpenWith(path, bundle.Limits{}) }
+
+// OpenWith opens an XLSX workbook as a bundle source within lim. The
+// workbook is checked as a stream first (see prescan): one that would
+// take more memory than the limits allow is refused, with one message per
+// fault as *bundle.Errors, before the spreadsheet library reads it.
+func OpenWith(path string, lim bundle.Limits) (*Source, error) {
+	lim = lim.WithDefaults()
+	label := filepath.Base(path)
+	fi, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	} else if fi.Size() > bundle.MaxFileSize {
-		return nil, fmt.Errorf("bundle: %s is larger than %d bytes", path, bundle.MaxFileSize)
+		return nil, &bundle.Errors{List: []bundle.RowError{{File: label,
+			Detail:   fmt.Sprintf("the file is larger than %d bytes (the limit)", bundle.MaxFileSize),
+			DetailDA: fmt.Sprintf("filen er større end %d byte (grænsen)", bundle.MaxFileSize)}}}
 	}
-	f, err := excelize.OpenFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: %s is not a readable XLSX workbook: %w", path, err)
+		return nil, fmt.Errorf("bundle: %w", err)
 	}
-	return newSource(f), nil
+	defer f.Close()
+	zr, err := bundle.NewZipReader(f, fi.Size(), label)
+	if err != nil {
+		return nil, err
+	}
+	if err := prescan(zr, label, lim); err != nil {
+		return nil, err
+	}
+	x, err := excelize.OpenFile(path, options(lim))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %s is not a readable XLSX workbook: %w", label, err)
+	}
+	return newSource(x), nil
 }
 
-// OpenReader opens a workbook from r (e.g. an upload).
+// OpenReader opens a workbook from r (e.g. an upload) within the default
+// limits.
 func OpenReader(r io.Reader) (*Source, error) {
-	f, err := excelize.OpenReader(r)
+	b, err := io.ReadAll(io.LimitReader(r, bundle.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	if int64(len(b)) > bundle.MaxFileSize {
+		return nil, &bundle.Errors{List: []bundle.RowError{{File: "xlsx",
+			Detail:   fmt.Sprintf("the file is larger than %d bytes (the limit)", bundle.MaxFileSize),
+			DetailDA: fmt.Sprintf("filen er større end %d byte (grænsen)", bundle.MaxFileSize)}}}
+	}
+	lim := bundle.Limits{}.WithDefaults()
+	zr, err := bundle.NewZipReader(bytes.NewReader(b), int64(len(b)), "xlsx")
+	if err != nil {
+		return nil, err
+	}
+	if err := prescan(zr, "xlsx", lim); err != nil {
+		return nil, err
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(b), options(lim))
 	if err != nil {
 		return nil, fmt.Errorf("bundle: not a readable XLSX workbook: %w", err)
 	}
-	return newSource(f), nil
+	return newSource(x), nil
+}
+
+// options keeps large sheets and shared strings out of memory.
+func options(lim bundle.Limits) excelize.Options {
+	return excelize.Options{UnzipSizeLimit: max(lim.MaxSize, xmlInMemory), UnzipXMLSizeLimit: xmlInMemory}
 }
 
 func newSource(f *excelize.File) *Source {
 	s := &Source{f: f, sheets: map[string]string{}}
 	for _, name := range f.GetSheetList() {
-		key := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), ".csv"))
-		s.sheets[key] = name
+		s.sheets[sheetKey(name)] = name
 	}
 	return s
 }
@@ -78,7 +125,7 @@ type table struct {
 }
 
 func (t *table) Next() ([]string, int, error) {
-	for t.rows.Next() {
+	if t.rows.Next() {
 		t.line++
 		row, err := t.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {

@@ -26,17 +26,6 @@ const python = "/usr/bin/python3"
 // checker is the audit script, relative to this package.
 var checker = filepath.Join("..", "..", "scripts", "disclosure_audit.py")
 
-// runNRM runs the command line in process and fails the test on a non-zero
-// exit.
-func runNRM(t testing.TB, args ...string) string {
-	t.Helper()
-	out, err := nrmErr(args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func nrmErr(args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	if code := cli.Execute(args, &out, &errOut); code != 0 {

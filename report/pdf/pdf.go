@@ -85,9 +85,8 @@ func Write(w io.Writer, d *report.Document) error {
 }
 
 type writer struct {
-	p    *fpdf.Fpdf
-	d    *report.Document
-	figs int
+	p *fpdf.Fpdf
+	d *report.Document
 }
 
 func (w *writer) contentWidth() float64 {
