@@ -80,7 +80,7 @@ func TestValidateNamesFieldAndRule(t *testing.T) {
 	for _, f := range nrm.FieldErrors(err) {
 		got[f.Field+":"+f.Rule] = true
 	}
-	for _, want := range []string{"case_ref:format", "gender:one_of", "nationality:format", "assessment_authority:authority_mismatch",
+	for _, want := range []string{"case_ref:format", "gender:one_of", "nationality:one_of", "assessment_authority:authority_mismatch",
 		"exploitation:duplicate", "labour_sector:not_allowed", "assessment_date:date_order", "end_date:date_order", "exit_date:range"} {
 		if !got[want] {
 			t.Errorf("missing %s in %v", want, got)
