@@ -172,7 +172,7 @@ func TestCorrectionNeedsReason(t *testing.T) {
 		if nrm.ErrorCode(err) != nrm.EINVALID {
 			t.Fatalf("correction without a reason: %v", err)
 		}
-		if r := rules(err); r["reason"] != nrm.RuleRequired || r["nationality"] != nrm.RuleFormat {
+		if r := rules(err); r["reason"] != nrm.RuleRequired || r["nationality"] != nrm.RuleOneOf {
 			t.Fatalf("want both faults in one answer: %+v", nrm.FieldErrors(err))
 		}
 		for _, lang := range []nrm.Lang{nrm.LangDA, nrm.LangEN} {

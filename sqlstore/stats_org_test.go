@@ -97,7 +97,7 @@ func TestStatsOrganisationPermission(t *testing.T) {
 // country's, over random datasets.
 func TestStatsOrganisationsAddUp(t *testing.T) {
 	orgs := []string{"O1", "O2", "O3"}
-	nats := []string{"NG", "TH", "RO", "IQ", "XX"}
+	nats := []string{"NG", "TH", "RO", "IQ", "FJ"}
 	kinds := []nrm.ExitKind{nrm.ExitPreparedReturn, nrm.ExitDisappeared, nrm.ExitSelfReturn}
 	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		for seed := range uint64(3) {

@@ -876,7 +876,7 @@ func attackXSS(t *testing.T) {
 	t.Run("XSS/country names in the dashboard charts and the HTML report", func(t *testing.T) {
 		e := newAttackEnv(t)
 		for i, p := range xssPayloads {
-			code := []string{"XA", "XB", "XC"}[i]
+			code := []string{"BV", "HM", "AQ"}[i]
 			if err := e.db.UpsertCountries(system, []*nrm.Country{{Code: code, NameDA: p, NameEN: p, Region: nrm.RegionEurope}}); err != nil {
 				t.Fatal(err)
 			}
@@ -1145,10 +1145,10 @@ func attackFormulaInjection(t *testing.T) {
 
 	t.Run("Formula/statistics XLSX report with a planted country name", func(t *testing.T) {
 		e := newAttackEnv(t)
-		if err := e.db.UpsertCountries(system, []*nrm.Country{{Code: "XF", NameDA: formulaProvider, NameEN: formulaName, Region: nrm.RegionEurope}}); err != nil {
+		if err := e.db.UpsertCountries(system, []*nrm.Country{{Code: "GS", NameDA: formulaProvider, NameEN: formulaName, Region: nrm.RegionEurope}}); err != nil {
 			t.Fatal(err)
 		}
-		c := &nrm.Case{Ref: "CTRY-XF", OwnerOrg: "CMM", Gender: nrm.GenderFemale, Nationality: "XF", ResidenceStatus: nrm.ResidenceLegal,
+		c := &nrm.Case{Ref: "CTRY-GS", OwnerOrg: "CMM", Gender: nrm.GenderFemale, Nationality: "GS", ResidenceStatus: nrm.ResidenceLegal,
 			Contacts:    []nrm.Contact{{Date: nrm.MustDate("2011-02-01"), Form: nrm.ContactPolice}},
 			Assessments: []nrm.Assessment{{Date: nrm.MustDate("2011-02-10"), Authority: nrm.AuthorityCMM, Outcome: nrm.OutcomeIdentified, Exploitation: []nrm.ExploitationForm{"sexual"}}}}
 		if err := e.db.CreateCase(system, c); err != nil {
