@@ -823,13 +823,100 @@ var fieldLabels = map[string]label{
 	"identifiers":                  {"Identifikationsoplysninger", "Identifiers"},
 	"assessment_id":                {"Afgørelse, der genoptages", "Decision reconsidered"},
 	"new_assessment_id":            {"Ny vurdering", "New assessment"},
+	"accommodation_kind":           {"Opholdstype", "Kind of stay"},
+	"indicator":                    {"Indikator", "Indicator"},
+	"role":                         {"Rolle", "Role"},
+	"username":                     {"Brugernavn", "Username"},
+	"display_name":                 {"Visningsnavn", "Display name"},
+	"password":                     {"Adgangskode", "Password"},
+	"disabled":                     {"Deaktiveret", "Disabled"},
+	"today":                        {"Dags dato", "Today's date"},
+	"years":                        {"Antal år", "Number of years"},
+	"identified_year":              {"År for identifikation", "Year identified"},
+	"open":                         {"Åbne sager (open)", "Open cases (open)"},
+	"limit":                        {"Højst antal (limit)", "Limit"},
+	"offset":                       {"Startposition (offset)", "Offset"},
+	"body":                         {"Forespørgslens indhold", "Request body"},
+	"Content-Type":                 {"Indholdstype (Content-Type)", "Content type (Content-Type)"},
+	"k":                            {"Tærskel for små tal (k)", "Small-number threshold (k)"},
+	"cells":                        {"Tabelceller", "Table cells"},
+	"format":                       {"Filformat", "File format"},
+	"lang":                         {"Sprog", "Language"},
+	"files":                        {"Filer", "Files"},
+	"yaml":                         {"YAML-filen", "The YAML file"},
+	"value":                        {"Værdi", "Value"},
+	"header":                       {"Overskriftsrække", "Header row"},
+	"row":                          {"Række", "Row"},
+	// The action plan's document.
+	"start_year":       {"Startår", "Start year"},
+	"end_year":         {"Slutår", "End year"},
+	"budget_dkk":       {"Budget (kr.)", "Budget (DKK)"},
+	"areas":            {"Hovedområder", "Strategic areas"},
+	"number":           {"Nummer", "Number"},
+	"goals":            {"Mål", "Goals"},
+	"activities":       {"Aktiviteter", "Activities"},
+	"responsible":      {"Ansvarlige", "Responsible"},
+	"responsible_text": {"Ansvarlige (som i kilden)", "Responsible (as in the source)"},
+	"statuses":         {"Statusser", "Status entries"},
+	"state":            {"Implementeringsstatus", "Implementation state"},
+	"funding":          {"Finansiering", "Funding"},
+	"source":           {"Finansieringskilde", "Source of funding"},
+	"outputs":          {"Resultater", "Outputs"},
+	// The reference network's document.
+	"groups":        {"Grupper", "Groups"},
+	"parent_code":   {"Overordnet gruppe", "Parent group"},
+	"org_code":      {"Organisationskode", "Organisation code"},
+	"meetings":      {"Møder", "Meetings"},
+	"group_code":    {"Gruppe", "Group"},
+	"topics_da":     {"Emner (dansk)", "Topics (Danish)"},
+	"topics_en":     {"Emner (engelsk)", "Topics (English)"},
+	"services":      {"Opsøgende tilbud", "Outreach services"},
+	"outreach_kind": {"Type af tilbud", "Kind of service"},
+	"area":          {"Dækningsområde", "Area covered"},
+	"stats":         {"Opgørelser", "Statistics"},
+	"service_code":  {"Opsøgende tilbud", "Outreach service"},
+	"visits":        {"Besøg", "Visits"},
+	"consultations": {"Konsultationer", "Consultations"},
+	// A case's own fields and lists, as the API and --set name them.
+	"ref":                {"Sagsreference", "Case reference"},
+	"created_at":         {"Oprettet", "Created"},
+	"updated_at":         {"Ændret", "Updated"},
+	"purged_at":          {"Identifikationsoplysninger slettet", "Identifiers purged"},
+	"consent_id":         {"Samtykke", "Consent"},
+	"contacts":           {"Kontakter", "Contacts"},
+	"assessments":        {"Vurderinger", "Assessments"},
+	"reflection_periods": {"Refleksionsperioder", "Reflection periods"},
+	"accommodations":     {"Ophold", "Accommodations"},
+	"offers":             {"Tilbud", "Offers"},
+	"exits":              {"Udtræden", "Exits"},
+	"reconsiderations":   {"Genoptagelser", "Reconsiderations"},
+	"reopenings":         {"Genåbninger", "Reopenings"},
+	"consents":           {"Samtykker", "Consents"},
+	"referrals":          {"Henvisninger", "Referrals"},
+	// The action plan's status entries and the network's members.
+	"plan":     {"Handlingsplan", "Action plan"},
+	"activity": {"Aktivitet", "Activity"},
+	"period":   {"Periode", "Period"},
+	"text_da":  {"Tekst (dansk)", "Text (Danish)"},
+	"text_en":  {"Tekst (engelsk)", "Text (English)"},
+	"members":  {"Medlemmer", "Members"},
 }
 
 // FieldLabel returns the Danish or English label of a field name; unknown
-// names are returned as they are.
+// names are returned as they are. It also labels a place in a file
+// ("line 3: gender", "line 3, column period") and a path into a document
+// ("groups[0].members[1].org_code": "Gruppe 1, medlem 2: Organisation").
 func FieldLabel(field string, lang Lang) string {
+	l, _ := fieldLabelKnown(field, lang)
+	return l
+}
+
+// fieldLabelKnown is FieldLabel, reporting also whether every name in
+// field had a label. A column of a file keeps its name, as the file's
+// header row writes it.
+func fieldLabelKnown(field string, lang Lang) (string, bool) {
 	if l, ok := fieldLabels[field]; ok {
-		return l.in(lang)
+		return l.in(lang), true
 	}
 	// A place in a file: "line N", "line N: field", "line N, column C".
 	if rest, ok := strings.CutPrefix(field, "line "); ok {
@@ -839,12 +926,19 @@ func FieldLabel(field string, lang Lang) string {
 			line := label{"linje ", "line "}.in(lang) + n
 			switch {
 			case hasCol:
-				return line + label{", kolonne ", ", column "}.in(lang) + col
+				return line + label{", kolonne ", ", column "}.in(lang) + col, true
 			case after != "":
-				return line + ": " + FieldLabel(strings.TrimSpace(after), lang)
+				l, ok := fieldLabelKnown(strings.TrimSpace(after), lang)
+				return line + ": " + l, ok
 			}
-			return line
+			return line, true
 		}
 	}
-	return field
+	if col, ok := strings.CutPrefix(field, "column "); ok {
+		return label{"kolonne ", "column "}.in(lang) + col, true
+	}
+	if field != "" && strings.Trim(field, "0123456789") == "" {
+		return label{"kolonne ", "column "}.in(lang) + field, true // a column without a header
+	}
+	return pathLabel(field, lang)
 }

@@ -56,9 +56,9 @@ func TestDateParsing(t *testing.T) {
 	if d.AddDays(1).String() != "2012-01-01" || nrm.MustDate("2011-01-01").DaysUntil(d) != 364 {
 		t.Error("date arithmetic")
 	}
-	b, _ := json.Marshal(struct {
+	b := must(json.Marshal(struct {
 		D nrm.Date `json:"d"`
-	}{d})
+	}{d}))(t)
 	if string(b) != `{"d":"2011-12-31"}` {
 		t.Errorf("json %s", b)
 	}

@@ -172,7 +172,7 @@ func TestPatchBody(t *testing.T) {
 		b, err := PatchBody(tc.kind, tc.sets)
 		got := fieldRules(err)
 		if err == nil {
-			raw, _ := json.Marshal(b)
+			raw := must(json.Marshal(b))(t)
 			got = string(raw)
 		}
 		if got != tc.want {

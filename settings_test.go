@@ -67,7 +67,7 @@ func TestSettingsValidation(t *testing.T) {
 		{nrm.SettingReconsiderationDays, "30 days", nrm.RuleFormat, "Frist for afgørelse om genoptagelse (dage)", "et helt antal dage fra 1 til 3650", "a whole number of days from 1 to 3650"},
 		{nrm.SettingReportIntro, strings.Repeat("x", 20001), nrm.RuleTooLong, "Årsrapportens indledning (dansk)", "tekst på højst 20000 tegn", "text of at most 20000 characters"},
 	} {
-		d, _ := nrm.LookupSetting(tc.key)
+		d := must(nrm.LookupSetting(tc.key))(t)
 		_, err := d.Check(tc.value)
 		fe := nrm.FieldErrors(err)
 		if nrm.ErrorCode(err) != nrm.EINVALID || len(fe) != 1 || fe[0].Field != tc.key || fe[0].Rule != tc.rule {
@@ -107,7 +107,7 @@ func TestSettingPermissions(t *testing.T) {
 		{nrm.SettingPasswordOneTimeHours, false}, {nrm.SettingTwoFactorRoles, false}, {nrm.SettingStatisticsClearance, false},
 		{nrm.SettingReconsiderationDays, true}, {nrm.SettingReportIntro, true},
 	} {
-		d, _ := nrm.LookupSetting(tc.key)
+		d := must(nrm.LookupSetting(tc.key))(t)
 		if !d.MayChange(nrm.RoleAdmin) || d.MayChange(nrm.RoleCoordinator) != tc.coord || d.MayChange(nrm.RoleCaseworker) || d.MayChange(nrm.RoleAuditor) {
 			t.Errorf("%s: who may change it is wrong", tc.key)
 		}

@@ -26,7 +26,10 @@ func TestHashAndVerify(t *testing.T) {
 	if strings.Contains(h, "horse") {
 		t.Fatal("hash contains the password")
 	}
-	h2, _ := auth.HashPassword("correct horse battery staple")
+	h2, err := auth.HashPassword("correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: salt not random")
 	}
@@ -49,7 +52,10 @@ func TestHashAndVerify(t *testing.T) {
 	if !auth.NeedsRehash(h) {
 		t.Fatal("NeedsRehash false for old parameters")
 	}
-	h3, _ := auth.HashPassword("x")
+	h3, err := auth.HashPassword("x")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if auth.NeedsRehash(h3) {
 		t.Fatal("NeedsRehash true for current parameters")
 	}
@@ -74,6 +80,7 @@ func TestPasswordPolicy(t *testing.T) {
 		{"", "anna", nrm.RuleRequired},
 		{"short", "anna", nrm.RuleRange},
 		{"elleve tegn", "anna", nrm.RuleRange},
+		{"æøåæøåæøåæø", "anna", nrm.RuleRange}, // 11 characters in 22 bytes: characters count, not bytes
 		{"anna.jensen.cmm", "Anna.Jensen.CMM", nrm.RuleNotAllowed},
 		{"Password1234", "anna", nrm.RuleNotAllowed},
 		{"QWERTYUIOP123", "anna", nrm.RuleNotAllowed},
@@ -121,7 +128,10 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := auth.NewToken()
+	b, err := auth.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a == b || len(a) != 43 || strings.ContainsAny(a, "+/=") {
 		t.Fatalf("tokens %q %q", a, b)
 	}
@@ -181,9 +191,17 @@ func TestTOTP(t *testing.T) {
 	}
 }
 
+// TestDefaultParamsCost holds the production parameters to the OWASP
+// floor for argon2id (19 MiB with 2 passes, or more memory with fewer) and
+// checks that a hash really costs time: a derivation that skipped the
+// work, or parameters lowered by mistake, fail here.
 func TestDefaultParamsCost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures the production cost")
+	}
+	p := auth.DefaultParams
+	if p.Memory < 19*1024 || p.Time < 2 && p.Memory < 46*1024 || p.Time < 1 || p.Threads < 1 {
+		t.Fatalf("default parameters %+v are below the OWASP floor for argon2id", p)
 	}
 	auth.HashParams = auth.DefaultParams
 	defer func() { auth.HashParams = auth.TestParams }()
@@ -196,5 +214,17 @@ func TestDefaultParamsCost(t *testing.T) {
 	t.Logf("argon2id %s: %v", h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")], d)
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=2,p=2$") {
 		t.Fatalf("default parameters: %s", h)
+	}
+	// Filling 64 MiB twice cannot take less than a few milliseconds on
+	// any machine; only the lower bound is asserted, a shared test machine
+	// may be slow.
+	if d < 5*time.Millisecond {
+		t.Fatalf("a default hash took %v: the parameters are not applied", d)
+	}
+	if ok, err := auth.VerifyPassword(h, "correct horse battery staple"); !ok || err != nil {
+		t.Fatalf("default hash does not verify: %v %v", ok, err)
+	}
+	if auth.NeedsRehash(h) {
+		t.Fatal("a hash with the current default parameters needs a rehash")
 	}
 }

@@ -177,14 +177,16 @@ func writeZip(t *testing.T, path, name string, method uint16, declared int64, r 
 			t.Fatal(err)
 		}
 		defer tmp.Close()
-		fw, _ := flate.NewWriter(tmp, flate.BestSpeed)
+		fw := must(flate.NewWriter(tmp, flate.BestSpeed))(t)
 		crc := crc32.NewIEEE()
 		if _, err := io.Copy(io.MultiWriter(fw, crc), r); err != nil {
 			t.Fatal(err)
 		}
 		fw.Close()
-		size, _ := tmp.Seek(0, io.SeekCurrent)
-		tmp.Seek(0, io.SeekStart)
+		size := must(tmp.Seek(0, io.SeekCurrent))(t)
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
 		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc.Sum32(),
 			CompressedSize64: uint64(size), UncompressedSize64: uint64(declared)})
 		if err != nil {

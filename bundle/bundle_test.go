@@ -70,7 +70,7 @@ func statsJSON(t *testing.T, db *sqlstore.DB, year int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(s)
+	b := must(json.Marshal(s))(t)
 	return string(b)
 }
 
@@ -92,7 +92,7 @@ func TestImportIdempotentAndUpdates(t *testing.T) {
 		if statsJSON(t, db, 2011) != before {
 			t.Fatal("re-import changed the statistics")
 		}
-		c, _ := db.FindCaseByRef(admin, "A-1")
+		c := must(db.FindCaseByRef(admin, "A-1"))(t)
 		if c.Version != 1 || c.Accommodations[0].Provider != `=HYPERLINK("x")` {
 			t.Fatalf("unexpected case after re-import: v%d %q", c.Version, c.Accommodations[0].Provider)
 		}
@@ -107,11 +107,11 @@ func TestImportIdempotentAndUpdates(t *testing.T) {
 		if err != nil || res.Updated != 1 || res.Unchanged != 3 {
 			t.Fatalf("changed import: %+v %v", res, err)
 		}
-		c, _ = db.FindCaseByRef(admin, "A-1")
+		c = must(db.FindCaseByRef(admin, "A-1"))(t)
 		if c.Nationality != "GH" || c.Identifiers.Name != "Kept Name" || c.Version != 3 {
 			t.Fatalf("update: nat %s name %q v%d", c.Nationality, c.Identifiers.Name, c.Version)
 		}
-		s, _ := db.Statistics(admin, nrm.StatsQuery{Year: 2011})
+		s := must(db.Statistics(admin, nrm.StatsQuery{Year: 2011}))(t)
 		if s.Identified.Total != 3 || s.ByExploitation["sexual"] != 2 || s.Shelter.Count != 1 || s.PrivateHousing.SelfReturn != 1 ||
 			s.Returns.Cohort.ByKind["prepared_return"] != 1 || s.Prosecution.Charges != 21 {
 			t.Fatalf("stats after import: %+v", s)
@@ -154,10 +154,10 @@ func TestImportAllOrNothingListsEveryError(t *testing.T) {
 			!strings.Contains(da, "intet er ændret") {
 			t.Errorf("Danish errors:\n%s", da)
 		}
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{}); n != 0 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{}))(t); n != 0 {
 			t.Fatalf("%d cases stored from a bad bundle", n)
 		}
-		if ps, _ := db.FindProsecutions(admin); len(ps) != 0 {
+		if ps := must(db.FindProsecutions(admin))(t); len(ps) != 0 {
 			t.Fatal("prosecution stored from a bad bundle")
 		}
 	})
@@ -193,7 +193,7 @@ func TestExportReimportSameStatistics(t *testing.T) {
 		if _, err := importDir(t, db, writeBundle(t, good())); err != nil {
 			t.Fatal(err)
 		}
-		pros, _ := db.FindProsecutions(admin)
+		pros := must(db.FindProsecutions(admin))(t)
 		for _, format := range []string{"dir", "zip", "xlsx"} {
 			t.Run(format, func(t *testing.T) {
 				out := filepath.Join(t.TempDir(), "export")
@@ -241,8 +241,10 @@ func TestExportReimportSameStatistics(t *testing.T) {
 		}
 		if format := "dir"; format == "dir" {
 			out := filepath.Join(t.TempDir(), "x")
-			bundle.ExportPath(admin, db, pros, out)
-			b, _ := os.ReadFile(filepath.Join(out, "accommodations.csv"))
+			if _, err := bundle.ExportPath(admin, db, pros, out); err != nil {
+				t.Fatal(err)
+			}
+			b := must(os.ReadFile(filepath.Join(out, "accommodations.csv")))(t)
 			if !strings.Contains(string(b), `'=HYPERLINK`) {
 				t.Fatalf("formula not neutralised:\n%s", b)
 			}

@@ -221,7 +221,7 @@ func TestLimits(t *testing.T) {
 		{bundle.Limits{MaxField: 100, MaxLine: 320}, "", ""}, // within the limits
 		{bundle.Limits{MaxField: 100, MaxLine: 250}, "accommodations.csv line 5: the row is longer than 250 bytes (the limit); nothing after it was read",
 			"accommodations.csv linje 5: rækken er længere end 250 byte (grænsen); intet efter den er læst"},
-		{bundle.Limits{MaxField: 20}, `cases.csv line 2, column exploitation: Form of exploitation is too long (value "sexual;forced_criminality"); expected: at most 20 bytes`, "højst 20 bytes"},
+		{bundle.Limits{MaxField: 20}, `cases.csv line 2, column exploitation: Form of exploitation is too long (value "sexual;forced_criminality"); expected: at most 20 bytes`, "højst 20 byte"},
 		{bundle.Limits{MaxSize: 1000}, "the bundle's files hold 1", "bundtets filer fylder 1"},
 	} {
 		d := dir
@@ -248,7 +248,7 @@ func TestLimits(t *testing.T) {
 		}
 	}
 	// The defaults take the good bundle.
-	src, _ := bundle.OpenPathWith(dir, bundle.Limits{})
+	src := must(bundle.OpenPathWith(dir, bundle.Limits{}))(t)
 	if err := bundle.Check(src, bundle.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -269,14 +269,14 @@ func TestZipLimits(t *testing.T) {
 		t.Errorf("ratio: %v", err)
 	}
 	// A higher limit lets it through to the next check.
-	src, _ = bundle.OpenPathWith(path, bundle.Limits{MaxRatio: 100000})
+	src = must(bundle.OpenPathWith(path, bundle.Limits{MaxRatio: 100000}))(t)
 	if err := bundle.Check(src, bundle.Options{}); err == nil || strings.Contains(err.Error(), "compressed") {
 		t.Errorf("ratio 100000: %v", err)
 	}
 	// Too many members: refused from the end record, before the directory
 	// is read.
 	path = filepath.Join(dir, "many.zip")
-	f, _ := os.Create(path)
+	f := must(os.Create(path))(t)
 	zw := zip.NewWriter(f)
 	for i := 0; i <= bundle.MaxZipEntries; i++ {
 		zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("f%d", i), Method: zip.Store})
@@ -290,7 +290,9 @@ func TestZipLimits(t *testing.T) {
 		t.Errorf("many members: %v", err)
 	}
 	// Not a zip at all.
-	os.WriteFile(path, []byte("PK\x03\x04 not a zip"), 0o600)
+	if err := os.WriteFile(path, []byte("PK\x03\x04 not a zip"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := bundle.OpenPath(path); err == nil || !strings.Contains(err.Error(), "not a readable zip file") {
 		t.Errorf("garbage zip: %v", err)
 	}
@@ -324,13 +326,15 @@ func TestXLSXLimits(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	sink := xlsxbundle.NewSink(&buf)
-	pros, _ := db.FindProsecutions(admin)
+	pros := must(db.FindProsecutions(admin))(t)
 	if _, err := bundle.Export(admin, db, pros, sink); err != nil {
 		t.Fatal(err)
 	}
 	sink.Close()
 	path = filepath.Join(dir, "rows.xlsx")
-	os.WriteFile(path, buf.Bytes(), 0o600)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	_, err = xlsxbundle.OpenWith(path, bundle.Limits{MaxRows: 2})
 	if err == nil || !strings.Contains(err.Error(), "sheet cases line 4: the sheet has more than 2 rows (the limit)") {
 		t.Errorf("rows: %v", err)

@@ -2,6 +2,8 @@ package bundle_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -171,7 +173,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 		if c.Assessments[0].Stage != nrm.StagePreliminary || c.Assessments[2].Reasons != "Genoptaget efter ny forklaring" {
 			t.Fatalf("assessments: %+v", c.Assessments)
 		}
-		if c3, _ := db.FindCaseByRef(admin, "R-3"); len(c3.Reopenings) != 1 || c3.IsClosed() {
+		if c3 := must(db.FindCaseByRef(admin, "R-3"))(t); len(c3.Reopenings) != 1 || c3.IsClosed() {
 			t.Fatalf("R-3 reopening: %+v", c3.Reopenings)
 		}
 		// Only the final identification counts.
@@ -198,7 +200,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 
 		for _, format := range []string{"dir", "zip", "xlsx"} {
 			t.Run(format, func(t *testing.T) {
-				pros, _ := db.FindProsecutions(admin)
+				pros := must(db.FindProsecutions(admin))(t)
 				var src bundle.Source
 				var cells map[string][][]string
 				switch format {
@@ -236,7 +238,7 @@ func TestWholeRecordRoundTrip(t *testing.T) {
 				}
 				sameFiles(t, "second export", exportDir(t, fresh), first)
 				if format == "xlsx" {
-					pros, _ := fresh.FindProsecutions(admin)
+					pros := must(fresh.FindProsecutions(admin))(t)
 					var buf bytes.Buffer
 					sink := xlsxbundle.NewSink(&buf)
 					if _, err := bundle.ExportWith(admin, fresh, pros, sink, withIdentifiers); err != nil {
@@ -304,7 +306,7 @@ func TestWholeRecordUpdates(t *testing.T) {
 		if err != nil || res.Updated != 1 || res.Unchanged != 3 {
 			t.Fatalf("changed referral: %+v %v", res, err)
 		}
-		c, _ := db.FindCaseByRef(admin, "R-2")
+		c := must(db.FindCaseByRef(admin, "R-2"))(t)
 		if len(c.Referrals) != 2 || c.Referrals[0].Status != nrm.ReferralAccepted || c.Referrals[0].Reason != "Mindreårig i prostitution" {
 			t.Fatalf("R-2 referrals after update: %+v", c.Referrals)
 		}
@@ -327,7 +329,7 @@ func TestWholeRecordUpdates(t *testing.T) {
 		if err != nil || res.Updated != 1 {
 			t.Fatalf("classic change: %+v %v", res, err)
 		}
-		c, _ = db.FindCaseByRef(admin, "R-1")
+		c = must(db.FindCaseByRef(admin, "R-1"))(t)
 		if len(c.Contacts) != 2 || len(c.Assessments) != 3 || len(c.Assessments[2].Exploitation) != 1 || len(c.Reconsiderations) != 1 ||
 			c.Assessments[2].Reasons == "" || len(c.Referrals) != 3 || c.Identifiers.Name == "" || c.Contacts[0].Place != "København" {
 			t.Fatalf("R-1 after a classic change: %+v", c)
@@ -384,14 +386,14 @@ func TestWholeRecordErrors(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, da)
 		}
 	}
-	if _, n, _ := db.FindCases(admin, nrm.CaseFilter{}); n != 0 {
+	if _, n := must2(db.FindCases(admin, nrm.CaseFilter{}))(t); n != 0 {
 		t.Fatalf("%d cases stored from a bad bundle", n)
 	}
 
 	// An unknown organisation.
 	files = richBundle()
 	files["referrals.csv"] = strings.Replace(files["referrals.csv"], "R-1,support,RIGSPOLITIET,pol-1,REDEN,", "R-1,support,RIGSPOLITIET,pol-1,NOWHERE,", 1)
-	src, _ = bundle.OpenPath(writeBundle(t, files))
+	src = must(bundle.OpenPath(writeBundle(t, files)))(t)
 	_, err = bundle.Import(admin, src, db, bundle.Options{KnownOrgs: map[string]bool{"RIGSPOLITIET": true, "REDEN": true, "CMM": true,
 		"US": true, "LOKK": true}})
 	if err == nil || !strings.Contains(err.Error(), `referrals.csv line 3, column to_org: Referred to refers to something that does not exist (value "NOWHERE")`) ||
@@ -411,7 +413,10 @@ func TestWholeRecordSealed(t *testing.T) {
 	db.Close()
 	var raw []byte
 	for _, suffix := range []string{"", "-wal"} {
-		b, _ := os.ReadFile(dsn + suffix)
+		b, err := os.ReadFile(dsn + suffix)
+		if err != nil && (suffix == "" || !errors.Is(err, fs.ErrNotExist)) { // the log is gone after a clean close
+			t.Fatal(err)
+		}
 		raw = append(raw, b...)
 	}
 	if len(raw) == 0 {
@@ -455,7 +460,7 @@ func TestExportLeavesIdentifiersOut(t *testing.T) {
 				t.Fatal(err)
 			}
 			var all []byte
-			entries, _ := os.ReadDir(out)
+			entries := must(os.ReadDir(out))(t)
 			for _, e := range entries {
 				b, err := os.ReadFile(filepath.Join(out, e.Name()))
 				if err != nil {

@@ -20,7 +20,7 @@ func init() {
 
 func printBackup(env *Env, verb string, info *sqlstore.BackupInfo) {
 	fmt.Fprintf(env.Stdout, msg(env.lang(),
-		"%s %s (%s, %d bytes): %d sager, revisionslog til post %d (%s).\n",
+		"%s %s (%s, %d byte): %d sager, revisionslog til post %d (%s).\n",
 		"%s %s (%s, %d bytes): %d cases, audit log up to entry %d (%s).\n"),
 		verb, info.Path, info.Engine, info.Bytes, info.Cases, info.AuditSeq, info.AuditHash)
 }
@@ -64,6 +64,11 @@ after the restore.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := systemCtx(cmd.Context())
+			if _, err := os.Stat(args[0]); err != nil {
+				return &nrm.Error{Code: nrm.ENOTFOUND, Message: fmt.Sprintf(msg(env.lang(),
+					"Sikkerhedskopien %s findes ikke eller kan ikke læses. Intet er gendannet.",
+					"The backup %s does not exist or cannot be read. Nothing was restored."), args[0])}
+			}
 			// The key must open the backup's identifiers before anything
 			// is replaced: a database restored without its key has
 			// identifiers nobody can read.

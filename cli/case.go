@@ -432,8 +432,12 @@ func caseHistoryCmd(env *Env) *cobra.Command {
 				if v.Org != "" {
 					user += " (" + v.Org + ")"
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", v.Version, v.At.UTC().Format("2006-01-02 15:04"), user, v.Action,
-					orDash(strings.Join(v.Fields, ", ")), orDash(strings.ReplaceAll(v.Reason, "\n", " ")))
+				fields := make([]string, len(v.Fields))
+				for i, f := range v.Fields {
+					fields[i] = nrm.ChangedFieldLabel(f, l)
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", v.Version, v.At.UTC().Format("2006-01-02 15:04"), user, nrm.CaseActionLabel(v.Action, l),
+					orDash(strings.Join(fields, ", ")), orDash(strings.ReplaceAll(v.Reason, "\n", " ")))
 			}
 			if err := w.Flush(); err != nil {
 				return err

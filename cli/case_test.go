@@ -217,14 +217,14 @@ func TestCaseCommands(t *testing.T) {
 		t.Fatalf("history:\n%s", hist)
 	}
 	for i, want := range []string{
-		`^1 .* case\.create `,
-		`^2 .* case\.update +assessment \(added\) +-$`,
-		`^4 .* case\.correct +assessment\.labour_sector +Sector misread in the decision letter$`,
-		`^5 .* case\.correct +gender, identifiers\.phone +Gender misrecorded at intake$`,
-		`^6 .* case\.correct +contact \(voided\) +Recorded on the wrong case$`,
-		`^7 .* case\.correct +.*exit \(added\) +Exit recorded: open stays and reflection periods ended on the exit date\.$`,
-		`^8 .* case\.update +reopening \(added\) +Came back to the shelter$`,
-		`^9 .* case\.update +contact \(added\) +-$`,
+		`^1 .* Created `,
+		`^2 .* Added +Assessment \(added\) +-$`,
+		`^4 .* Corrected +Assessment: Forced-labour sector +Sector misread in the decision letter$`,
+		`^5 .* Corrected +Gender, Identifiers: Phone +Gender misrecorded at intake$`,
+		`^6 .* Corrected +Contact \(voided\) +Recorded on the wrong case$`,
+		`^7 .* Corrected +.*Exit \(added\) +Exit recorded: open stays and reflection periods ended on the exit date\.$`,
+		`^8 .* Added +Reopening \(added\) +Came back to the shelter$`,
+		`^9 .* Added +Contact \(added\) +-$`,
 	} {
 		if !regexp.MustCompile(`(?m)` + want).MatchString(hist) {
 			t.Errorf("history line %d: no match for %s in\n%s", i, want, hist)

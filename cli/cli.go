@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"nrm"
 	"nrm/refdata"
@@ -52,10 +53,11 @@ report to parliament — tables, charts and narrative — without exposing a vic
 	root.PersistentFlags().StringVar(&env.DB, "db", def, "database: a SQLite file path or a postgres:// URL (env NRM_DB)")
 	root.PersistentFlags().StringVar(&env.KeyFile, "key-file", os.Getenv("NRM_KEY_FILE"),
 		"file with the identifier encryption keys (env NRM_KEY_FILE; default: the database path + .key, or ./nrm.key for PostgreSQL; env NRM_KEYS holds keys directly)")
-	root.PersistentFlags().StringVar(&env.Lang, "lang", os.Getenv("NRM_LANG"), "language of messages and reports: da (default) or en")
+	root.PersistentFlags().StringVar(&env.Lang, "lang", os.Getenv("NRM_LANG"), "language of messages, help and reports: da (default) or en (env NRM_LANG)")
 	for _, add := range commands {
 		root.AddCommand(add(env))
 	}
+	installHelp(root, env)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		env.create = createsDatabase(cmd)
 		if checksDatabaseFirst[cmd.CommandPath()] {
@@ -95,14 +97,31 @@ func Execute(args []string, stdout, stderr io.Writer) int {
 	root := NewRoot(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
-		lang := nrm.ParseLang(os.Getenv("NRM_LANG"))
-		if f := root.PersistentFlags().Lookup("lang"); f != nil && f.Value.String() != "" {
-			lang = nrm.ParseLang(f.Value.String())
-		}
-		fmt.Fprintln(stderr, "nrm:", FormatError(err, lang))
+		fmt.Fprintln(stderr, "nrm:", FormatError(err, argsLang(root, args)))
 		return 1
 	}
 	return 0
+}
+
+// argsLang returns the language of the command line: --lang as parsed,
+// else as written in args (cobra stops before parsing the flags of a
+// command it cannot find), else NRM_LANG, else Danish.
+func argsLang(root *cobra.Command, args []string) nrm.Lang {
+	if f := root.PersistentFlags().Lookup("lang"); f != nil && f.Value.String() != "" {
+		return nrm.ParseLang(f.Value.String())
+	}
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return nrm.ParseLang(v)
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return nrm.ParseLang(args[i+1])
+		}
+	}
+	return nrm.ParseLang(os.Getenv("NRM_LANG"))
 }
 
 // FormatError renders an error for a person: bundle and field errors in
@@ -114,11 +133,28 @@ func FormatError(err error, lang nrm.Lang) string {
 	}
 	var e *nrm.Error
 	if errors.As(err, &e) {
-		msg := e.Message
-		for _, fe := range e.Fields {
-			msg += "\n  " + fe.Message(lang)
+		text := e.Message
+		if lang == nrm.LangDA {
+			// The command line's own messages are Danish already; the
+			// domain's and storage's are English and known to messagesDA.
+			if da, ok := messageDanish(text); ok {
+				text = da
+			}
 		}
-		return msg
+		for _, fe := range e.Fields {
+			text += "\n  " + fe.Message(lang)
+		}
+		return text
+	}
+	if lang == nrm.LangDA {
+		if da, ok := osErrorDanish(err); ok {
+			return da
+		}
+		if da, ok := messageDanish(err.Error()); ok {
+			return da
+		}
+		// The technical words of a library or of the system.
+		return "Teknisk fejl: " + err.Error()
 	}
 	return err.Error()
 }

@@ -185,7 +185,7 @@ country suppressed a number, the suppression mark where one did.`,
 					return err
 				}
 			default:
-				return &nrm.Error{Code: nrm.EINVALID, Message: "--format must be json or md"}
+				return &nrm.Error{Code: nrm.EINVALID, Message: msg(env.lang(), "--format skal være json eller md.", "--format must be json or md.")}
 			}
 			return writeOut(env, out, []byte(buf.String()))
 		},

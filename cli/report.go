@@ -311,6 +311,13 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 	}
 	if len(plans) > 0 {
 		in.Plan = plans[0]
+		if o, ok := src.(interface {
+			FindOutputs(context.Context, string) ([]*nrm.Output, error)
+		}); ok {
+			if in.Outputs, err = o.FindOutputs(ctx, in.Plan.Code); err != nil {
+				return nil, err
+			}
+		}
 	}
 	orgs, err := src.FindOrganisations(ctx)
 	if err != nil {

@@ -145,7 +145,7 @@ func TestLoadedDemoAccess(t *testing.T) {
 		}
 		for _, name := range []string{"contacts.csv", "assessments.csv", "consents.csv", "referrals.csv",
 			"reconsiderations.csv", "accommodations.csv", "exits.csv"} {
-			want, _ := fs.ReadFile(demo.Bundle, "bundle/"+name)
+			want := must(fs.ReadFile(demo.Bundle, "bundle/"+name))(t)
 			got, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil || !bytes.Equal(got, want) {
 				t.Errorf("exported %s differs from the demo's (%v)", name, err)

@@ -3,6 +3,7 @@ package intlexport
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"regexp"
@@ -109,6 +110,30 @@ func TestHTCDSKAnonymous(t *testing.T) {
 		}
 		if len(rep.Generalisations) == 0 {
 			t.Fatalf("k=%d: this population needs generalisation", k)
+		}
+		// Identical input records at least k times are a class that needs
+		// nothing: all of them are written, so the export is never
+		// k-anonymous merely by leaving records out.
+		same := map[string]int{}
+		for _, c := range in {
+			age := -1 // the CTDC band's lower bound: 0, 9, 18, 21, 24, 27, 30, 39, 48
+			if c.Age != nil {
+				for _, lo := range []int{0, 9, 18, 21, 24, 27, 30, 39, 48} {
+					if *c.Age >= lo {
+						age = lo
+					}
+				}
+			}
+			same[fmt.Sprint(c.Year, c.Gender, age, c.Nationality, c.Exploitation, c.LabourSector, c.ExploitationCountry)]++
+		}
+		common := 0
+		for _, n := range same {
+			if n >= want {
+				common += n
+			}
+		}
+		if common == 0 || rep.Rows < common {
+			t.Fatalf("k=%d: %d records written, but %d records come in classes of at least k as they are", k, rep.Rows, common)
 		}
 		full := map[string]int{}
 		qi := map[string]int{}
@@ -244,8 +269,8 @@ func TestHTCDSOrderIndependent(t *testing.T) {
 	rev := slices.Clone(in)
 	slices.Reverse(rev)
 	var a, b bytes.Buffer
-	ra, _ := WriteHTCDS(&a, in, 11)
-	rb, _ := WriteHTCDS(&b, rev, 11)
+	ra := must(WriteHTCDS(&a, in, 11))(t)
+	rb := must(WriteHTCDS(&b, rev, 11))(t)
 	if a.String() != b.String() || !reflect.DeepEqual(ra, rb) {
 		t.Fatal("the output depends on the input order")
 	}
@@ -377,5 +402,49 @@ func TestEurostatProtected(t *testing.T) {
 	s.Prosecution = nrm.ProsecutionStats{}
 	if p := tableByCode(t, EurostatTables(s), CodeProsecution); p.Rows[0][1] != "" {
 		t.Fatal("an unreported year is empty, not zero")
+	}
+}
+
+// TestHTCDSHandCounted is a population small enough to count by hand,
+// with k = 5: five identical records (exactly k) are written as they are;
+// three Thai and two Vietnamese women, identical otherwise but for their
+// age, become one class of five once the age band is dropped and the
+// citizenship is generalised to Asia, and are written; a lone man is
+// generalised as far as it goes and still left out.
+func TestHTCDSHandCounted(t *testing.T) {
+	row := func(nat string, region nrm.Region, age int) CaseRow {
+		return CaseRow{Year: 2011, Gender: nrm.GenderFemale, Age: ip(age), Nationality: nat, Region: region,
+			Exploitation: []nrm.ExploitationForm{nrm.ExploitationSexual}, ExploitationCountry: "DK"}
+	}
+	var in []CaseRow
+	for range 5 {
+		in = append(in, row("NG", "Africa", 24))
+	}
+	in = append(in, row("TH", "Asia", 22), row("TH", "Asia", 31), row("TH", "Asia", 45), row("VN", "Asia", 19), row("VN", "Asia", 27))
+	in = append(in, CaseRow{Year: 2011, Gender: nrm.GenderMale, Age: ip(52), Nationality: "BR", Region: "Latin America",
+		Exploitation: []nrm.ExploitationForm{nrm.ExploitationForcedLabour}, LabourSector: "fishing", ExploitationCountry: "NO"})
+	var buf bytes.Buffer
+	rep, err := WriteHTCDS(&buf, in, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows := readCSV(t, buf.Bytes())
+	if rep.Rows != 10 || rep.Suppressed != 1 || len(rows) != 10 {
+		t.Fatalf("report %+v, %d rows; want 10 written and the lone man left out", rep, len(rows))
+	}
+	col := func(r []string, name string) string { return r[slices.Index(header, name)] }
+	classes := map[string]int{}
+	for _, r := range rows {
+		classes[col(r, "gender")+"/"+col(r, "ageBroad")+"/"+col(r, "majorityStatus")+"/"+col(r, "citizenship")+"/"+col(r, "CountryOfExploitation")]++
+		if col(r, "gender") != "Female" || col(r, "isSexualExploit") != "1" {
+			t.Errorf("row %v", r)
+		}
+	}
+	want := map[string]int{"Female/24--26/Adult/NG/DK": 5, "Female//Adult/Asia/DK": 5}
+	if !reflect.DeepEqual(classes, want) {
+		t.Fatalf("classes %v, want %v", classes, want)
+	}
+	if len(rep.Generalisations) < 2 || !strings.Contains(rep.Generalisations[0], "age") || !strings.Contains(rep.Generalisations[1], "citizenship") {
+		t.Fatalf("generalisations %v", rep.Generalisations)
 	}
 }

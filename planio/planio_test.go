@@ -574,7 +574,7 @@ func TestEmbeddedFS(t *testing.T) {
 			t.Errorf("%s: embedded copy differs from disk (%v)", name, err)
 		}
 	}
-	f, _ := demoplan.FS.Open("actionplan_2011_2014.yaml")
+	f := must(demoplan.FS.Open("actionplan_2011_2014.yaml"))(t)
 	defer f.Close()
 	if _, err := planio.ReadPlanYAML(f); err != nil {
 		t.Error(err)

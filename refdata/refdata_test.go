@@ -45,7 +45,7 @@ func TestCountriesEmbedded(t *testing.T) {
 	}
 	// The caller owns the copy.
 	cs[0].NameDA = "changed"
-	again, _ := Countries()
+	again := must(Countries())(t)
 	if again[0].NameDA == "changed" {
 		t.Error("Countries returned shared storage")
 	}
@@ -131,7 +131,7 @@ func TestCountriesFromErrors(t *testing.T) {
 		{"unknown region", header + "NG,Nigeria,Nigeria,Unknown\n",
 			[]string{`line 2: Region of origin has an unknown value (value "Unknown")`}},
 		{"missing column in row", header + "NG,Nigeria,Nigeria\n",
-			[]string{`line 2: row has an invalid format`, `expected: 4 columns`, `line 2: Region of origin is required`}},
+			[]string{`line 2: Row has an invalid format`, `expected: 4 columns`, `line 2: Region of origin is required`}},
 		{"missing column in header", "code,name_da,name_en\nNG,Nigeria,Nigeria\n",
 			[]string{`line 1: Region of origin is required`}},
 		{"unknown column in header", "code,name_da,name_en,region,note\n",
@@ -142,7 +142,7 @@ func TestCountriesFromErrors(t *testing.T) {
 			[]string{`line 4: Code already exists (value "NG"); expected: each code once (first on line 2)`}},
 		{"bad quote", header + "NG,Nigeria,Nigeria,Africa\nTH,\"Thai\"land,Thailand,Asia\n",
 			[]string{`line 3: column`, `well-formed CSV`}},
-		{"empty file", "", []string{`line 1: header is required`}},
+		{"empty file", "", []string{`line 1: Header row is required`}},
 		{"header only", header, []string{`line 2: Code is required`, `at least one country row`}},
 		{"all errors reported", header +
 			"NG,Nigeria,Nigeria,Africa\n" +
@@ -150,7 +150,7 @@ func TestCountriesFromErrors(t *testing.T) {
 			"TH,Thailand,Thailand,Asai\n" +
 			"RO,Rumænien,Romania,Moon\n" +
 			"BR,Brasilien\n",
-			[]string{`line 3: Code`, `line 4: Region of origin has an unknown value (value "Asai")`, `line 5: Region of origin has an unknown value (value "Moon")`, `line 6: row`, `line 6: Region of origin is required`}},
+			[]string{`line 3: Code`, `line 4: Region of origin has an unknown value (value "Asai")`, `line 5: Region of origin has an unknown value (value "Moon")`, `line 6: Row`, `line 6: Region of origin is required`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cs, err := CountriesFrom(strings.NewReader(tc.in))

@@ -319,7 +319,7 @@ func TestBackupRestoreCommandsWhileWriting(t *testing.T) {
 	}
 	w := exec.Command(os.Args[0], "-test.run=^$")
 	w.Env = append(os.Environ(), envWriter+"="+dsn, envWriterKeys+"="+keyFile)
-	stdout, _ := w.StdoutPipe()
+	stdout := must(w.StdoutPipe())(t)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

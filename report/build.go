@@ -375,6 +375,7 @@ func (b *builder) activities() {
 	}
 	t.Rows = append(t.Rows, Row{Total: true, Cells: []Cell{{Text: b.tr("I alt", "Total")}, intCell(total, b.lang)}})
 	b.table(t)
+	b.outputs(b.in.Outputs)
 }
 
 func orDefault(s, def string) string {

@@ -20,6 +20,9 @@ type Input struct {
 	// Plan is the action plan; nil makes "Nye aktiviteter" say that no
 	// plan is loaded.
 	Plan *nrm.Plan
+	// Outputs are the plan's registered outputs (courses, campaigns,
+	// studies …); the report states those of the reporting year.
+	Outputs []*nrm.Output
 	// Period selects the status period shown, e.g. "2012-spring"; "" shows
 	// each activity's latest status.
 	Period string

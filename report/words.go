@@ -213,10 +213,12 @@ func FormatDate(d nrm.Date, lang nrm.Lang) string {
 	return strconv.Itoa(d.Day()) + ". " + monthsDA[d.Month()-1] + " " + strconv.Itoa(d.Year())
 }
 
-// FormatPeriod writes a plan status period such as "2012-spring" as
-// "foråret 2012" ("spring 2012"); other periods are shown as given.
+// FormatPeriod writes a plan status period such as "2012-spring" as it
+// reads in a sentence: "foråret 2012" ("spring 2012"), "første halvår
+// 2012", "3. kvartal 2012" ("the third quarter of 2012"), "maj 2012";
+// other periods are shown as given.
 func FormatPeriod(p string, lang nrm.Lang) string {
-	y, season, ok := strings.Cut(p, "-")
+	y, part, ok := strings.Cut(p, "-")
 	if !ok {
 		return p
 	}
@@ -224,10 +226,52 @@ func FormatPeriod(p string, lang nrm.Lang) string {
 		"spring": {"foråret", "spring"}, "summer": {"sommeren", "summer"},
 		"autumn": {"efteråret", "autumn"}, "fall": {"efteråret", "autumn"}, "winter": {"vinteren", "winter"},
 		"h1": {"første halvår", "first half of"}, "h2": {"andet halvår", "second half of"},
+		"q1": {"1. kvartal", "the first quarter of"}, "q2": {"2. kvartal", "the second quarter of"},
+		"q3": {"3. kvartal", "the third quarter of"}, "q4": {"4. kvartal", "the fourth quarter of"},
 	}
-	n, ok := names[strings.ToLower(season)]
+	if n, ok := names[strings.ToLower(part)]; ok {
+		return tr(lang, n[0], n[1]) + " " + y
+	}
+	if m, err := strconv.Atoi(part); err == nil && m >= 1 && m <= 12 {
+		return tr(lang, monthsDA[m-1], monthsEN[m-1]) + " " + y
+	}
+	return p
+}
+
+// PeriodName writes a plan status period such as "2012-spring" as a
+// label: "forår 2012" ("spring 2012"), "1. halvår 2012" ("H1 2012"),
+// "3. kvartal 2012" ("Q3 2012"), "maj 2012" ("May 2012"); a year and
+// an unknown period are shown as given.
+func PeriodName(p string, lang nrm.Lang) string {
+	y, part, ok := strings.Cut(p, "-")
 	if !ok {
 		return p
 	}
-	return tr(lang, n[0], n[1]) + " " + y
+	names := map[string][2]string{
+		"spring": {"forår", "spring"}, "summer": {"sommer", "summer"},
+		"autumn": {"efterår", "autumn"}, "fall": {"efterår", "autumn"}, "winter": {"vinter", "winter"},
+		"h1": {"1. halvår", "H1"}, "h2": {"2. halvår", "H2"},
+		"q1": {"1. kvartal", "Q1"}, "q2": {"2. kvartal", "Q2"}, "q3": {"3. kvartal", "Q3"}, "q4": {"4. kvartal", "Q4"},
+	}
+	if n, ok := names[strings.ToLower(part)]; ok {
+		return tr(lang, n[0], n[1]) + " " + y
+	}
+	if m, err := strconv.Atoi(part); err == nil && m >= 1 && m <= 12 {
+		return tr(lang, monthsDA[m-1], monthsEN[m-1]) + " " + y
+	}
+	return p
+}
+
+// FormatMillionDKK writes an amount in kroner in millions with one
+// decimal: "85,6 mio. kr." ("DKK 85.6 million").
+func FormatMillionDKK(amount float64, lang nrm.Lang) string {
+	m := FormatDecimal(amount/1e6, 1, lang)
+	return tr(lang, m+" mio. kr.", "DKK "+m+" million")
+}
+
+// FormatDKK writes an amount in whole kroner: "1.234.567 kr."
+// ("DKK 1,234,567").
+func FormatDKK(amount float64, lang nrm.Lang) string {
+	n := FormatInt(int(math.Round(amount)), lang)
+	return tr(lang, n+" kr.", "DKK "+n)
 }

@@ -111,7 +111,7 @@ func TestFormat(t *testing.T) {
 	if got := FormatDate(nrm.MustDate("2012-03-01"), nrm.LangEN); got != "1 March 2012" {
 		t.Errorf("FormatDate en = %q", got)
 	}
-	for in, want := range map[string]string{"2012-spring": "foråret 2012", "2012-autumn": "efteråret 2012", "2012": "2012", "2012-Q1": "2012-Q1"} {
+	for in, want := range map[string]string{"2012-spring": "foråret 2012", "2012-autumn": "efteråret 2012", "2012": "2012", "2012-Q1": "1. kvartal 2012", "2012-05": "maj 2012", "2012-xx": "2012-xx"} {
 		if got := FormatPeriod(in, nrm.LangDA); got != want {
 			t.Errorf("FormatPeriod(%q) = %q, want %q", in, got, want)
 		}

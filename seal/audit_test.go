@@ -34,11 +34,11 @@ func TestAuditKeys(t *testing.T) {
 		t.Fatal("audit key changed on reload")
 	}
 
-	mac, _ := NewKey(MACKeyID)
-	e1, _ := NewKey("k1")
-	e2, _ := NewKey("k2")
-	old, _ := New(mac, e1)
-	rotated, _ := New(mac, e2)
+	mac := must(NewKey(MACKeyID))(t)
+	e1 := must(NewKey("k1"))(t)
+	e2 := must(NewKey("k2"))(t)
+	old := must(New(mac, e1))(t)
+	rotated := must(New(mac, e2))(t)
 	id, legacy := old.AuditKey()
 	if id != AuditLegacyKeyID || len(legacy) != KeySize {
 		t.Fatalf("old key file: audit key %q", id)
@@ -52,8 +52,8 @@ func TestAuditKeys(t *testing.T) {
 	if got := NextAuditKeyID(old.AuditKeys()); got != "audit-1" {
 		t.Fatalf("next after the legacy key: %q", got)
 	}
-	a1, _ := NewKey(NextAuditKeyID(old.AuditKeys()))
-	a2, _ := NewKey(NextAuditKeyID([]Key{a1}))
+	a1 := must(NewKey(NextAuditKeyID(old.AuditKeys())))(t)
+	a2 := must(NewKey(NextAuditKeyID([]Key{a1})))(t)
 	both, err := New(append(append([]Key{mac}, old.AuditKeys()...), a1, a2, e2)...)
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 )
 
 func TestSealOpenRotate(t *testing.T) {
-	k1, _ := NewKey("k1")
-	k2, _ := NewKey("k2")
+	k1 := must(NewKey("k1"))(t)
+	k2 := must(NewKey("k2"))(t)
 	r1, err := New(k1)
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +21,7 @@ func TestSealOpenRotate(t *testing.T) {
 	if bytes.Contains(ct, []byte("Jane")) {
 		t.Fatal("ciphertext contains plaintext")
 	}
-	r2, _ := New(k1, k2)
+	r2 := must(New(k1, k2))(t)
 	if r2.CurrentID() != "k2" {
 		t.Fatalf("current = %q", r2.CurrentID())
 	}
@@ -53,7 +53,9 @@ func TestLoadCreatesPrivateFile(t *testing.T) {
 	if err != nil || r2.CurrentID() != r.CurrentID() {
 		t.Fatalf("reload: %v", err)
 	}
-	os.Chmod(p, 0o644)
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Load(p, false); err == nil {
 		t.Fatal("accepted world-readable key file")
 	}
@@ -63,17 +65,17 @@ func TestLoadCreatesPrivateFile(t *testing.T) {
 }
 
 func TestContentKeySurvivesRotation(t *testing.T) {
-	k1, _ := NewKey("k1")
-	derived, _ := New(k1)
+	k1 := must(NewKey("k1"))(t)
+	derived := must(New(k1))(t)
 	if len(derived.ContentKey()) != 32 {
 		t.Fatal("no derived content key")
 	}
-	k2, _ := NewKey("k2")
-	rotated, _ := New(derived.MACKey(), k2)
+	k2 := must(NewKey("k2"))(t)
+	rotated := must(New(derived.MACKey(), k2))(t)
 	if !bytes.Equal(rotated.ContentKey(), derived.ContentKey()) || rotated.CurrentID() != "k2" {
 		t.Fatal("content key changed with the encryption key")
 	}
-	other, _ := New(k2)
+	other := must(New(k2))(t)
 	if bytes.Equal(other.ContentKey(), derived.ContentKey()) {
 		t.Fatal("content key does not depend on the key material")
 	}

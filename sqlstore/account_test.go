@@ -134,7 +134,9 @@ func TestOneTimePasswords(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 5 {
-			db.Login(ctx, "ola", "guessing away at it", "192.0.2.3")
+			if _, _, err := db.Login(ctx, "ola", "guessing away at it", "192.0.2.3"); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
 		}
 		if findUser(t, db, "ola").LockedUntil == nil {
 			t.Fatal("not locked")
@@ -241,7 +243,9 @@ func TestTwoFactorRequiredAndRecoveryCodes(t *testing.T) {
 		n := 0
 		for rows.Next() {
 			var h string
-			rows.Scan(&h)
+			if err := rows.Scan(&h); err != nil {
+				t.Fatal(err)
+			}
 			n++
 			for _, c := range codes {
 				if !strings.HasPrefix(h, "$argon2id$") || strings.Contains(h, c) || strings.Contains(h, strings.ReplaceAll(c, "-", "")) {
@@ -407,7 +411,7 @@ func TestSettingsStorage(t *testing.T) {
 		if err := db.SetSetting(secAdmin, nrm.SettingTwoFactorRoles, "admin,root"); nrm.ErrorCode(err) != nrm.EINVALID {
 			t.Fatalf("unknown role: %v", err)
 		}
-		if v, _ := db.Setting(secAdmin, nrm.SettingPasswordOneTimeHours); v != "" {
+		if v := must(db.Setting(secAdmin, nrm.SettingPasswordOneTimeHours))(t); v != "" {
 			t.Fatalf("a refused value was stored: %q", v)
 		}
 
@@ -431,7 +435,7 @@ func TestSettingsStorage(t *testing.T) {
 		if err := db.SetSetting(secAdmin, nrm.SettingPasswordOneTimeHours, " 24"); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := db.Setting(secAdmin, nrm.SettingPasswordOneTimeHours); v != "24" {
+		if v := must(db.Setting(secAdmin, nrm.SettingPasswordOneTimeHours))(t); v != "24" {
 			t.Fatalf("stored %q", v)
 		}
 		if e := lastAuditOf(t, db, "setting.save"); e.EntityID != nrm.SettingPasswordOneTimeHours || e.Detail != `from default to "24"` {
@@ -455,7 +459,7 @@ func TestSettingsStorage(t *testing.T) {
 		if e := lastAuditOf(t, db, "setting.reset"); e.Detail != `from "48" to default` {
 			t.Errorf("reset audit: %q", e.Detail)
 		}
-		vals, _ = db.FindSettings(coord)
+		vals = must(db.FindSettings(coord))(t)
 		for _, v := range vals {
 			want := v.Def.Key == nrm.SettingReconsiderationDays || v.Def.Key == nrm.SettingReportIntro
 			if v.Set != want {

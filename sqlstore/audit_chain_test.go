@@ -406,22 +406,26 @@ func TestAuditAnchorFileEdited(t *testing.T) {
 		}},
 		{"hash replaced", "signature does not match", 3, func(l []string) []string {
 			var a sqlstore.AuditAnchor
-			json.Unmarshal([]byte(l[2]), &a)
+			if err := json.Unmarshal([]byte(l[2]), &a); err != nil {
+				panic(err) // the anchor file as written must read back
+			}
 			a.Hash = strings.Repeat("0", 64)
-			b, _ := json.Marshal(a)
+			b := must(json.Marshal(a))(t)
 			l[2] = string(b)
 			return l
 		}},
 		{"re-signed with a guessed key", "signature does not match", 2, func(l []string) []string {
 			var a sqlstore.AuditAnchor
-			json.Unmarshal([]byte(l[1]), &a)
+			if err := json.Unmarshal([]byte(l[1]), &a); err != nil {
+				panic(err)
+			}
 			a.Seq = 5
 			h := hmac.New(sha256.New, guess.Bytes)
 			for _, s := range []string{"nrm audit anchor v1", "5", a.Hash, a.At.UTC().Format(time.RFC3339Nano), a.Key, a.Prev} {
 				fmt.Fprintf(h, "%d:%s|", len(s), s)
 			}
 			a.MAC = hex.EncodeToString(h.Sum(nil))
-			b, _ := json.Marshal(a)
+			b := must(json.Marshal(a))(t)
 			l[1] = string(b)
 			return l
 		}},
@@ -471,12 +475,16 @@ func TestAuditAnchorFileEdited(t *testing.T) {
 		writeAudit(t, db, "AF-9", 2)
 		anchor(t, db, dir)
 		path := filepath.Join(dir, sqlstore.AnchorFileName)
-		data, _ := os.ReadFile(path)
-		os.WriteFile(path, []byte(strings.Replace(string(data), `"seq":2`, `"seq":1`, 1)), 0o600)
+		data := must(os.ReadFile(path))(t)
+		if err := os.WriteFile(path, []byte(strings.Replace(string(data), `"seq":2`, `"seq":1`, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.AnchorAudit(admin, dir); err == nil || !strings.Contains(err.Error(), "does not verify") {
 			t.Fatalf("appended after an edited anchor: %v", err)
 		}
-		os.Remove(path)
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
 		if rep := verify(t, db, dir); len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Problem, "holds no anchor file") {
 			t.Fatalf("removed anchor file: %+v", rep.Problems)
 		}
@@ -493,15 +501,17 @@ func TestAuditAnchorFileModes(t *testing.T) {
 	if a.Seq != 2 || a.Key != seal.AuditLegacyKeyID || a.Prev != "" {
 		t.Fatalf("anchor %+v", a)
 	}
-	fi, _ := os.Stat(dir)
-	ff, _ := os.Stat(filepath.Join(dir, sqlstore.AnchorFileName))
+	fi := must(os.Stat(dir))(t)
+	ff := must(os.Stat(filepath.Join(dir, sqlstore.AnchorFileName)))(t)
 	if fi.Mode().Perm() != 0o700 || ff.Mode().Perm() != 0o600 {
 		t.Fatalf("modes %v %v", fi.Mode().Perm(), ff.Mode().Perm())
 	}
 	if b := anchor(t, db, dir); b.Prev != a.MAC || b.Seq != 2 {
 		t.Fatalf("second anchor %+v", b)
 	}
-	os.Chmod(dir, 0o755)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.AnchorAudit(admin, dir); err == nil || !strings.Contains(err.Error(), "open to other users") {
 		t.Fatalf("anchored in an open folder: %v", err)
 	}

@@ -68,7 +68,7 @@ func TestCheckBackupKeys(t *testing.T) {
 			if _, err := db.Backup(admin, path); err != nil {
 				t.Fatal(err)
 			}
-			before, _ := os.ReadFile(path)
+			before := must(os.ReadFile(path))(t)
 			for _, tc := range []struct {
 				name     string
 				ring     nrm.Sealer
@@ -87,7 +87,7 @@ func TestCheckBackupKeys(t *testing.T) {
 					t.Errorf("%s: sealed %v, unopened %v; want [k1 k2], %v", tc.name, got.Sealed, got.Unopened, tc.unopened)
 				}
 			}
-			if after, _ := os.ReadFile(path); string(after) != string(before) {
+			if after := must(os.ReadFile(path))(t); string(after) != string(before) {
 				t.Error("checking the keys changed the backup")
 			}
 			got, err := sqlstore.CheckBackupKeys(ctx, dsn, empty, nil)
@@ -95,7 +95,9 @@ func TestCheckBackupKeys(t *testing.T) {
 				t.Errorf("backup without identifiers: %+v %v", got, err)
 			}
 			bogus := filepath.Join(dir, "bogus.bak")
-			os.WriteFile(bogus, []byte("not a backup"), 0o600)
+			if err := os.WriteFile(bogus, []byte("not a backup"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := sqlstore.CheckBackupKeys(ctx, dsn, bogus, nil); err == nil {
 				t.Error("a file that is no backup was accepted")
 			}

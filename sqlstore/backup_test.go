@@ -31,7 +31,7 @@ func statsOf(t *testing.T, db *sqlstore.DB) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(s)
+		b := must(json.Marshal(s))(t)
 		out += string(b)
 	}
 	return out
@@ -97,11 +97,11 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 				t.Fatalf("restored audit chain: %d entries, %v %v", n, problems, err)
 			}
 			// The restored head is an entry of the live chain: a prefix.
-			entries, _ := db.FindAudit(context.Background(), sqlstore.AuditFilter{AfterSeq: live.AuditSeq - 1, Limit: 1})
+			entries := must(db.FindAudit(context.Background(), sqlstore.AuditFilter{AfterSeq: live.AuditSeq - 1, Limit: 1}))(t)
 			if len(entries) != 1 || entries[0].Hash != live.AuditHash {
 				t.Fatalf("the backup's head is not in the live chain")
 			}
-			creates, _ := restored.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case", Limit: 10000})
+			creates := must(restored.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case", Limit: 10000}))(t)
 			n := 0
 			for _, e := range creates {
 				if e.Action == "case.create" {
@@ -132,10 +132,14 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 			}
 			var seq int64
 			var hash string
-			again.SQL().QueryRow("SELECT seq, hash FROM audit_head").Scan(&seq, &hash)
+			if err := again.SQL().QueryRow("SELECT seq, hash FROM audit_head").Scan(&seq, &hash); err != nil {
+				t.Fatal(err)
+			}
 			var lseq int64
 			var lhash string
-			db.SQL().QueryRow("SELECT seq, hash FROM audit_head").Scan(&lseq, &lhash)
+			if err := db.SQL().QueryRow("SELECT seq, hash FROM audit_head").Scan(&lseq, &lhash); err != nil {
+				t.Fatal(err)
+			}
 			if seq != lseq || hash != lhash || seq != rest.AuditSeq {
 				t.Fatalf("head %d %s after restore, %d %s live", seq, hash, lseq, lhash)
 			}

@@ -88,7 +88,7 @@ func TestBulkImportMatchesSingleCaseWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		pros, _ := db.FindProsecutions(admin)
+		pros := must(db.FindProsecutions(admin))(t)
 		for _, p := range pros {
 			if err := one.UpsertProsecution(admin, p); err != nil {
 				t.Fatal(err)
@@ -98,10 +98,10 @@ func TestBulkImportMatchesSingleCaseWrites(t *testing.T) {
 			t.Fatalf("bulk and single-case writes differ:\n%.2000s\n---\n%.2000s", a, b)
 		}
 		for _, y := range []int{2010, 2011, 2012} {
-			sa, _ := db.Statistics(admin, nrm.StatsQuery{Year: y})
-			sb, _ := one.Statistics(admin, nrm.StatsQuery{Year: y})
-			ja, _ := json.Marshal(sa)
-			jb, _ := json.Marshal(sb)
+			sa := must(db.Statistics(admin, nrm.StatsQuery{Year: y}))(t)
+			sb := must(one.Statistics(admin, nrm.StatsQuery{Year: y}))(t)
+			ja := must(json.Marshal(sa))(t)
+			jb := must(json.Marshal(sb))(t)
 			if string(ja) != string(jb) {
 				t.Fatalf("statistics %d differ:\n%.3000s\n%.3000s", y, ja, jb)
 			}
@@ -112,20 +112,24 @@ func TestBulkImportMatchesSingleCaseWrites(t *testing.T) {
 				t.Fatalf("foreign key violations: %d %v", n, err)
 			}
 			var fk int
-			db.SQL().QueryRow("PRAGMA foreign_keys").Scan(&fk)
+			if err := db.SQL().QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+				t.Fatal(err)
+			}
 			if fk != 1 {
 				t.Fatal("foreign keys left off on a pooled connection")
 			}
 		}
 		// One audit entry per batch, naming its id range, and the chain holds.
-		entries, _ := db.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case", Limit: 10000})
+		entries := must(db.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case", Limit: 10000}))(t)
 		total := 0
 		for _, e := range entries {
 			var n int
 			if e.Action != "case.import" || !strings.Contains(e.EntityID, "-") {
 				t.Fatalf("unexpected entry %+v", e)
 			}
-			fmt.Sscanf(e.Detail, "created %d cases", &n)
+			if _, err := fmt.Sscanf(e.Detail, "created %d cases", &n); err != nil {
+				t.Fatalf("entry %+v: %v", e, err)
+			}
 			total += n
 		}
 		if total != 600 || len(entries) != 5 {
@@ -169,11 +173,13 @@ func TestBulkImportMixedWithUpdates(t *testing.T) {
 		if err != nil || c.Nationality != "TH" || c.Version != 2 || len(c.Assessments[0].Exploitation) != 1 {
 			t.Fatalf("updated case: %+v %v", c, err)
 		}
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{}); n != 700 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{}))(t); n != 700 {
 			t.Fatalf("%d cases", n)
 		}
 		var forms int
-		db.SQL().QueryRow("SELECT COUNT(*) FROM assessment_forms").Scan(&forms)
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM assessment_forms").Scan(&forms); err != nil {
+			t.Fatal(err)
+		}
 		if forms != 700 {
 			t.Fatalf("%d assessment forms for 700 cases (orphans left by the update?)", forms)
 		}
@@ -246,14 +252,20 @@ func TestConcurrentImportsAndWriters(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c, _ := db.FindCaseByRef(admin, "HOT")
+		c := must(db.FindCaseByRef(admin, "HOT"))(t)
 		if len(c.Contacts) != writers+1 || c.Version != writers+1 {
 			t.Fatalf("contacts = %d, version = %d; want %d", len(c.Contacts), c.Version, writers+1)
 		}
 		var cases, stays, forms int
-		db.SQL().QueryRow("SELECT COUNT(*) FROM cases").Scan(&cases)
-		db.SQL().QueryRow("SELECT COUNT(*) FROM accommodations a JOIN cases c ON c.id = a.case_id").Scan(&stays)
-		db.SQL().QueryRow("SELECT COUNT(*) FROM assessment_forms f JOIN assessments a ON a.id = f.assessment_id JOIN cases c ON c.id = a.case_id AND c.identified_assessment_id = a.id").Scan(&forms)
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM cases").Scan(&cases); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM accommodations a JOIN cases c ON c.id = a.case_id").Scan(&stays); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM assessment_forms f JOIN assessments a ON a.id = f.assessment_id JOIN cases c ON c.id = a.case_id AND c.identified_assessment_id = a.id").Scan(&forms); err != nil {
+			t.Fatal(err)
+		}
 		if cases != imports*perImport+1 || stays != imports*perImport || forms != cases {
 			t.Fatalf("%d cases, %d stays, %d forms", cases, stays, forms)
 		}

@@ -93,7 +93,7 @@ func TestValidationRefusesAndStoresNothing(t *testing.T) {
 		if rules["assessment_authority"] != nrm.RuleAuthorityMismatch || rules["exit_date"] != nrm.RuleDateOrder {
 			t.Fatalf("field errors: %+v", nrm.FieldErrors(err))
 		}
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{}); n != 0 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{}))(t); n != 0 {
 			t.Fatalf("invalid case stored")
 		}
 		// The same mismatch with a recorded reason is accepted.
@@ -127,11 +127,11 @@ func TestOrganisationScope(t *testing.T) {
 		if _, _, err := db.FindCases(actorCtx(nrm.RoleCoordinator, "CMM", ""), nrm.CaseFilter{}); nrm.ErrorCode(err) != nrm.EFORBIDDEN {
 			t.Fatalf("coordinator listed cases: %v", err)
 		}
-		if list, _, _ := db.FindCases(actorCtx(nrm.RoleCaseworker, "PRO_VEST", ""), nrm.CaseFilter{}); len(list) != 0 {
+		if list, _ := must2(db.FindCases(actorCtx(nrm.RoleCaseworker, "PRO_VEST", ""), nrm.CaseFilter{}))(t); len(list) != 0 {
 			t.Fatalf("other org listed %d cases", len(list))
 		}
 		// An assessor decides only for their own authority.
-		got, _ := db.FindCaseByRef(admin, "DK-3")
+		got := must(db.FindCaseByRef(admin, "DK-3"))(t)
 		got.Assessments = append(got.Assessments, nrm.Assessment{Date: nrm.MustDate("2011-03-01"), Authority: nrm.AuthorityUS,
 			Outcome: nrm.OutcomeIdentified, Exploitation: []nrm.ExploitationForm{nrm.ExploitationForcedLabour}})
 		if err := db.UpdateCase(actorCtx(nrm.RoleAssessor, "CMM", nrm.AuthorityCMM), got); nrm.ErrorCode(err) != nrm.EFORBIDDEN {
@@ -141,7 +141,7 @@ func TestOrganisationScope(t *testing.T) {
 			t.Fatalf("US assessor in owning org: %v", err)
 		}
 		// Only the owner changes whom a case is shared with.
-		shared, _ := db.FindCaseByRef(actorCtx(nrm.RoleCaseworker, "REDEN", ""), "DK-3")
+		shared := must(db.FindCaseByRef(actorCtx(nrm.RoleCaseworker, "REDEN", ""), "DK-3"))(t)
 		shared.SharedWith = append(shared.SharedWith, "RIGSPOLITIET")
 		if err := db.UpdateCase(actorCtx(nrm.RoleCaseworker, "REDEN", ""), shared); nrm.ErrorCode(err) != nrm.EFORBIDDEN {
 			t.Fatalf("a shared-with organisation widened the sharing: %v", err)
@@ -157,7 +157,9 @@ func TestIdentifiersEncryptedAtRest(t *testing.T) {
 	if err := db.CreateCase(admin, c); err != nil {
 		t.Fatal(err)
 	}
-	db.SQL().Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if _, err := db.SQL().Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	for _, f := range []string{dsn, dsn + "-wal"} {
 		b, err := os.ReadFile(f)
@@ -205,7 +207,7 @@ func TestConcurrentWritersLoseNoUpdate(t *testing.T) {
 		for err := range errs {
 			t.Fatal(err)
 		}
-		c, _ := db.FindCaseByRef(admin, "DK-5")
+		c := must(db.FindCaseByRef(admin, "DK-5"))(t)
 		if len(c.Contacts) != 101 || c.Version != 101 {
 			t.Fatalf("contacts = %d, version = %d; want 101, 101", len(c.Contacts), c.Version)
 		}
@@ -224,7 +226,7 @@ func TestAuditChain(t *testing.T) {
 		if err != nil || n != 2 || len(problems) != 0 {
 			t.Fatalf("verify: %d %v %v", n, problems, err)
 		}
-		entries, _ := db.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case"})
+		entries := must(db.FindAudit(context.Background(), sqlstore.AuditFilter{Entity: "case"}))(t)
 		if len(entries) != 2 || entries[0].Action != "case.create" || entries[1].Action != "case.read" || entries[1].Username != "admin" {
 			t.Fatalf("entries: %+v", entries)
 		}

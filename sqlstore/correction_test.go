@@ -38,7 +38,7 @@ func auditText(t *testing.T, db *sqlstore.DB) string {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols := must(rows.Columns())(t)
 	var b strings.Builder
 	for rows.Next() {
 		vals := make([]any, len(cols))
@@ -117,7 +117,7 @@ func TestChildIDsStableAcrossUpdates(t *testing.T) {
 		if err := db.UpdateCase(admin, got); err != nil {
 			t.Fatal(err)
 		}
-		after, _ := db.FindCaseByID(admin, c.ID)
+		after := must(db.FindCaseByID(admin, c.ID))(t)
 		if len(after.Contacts) != 2 || after.Contacts[0].ID != before[0] || after.Contacts[1].ID == 0 || after.Contacts[1].ID == before[0] {
 			t.Fatalf("contacts after update: %+v (before %v)", after.Contacts, before)
 		}
@@ -132,7 +132,7 @@ func TestChildIDsStableAcrossUpdates(t *testing.T) {
 		if err := db.CorrectCase(admin, after, "contact recorded twice"); err != nil {
 			t.Fatal(err)
 		}
-		again, _ := db.FindCaseByID(admin, c.ID)
+		again := must(db.FindCaseByID(admin, c.ID))(t)
 		if !slices.Equal(ids(again), before) {
 			t.Fatalf("ids changed by a correction: before %v, after %v", before, ids(again))
 		}
@@ -148,11 +148,11 @@ func TestChildIDsStableAcrossUpdates(t *testing.T) {
 		if err := db.UpdateCase(admin, again); err != nil {
 			t.Fatal(err)
 		}
-		mine, _ := db.FindCaseByID(admin, c.ID)
+		mine := must(db.FindCaseByID(admin, c.ID))(t)
 		if len(mine.Contacts) != 2 || mine.Contacts[1].ID == foreign {
 			t.Fatalf("a foreign id was taken over: %+v", mine.Contacts)
 		}
-		theirs, _ := db.FindCaseByID(admin, other.ID)
+		theirs := must(db.FindCaseByID(admin, other.ID))(t)
 		if len(theirs.Contacts) != 1 || theirs.Contacts[0].ID != foreign || theirs.Contacts[0].Form != nrm.ContactPolice {
 			t.Fatalf("the other case changed: %+v", theirs.Contacts)
 		}
@@ -165,7 +165,7 @@ func TestCorrectionNeedsReason(t *testing.T) {
 		if err := db.CreateCase(admin, c); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.FindCaseByID(admin, c.ID)
+		got := must(db.FindCaseByID(admin, c.ID))(t)
 		got.Accommodations[0].Provider = "Other Vbnprov"
 		got.Nationality = "ng" // a second fault in the same form
 		err := db.UpdateCase(admin, got)
@@ -186,7 +186,7 @@ func TestCorrectionNeedsReason(t *testing.T) {
 		if err := db.CorrectCase(admin, got, "   "); nrm.ErrorCode(err) != nrm.EINVALID || rules(err)["reason"] != nrm.RuleRequired {
 			t.Fatalf("blank reason: %v", err)
 		}
-		stored, _ := db.FindCaseByID(admin, c.ID)
+		stored := must(db.FindCaseByID(admin, c.ID))(t)
 		if stored.Version != 1 || stored.Accommodations[0].Provider != "Shelter Qwzprov" {
 			t.Fatalf("a refused correction changed the case: v%d %q", stored.Version, stored.Accommodations[0].Provider)
 		}
@@ -195,7 +195,7 @@ func TestCorrectionNeedsReason(t *testing.T) {
 		if err := db.CorrectCase(admin, got, reason); err != nil {
 			t.Fatal(err)
 		}
-		stored, _ = db.FindCaseByID(admin, c.ID)
+		stored = must(db.FindCaseByID(admin, c.ID))(t)
 		if stored.Version != 2 || stored.Accommodations[0].Provider != "Other Vbnprov" {
 			t.Fatalf("correction not stored: v%d %q", stored.Version, stored.Accommodations[0].Provider)
 		}
@@ -228,10 +228,10 @@ func TestVoidExitWithReason(t *testing.T) {
 			t.Fatal(err)
 		}
 		open := false
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{Ref: "VOID-1", Open: &open}); n != 1 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{Ref: "VOID-1", Open: &open}))(t); n != 1 {
 			t.Fatal("fixture: the case should be closed")
 		}
-		got, _ := db.FindCaseByID(admin, c.ID)
+		got := must(db.FindCaseByID(admin, c.ID))(t)
 		got.Exits = nil
 		if err := db.UpdateCase(admin, got); nrm.ErrorCode(err) != nrm.EINVALID || rules(err)["reason"] != nrm.RuleRequired {
 			t.Fatalf("void without reason: %v", err)
@@ -239,12 +239,12 @@ func TestVoidExitWithReason(t *testing.T) {
 		if err := db.CorrectCase(admin, got, "exit recorded on the wrong case"); err != nil {
 			t.Fatal(err)
 		}
-		stored, _ := db.FindCaseByID(admin, c.ID)
+		stored := must(db.FindCaseByID(admin, c.ID))(t)
 		if len(stored.Exits) != 0 || stored.IsClosed() {
 			t.Fatalf("exit not voided: %+v", stored.Exits)
 		}
 		open = true
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{Ref: "VOID-1", Open: &open}); n != 1 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{Ref: "VOID-1", Open: &open}))(t); n != 1 {
 			t.Fatal("closed_on not cleared by voiding the exit")
 		}
 		if a, d := lastAudit(t, db); a != "case.correct" || !strings.Contains(d, "exit (voided)") {
@@ -259,7 +259,7 @@ func TestClosedCaseRules(t *testing.T) {
 		if err := db.CreateCase(admin, c); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.FindCaseByID(admin, c.ID)
+		got := must(db.FindCaseByID(admin, c.ID))(t)
 		stay := nrm.Accommodation{Kind: nrm.AccommodationPrivate, Start: nrm.MustDate("2011-07-01")}
 		// A fact dated after the exit is refused.
 		edit := *got
@@ -286,10 +286,10 @@ func TestClosedCaseRules(t *testing.T) {
 			t.Fatalf("reopen and add a stay: %v", err)
 		}
 		open := true
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{Ref: "CLOSED-1", Open: &open}); n != 1 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{Ref: "CLOSED-1", Open: &open}))(t); n != 1 {
 			t.Fatal("a reopened case is not open")
 		}
-		reopened, _ := db.FindCaseByID(admin, c.ID)
+		reopened := must(db.FindCaseByID(admin, c.ID))(t)
 		if len(reopened.Reopenings) != 1 || reopened.Reopenings[0].ID == 0 || reopened.Reopenings[0].Reason != "the person came back" {
 			t.Fatalf("reopening not stored: %+v", reopened.Reopenings)
 		}
@@ -307,7 +307,7 @@ func TestClosedCaseRules(t *testing.T) {
 			t.Fatalf("exit after ending the stay: %v", err)
 		}
 		open = false
-		if list, n, _ := db.FindCases(admin, nrm.CaseFilter{Ref: "CLOSED-1", Open: &open}); n != 1 || list[0].ClosedOn != exit.Date {
+		if list, n := must2(db.FindCases(admin, nrm.CaseFilter{Ref: "CLOSED-1", Open: &open}))(t); n != 1 || list[0].ClosedOn != exit.Date {
 			t.Fatalf("closed again on %s: %d %+v", exit.Date, n, list)
 		}
 	})
@@ -321,13 +321,13 @@ func TestReconsiderationDecidedByItsAuthority(t *testing.T) {
 			t.Fatal(err)
 		}
 		worker := actorCtx(nrm.RoleCaseworker, "CMM", "")
-		got, _ := db.FindCaseByID(worker, c.ID)
+		got := must(db.FindCaseByID(worker, c.ID))(t)
 		got.Reconsiderations = []nrm.Reconsideration{{AssessmentID: got.Assessments[0].ID, RequestedOn: nrm.MustDate("2011-03-01"),
 			Deadline: nrm.MustDate("2011-03-31"), Grounds: "Plantedgrounds Wvy"}}
 		if err := db.UpdateCase(worker, got); err != nil {
 			t.Fatalf("caseworker records a request: %v", err)
 		}
-		got, _ = db.FindCaseByID(worker, c.ID)
+		got = must(db.FindCaseByID(worker, c.ID))(t)
 		if len(got.Reconsiderations) != 1 || got.Reconsiderations[0].Grounds != "Plantedgrounds Wvy" {
 			t.Fatalf("request: %+v", got.Reconsiderations)
 		}
@@ -342,7 +342,7 @@ func TestReconsiderationDecidedByItsAuthority(t *testing.T) {
 		if err := db.UpdateCase(us, got); err != nil {
 			t.Fatalf("US assessor decides: %v", err)
 		}
-		decided, _ := db.FindCaseByID(admin, c.ID)
+		decided := must(db.FindCaseByID(admin, c.ID))(t)
 		if decided.Reconsiderations[0].Outcome != nrm.ReconsiderationUpheld || decided.Reconsiderations[0].ID != got.Reconsiderations[0].ID {
 			t.Fatalf("decision: %+v", decided.Reconsiderations)
 		}
@@ -361,7 +361,7 @@ func TestCreateCaseRefusesReferrals(t *testing.T) {
 		if err := db.CreateCase(admin, c); nrm.ErrorCode(err) != nrm.EINVALID {
 			t.Fatalf("a new case with a consent: %v", err)
 		}
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{}); n != 0 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{}))(t); n != 0 {
 			t.Fatal("the case was stored")
 		}
 	})
@@ -374,32 +374,32 @@ func TestPreliminaryDoesNotIdentify(t *testing.T) {
 		if err := db.CreateCase(admin, c); err != nil {
 			t.Fatal(err)
 		}
-		if _, n, _ := db.FindCases(admin, nrm.CaseFilter{IdentifiedYear: 2011}); n != 0 {
+		if _, n := must2(db.FindCases(admin, nrm.CaseFilter{IdentifiedYear: 2011}))(t); n != 0 {
 			t.Fatal("a preliminary assessment counted as an identification")
 		}
-		list, _, _ := db.FindCases(admin, nrm.CaseFilter{Ref: "PRE-1"})
+		list, _ := must2(db.FindCases(admin, nrm.CaseFilter{Ref: "PRE-1"}))(t)
 		if list[0].LatestOutcome != nrm.OutcomeIdentified {
 			t.Fatalf("latest outcome without a final decision: %q", list[0].LatestOutcome)
 		}
 		// A final decision gives the latest outcome, even when dated
 		// before the preliminary one.
-		got, _ := db.FindCaseByID(admin, c.ID)
+		got := must(db.FindCaseByID(admin, c.ID))(t)
 		got.Assessments = append(got.Assessments, nrm.Assessment{Date: nrm.MustDate("2011-02-05"), Authority: nrm.AuthorityUS,
 			Outcome: nrm.OutcomeNotIdentified, Stage: nrm.StageFinal})
 		if err := db.UpdateCase(admin, got); err != nil {
 			t.Fatal(err)
 		}
-		list, _, _ = db.FindCases(admin, nrm.CaseFilter{Ref: "PRE-1"})
+		list, _ = must2(db.FindCases(admin, nrm.CaseFilter{Ref: "PRE-1"}))(t)
 		if list[0].LatestOutcome != nrm.OutcomeNotIdentified || !list[0].IdentifiedOn.IsZero() {
 			t.Fatalf("after the final decision: %+v", list[0])
 		}
-		got, _ = db.FindCaseByID(admin, c.ID)
+		got = must(db.FindCaseByID(admin, c.ID))(t)
 		got.Assessments = append(got.Assessments, nrm.Assessment{Date: nrm.MustDate("2011-04-01"), Authority: nrm.AuthorityUS,
 			Outcome: nrm.OutcomeIdentified, Stage: nrm.StageFinal, Exploitation: []nrm.ExploitationForm{nrm.ExploitationSexual}})
 		if err := db.UpdateCase(admin, got); err != nil {
 			t.Fatal(err)
 		}
-		if list, n, _ := db.FindCases(admin, nrm.CaseFilter{IdentifiedYear: 2011}); n != 1 || list[0].IdentifiedOn != nrm.MustDate("2011-04-01") {
+		if list, n := must2(db.FindCases(admin, nrm.CaseFilter{IdentifiedYear: 2011}))(t); n != 1 || list[0].IdentifiedOn != nrm.MustDate("2011-04-01") {
 			t.Fatalf("the final identification: %d %+v", n, list)
 		}
 	})

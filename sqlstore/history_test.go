@@ -67,12 +67,12 @@ func TestCaseHistory(t *testing.T) {
 		if err := db.CreateCase(admin, c); err != nil {
 			t.Fatal(err)
 		}
-		v1, _ := db.FindCaseByID(admin, c.ID)
+		v1 := must(db.FindCaseByID(admin, c.ID))(t)
 		v1.Contacts = append(v1.Contacts, nrm.Contact{Date: nrm.MustDate("2011-03-01"), Form: nrm.ContactOutreach})
 		if err := db.UpdateCase(admin, v1); err != nil {
 			t.Fatal(err)
 		}
-		v2, _ := db.FindCaseByID(admin, c.ID)
+		v2 := must(db.FindCaseByID(admin, c.ID))(t)
 		v2.Contacts[1].Form = nrm.ContactNGO
 		v2.Identifiers.Name = "Corrected Name"
 		if err := db.CorrectCase(admin, v2, "form and name mistyped"); err != nil {
@@ -119,7 +119,9 @@ func TestCaseHistory(t *testing.T) {
 			t.Fatalf("an analyst read the history: %v", err)
 		}
 		var n int
-		db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'case.history'").Scan(&n)
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'case.history'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 1 {
 			t.Fatalf("history reads audited: %d", n)
 		}
@@ -135,7 +137,7 @@ func TestUpdateKeepsReferralsAndConsents(t *testing.T) {
 		if len(c.Referrals) != 1 || len(c.Consents) != 1 || c.Referrals[0].Reason != plantedReferral || c.Consents[0].Scopes[0] != nrm.ConsentRefer {
 			t.Fatalf("loaded: %+v %+v", c.Referrals, c.Consents)
 		}
-		got, _ := db.FindCaseByID(admin, c.ID)
+		got := must(db.FindCaseByID(admin, c.ID))(t)
 		// An update that carries no referrals or consents, or altered ones,
 		// leaves them as stored.
 		got.Referrals = nil
@@ -147,7 +149,7 @@ func TestUpdateKeepsReferralsAndConsents(t *testing.T) {
 		if len(got.Referrals) != 1 || len(got.Consents) != 1 || got.Consents[0].Scopes[0] != nrm.ConsentRefer {
 			t.Fatalf("after the update the case holds: %+v %+v", got.Referrals, got.Consents)
 		}
-		stored, _ := db.FindCaseByID(admin, c.ID)
+		stored := must(db.FindCaseByID(admin, c.ID))(t)
 		if len(stored.Referrals) != 1 || stored.Referrals[0].ID != c.Referrals[0].ID || len(stored.Consents) != 1 || stored.Consents[0].ID != c.Consents[0].ID {
 			t.Fatalf("stored: %+v %+v", stored.Referrals, stored.Consents)
 		}
@@ -187,8 +189,8 @@ func TestRotateKeysResealsTextAndHistory(t *testing.T) {
 	for _, engine := range sqltest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			dsn := sqltest.DSN(t, engine)
-			k1, _ := seal.NewKey("k1")
-			k2, _ := seal.NewKey("k2")
+			k1 := must(seal.NewKey("k1"))(t)
+			k2 := must(seal.NewKey("k2"))(t)
 			db := openWithRing(t, dsn, ring(t, k1))
 			c := mechanismCase(t, db, "ROTX-1")
 			if _, err := db.RotateKeys(secAdmin, ring(t, k2)); err != nil {
@@ -206,7 +208,9 @@ func TestRotateKeysResealsTextAndHistory(t *testing.T) {
 				}
 			}
 			var versions int
-			db.SQL().QueryRow("SELECT COUNT(*) FROM case_versions WHERE key_id = 'k2'").Scan(&versions)
+			if err := db.SQL().QueryRow("SELECT COUNT(*) FROM case_versions WHERE key_id = 'k2'").Scan(&versions); err != nil {
+				t.Fatal(err)
+			}
 			if versions < 4 {
 				t.Fatalf("versions re-sealed: %d", versions)
 			}
@@ -250,14 +254,16 @@ func TestRetentionPurgesSealedTextAndSnapshots(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				j, _ := json.Marshal(s)
+				j := must(json.Marshal(s))(t)
 				b.Write(j)
 			}
 			return b.String()
 		}
 		before := stats()
 		var versions int
-		db.SQL().QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM case_versions WHERE case_id = %d", c.ID)).Scan(&versions)
+		if err := db.SQL().QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM case_versions WHERE case_id = %d", c.ID)).Scan(&versions); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := db.ApplyRetention(secAdmin, 5, nrm.MustDate("2021-03-02")); err != nil || n != 1 {
 			t.Fatalf("purged %d: %v", n, err)
 		}
@@ -285,11 +291,11 @@ func TestRetentionPurgesSealedTextAndSnapshots(t *testing.T) {
 			}
 		}
 		// The case that was not purged keeps its sealed text.
-		kept, _ := db.FindCaseByID(secAdmin, keep.ID)
+		kept := must(db.FindCaseByID(secAdmin, keep.ID))(t)
 		if kept.Assessments[0].Reasons != "kept reasons" {
 			t.Fatal("retention purged another case's reasons")
 		}
-		if h, _ := db.CaseHistory(secAdmin, keep.ID); len(h) != 1 || h[0].Case == nil {
+		if h := must(db.CaseHistory(secAdmin, keep.ID))(t); len(h) != 1 || h[0].Case == nil {
 			t.Fatal("retention purged another case's history")
 		}
 	})

@@ -62,7 +62,7 @@ func TestPlanRoundTrip(t *testing.T) {
 		if err := db.AddStatus(coord, p.Code, "1.1.1", nrm.StatusEntry{Period: "2012-spring", State: "delayed", TextDA: "Forsinket."}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.FindPlan(coord, p.Code)
+		got = must(db.FindPlan(coord, p.Code))(t)
 		act := got.Areas[0].Goals[0].Activities[0]
 		if len(act.Statuses) != 2 || act.Statuses[0].State != "delayed" || act.Statuses[0].Date.IsZero() {
 			t.Fatalf("statuses after AddStatus: %+v", act.Statuses)
@@ -91,7 +91,7 @@ func TestPlanRoundTrip(t *testing.T) {
 		if err != nil || len(entries) != 2 || entries[0].Username != "coordinator@LIGESTILLING" {
 			t.Fatalf("audit: %v %+v", err, entries)
 		}
-		if entries, _ := db.FindAudit(admin, sqlstore.AuditFilter{Entity: "plan"}); len(entries) != 2 || entries[0].Action != "plan.create" || entries[1].Action != "plan.update" {
+		if entries := must(db.FindAudit(admin, sqlstore.AuditFilter{Entity: "plan"}))(t); len(entries) != 2 || entries[0].Action != "plan.create" || entries[1].Action != "plan.update" {
 			t.Fatalf("plan audit: %+v", entries)
 		}
 	})
@@ -135,7 +135,7 @@ func TestPlanRulesAndRights(t *testing.T) {
 			t.Fatalf("duplicate activity code: %v", err)
 		}
 		// The refused writes changed nothing.
-		p, _ := db.FindPlan(coord, "DK-2011-2014")
+		p := must(db.FindPlan(coord, "DK-2011-2014"))(t)
 		if len(p.Areas[0].Goals[0].Activities[0].Statuses) != 1 {
 			t.Fatalf("refused writes changed the plan: %+v", p.Areas[0].Goals[0].Activities[0].Statuses)
 		}
@@ -192,7 +192,7 @@ func TestNetworkRoundTrip(t *testing.T) {
 		if err != nil || len(all) != 2 || all[0].GroupCode != "NATIONAL" || all[0].TopicsEN[0] != "Status" || all[1].TopicsEN != nil {
 			t.Fatalf("meetings: %v %+v", err, all)
 		}
-		if ms, _ := db.FindMeetings(coord, "NORD"); len(ms) != 1 || len(ms[0].TopicsDA) != 2 || ms[0].Date != m.Date {
+		if ms := must(db.FindMeetings(coord, "NORD"))(t); len(ms) != 1 || len(ms[0].TopicsDA) != 2 || ms[0].Date != m.Date {
 			t.Fatalf("meetings of NORD: %+v", ms)
 		}
 
@@ -219,7 +219,7 @@ func TestNetworkRoundTrip(t *testing.T) {
 		if err != nil || len(stats) != 2 || stats[0].Period != "2010" || stats[1].Visits != 120 || stats[1].Consultations != 12 {
 			t.Fatalf("stats: %v %+v", err, stats)
 		}
-		if svcs, _ := db.FindOutreachServices(coord); len(svcs) != 1 || svcs[0].Area != "København" {
+		if svcs := must(db.FindOutreachServices(coord))(t); len(svcs) != 1 || svcs[0].Area != "København" {
 			t.Fatalf("services: %+v", svcs)
 		}
 		if n, problems, err := db.VerifyAudit(admin); err != nil || len(problems) != 0 || n == 0 {

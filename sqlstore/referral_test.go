@@ -333,20 +333,20 @@ func TestReferralLifecycleAndAccess(t *testing.T) {
 		if _, err := db.FindCaseByID(usWorker, c.ID); nrm.ErrorCode(err) != nrm.ENOTFOUND {
 			t.Fatalf("case seen before acceptance: %v", err)
 		}
-		if _, n, _ := db.FindCases(usWorker, nrm.CaseFilter{}); n != 0 {
+		if _, n := must2(db.FindCases(usWorker, nrm.CaseFilter{}))(t); n != 0 {
 			t.Fatalf("case listed before acceptance: %d", n)
 		}
 		in, n, err := db.FindReferrals(usWorker, nrm.ReferralFilter{Direction: "in"})
 		if err != nil || n != 1 || in[0].ID != id || in[0].Reason != "" || in[0].DaysWaiting != 121 || in[0].CaseRef != "R-1" {
 			t.Fatalf("incoming: %v %d %+v", err, n, in)
 		}
-		if out, n, _ := db.FindReferrals(police, nrm.ReferralFilter{Direction: "out", Status: nrm.ReferralSent}); n != 1 || out[0].ID != id {
+		if out, n := must2(db.FindReferrals(police, nrm.ReferralFilter{Direction: "out", Status: nrm.ReferralSent}))(t); n != 1 || out[0].ID != id {
 			t.Fatalf("outgoing: %d", n)
 		}
-		if _, n, _ := db.FindReferrals(police, nrm.ReferralFilter{Direction: "in"}); n != 0 {
+		if _, n := must2(db.FindReferrals(police, nrm.ReferralFilter{Direction: "in"}))(t); n != 0 {
 			t.Fatalf("police received %d", n)
 		}
-		if _, n, _ := db.FindReferrals(reden, nrm.ReferralFilter{}); n != 0 {
+		if _, n := must2(db.FindReferrals(reden, nrm.ReferralFilter{}))(t); n != 0 {
 			t.Fatalf("a third organisation sees %d referrals", n)
 		}
 
@@ -430,7 +430,7 @@ func TestReferralLifecycleAndAccess(t *testing.T) {
 		if _, err := db.FindCaseByID(usWorker, c.ID); nrm.ErrorCode(err) != nrm.ENOTFOUND {
 			t.Fatalf("receiver after revocation: %v", err)
 		}
-		if _, n, _ := db.FindCases(usWorker, nrm.CaseFilter{}); n != 0 {
+		if _, n := must2(db.FindCases(usWorker, nrm.CaseFilter{}))(t); n != 0 {
 			t.Fatalf("receiver lists %d cases after revocation", n)
 		}
 		before = stateOf(t, db)

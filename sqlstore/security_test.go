@@ -74,7 +74,7 @@ func enrollTOTP(t *testing.T, db *sqlstore.DB, u *nrm.User, clock *secClock) str
 		t.Fatal(err)
 	}
 	secret := p.Query().Get("secret")
-	code, _ := auth.TOTPCode(secret, clock.t)
+	code := must(auth.TOTPCode(secret, clock.t))(t)
 	if err := db.ConfirmTOTP(selfCtx(u), u.Username, code); err != nil {
 		t.Fatalf("confirm: %v", err)
 	}
@@ -181,27 +181,33 @@ func TestLoginLockoutAfterFiveFailures(t *testing.T) {
 		if err != nil || token == "" || sess.Pending {
 			t.Fatalf("after the lock-out: %v", err)
 		}
-		u, _ = db.FindUserByUsername(secAdmin, "anna")
+		u = must(db.FindUserByUsername(secAdmin, "anna"))(t)
 		if u.FailedLogins != 0 || u.LockedUntil != nil || u.LastLoginAt == nil || !u.LastLoginAt.Equal(clock.t) {
 			t.Fatalf("success did not reset the counters: %+v", u)
 		}
 		// Four failures, a success, four failures: never locked
 		// (consecutive failures count).
 		for range 4 {
-			db.Login(ctx, "anna", "nope nope nope", "203.0.113.2")
+			if _, _, err := db.Login(ctx, "anna", "nope nope nope", "203.0.113.2"); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
 		}
 		if _, _, err := db.Login(ctx, "anna", secPassword, "203.0.113.2"); err != nil {
 			t.Fatal(err)
 		}
 		for range 4 {
-			db.Login(ctx, "anna", "nope nope nope", "203.0.113.2")
+			if _, _, err := db.Login(ctx, "anna", "nope nope nope", "203.0.113.2"); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
 		}
 		if _, _, err := db.Login(ctx, "anna", secPassword, "203.0.113.2"); err != nil {
 			t.Fatalf("locked although failures were not consecutive: %v", err)
 		}
 		// An administrator's reset clears a lock-out.
 		for range 5 {
-			db.Login(ctx, "anna", "nope nope nope", "203.0.113.3")
+			if _, _, err := db.Login(ctx, "anna", "nope nope nope", "203.0.113.3"); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
 		}
 		if err := db.SetPassword(secAdmin, "anna", "a brand new passphrase"); err != nil {
 			t.Fatal(err)
@@ -239,7 +245,7 @@ func TestLoginThrottlingPerAddress(t *testing.T) {
 		if _, _, err := db.Login(ctx, "bo", secPassword, "198.51.100.7"); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
-		u, _ := db.FindUserByUsername(secAdmin, "bo")
+		u := must(db.FindUserByUsername(secAdmin, "bo"))(t)
 		if u.FailedLogins != 0 || u.LockedUntil != nil {
 			t.Fatalf("throttled attempts counted against the account: %+v", u)
 		}
@@ -256,7 +262,9 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 5 {
-			db.Login(context.Background(), "eva", "not her password", "192.0.2.50")
+			if _, _, err := db.Login(context.Background(), "eva", "not her password", "192.0.2.50"); err == nil {
+				t.Fatal("a wrong password was accepted")
+			}
 		}
 		ctx := context.Background()
 		var errs []error
@@ -289,7 +297,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 			if e.Action == "auth.login_failed" {
 				failures++
 			}
-			b, _ := json.Marshal(e)
+			b := must(json.Marshal(e))(t)
 			if strings.Contains(string(b), secPassword) || strings.Contains(string(b), "not her password") || strings.Contains(string(b), "nobody") {
 				t.Fatalf("audit entry leaks a secret or attempted name: %s", b)
 			}
@@ -376,7 +384,7 @@ func TestSessionExpiry(t *testing.T) {
 			t.Fatalf("session older than 12 h accepted: %v", err)
 		}
 		// Logout ends a session at once.
-		token, _, _ = db.Login(ctx, "gus", secPassword, "192.0.2.1")
+		token, _ = must2(db.Login(ctx, "gus", secPassword, "192.0.2.1"))(t)
 		if err := db.Logout(ctx, token); err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +403,7 @@ func TestSessionFixation(t *testing.T) {
 		mustCreateUser(t, db, "hal", nrm.RoleCaseworker)
 		ctx := context.Background()
 		// A token the client (or an attacker) holds before signing in...
-		planted, _ := auth.NewToken()
+		planted := must(auth.NewToken())(t)
 		if _, _, err := db.Authenticate(ctx, planted); nrm.ErrorCode(err) != nrm.EUNAUTHORIZED {
 			t.Fatalf("made-up token accepted: %v", err)
 		}
@@ -443,7 +451,7 @@ func TestTOTPFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, _ := url.Parse(raw)
+		p := must(url.Parse(raw))(t)
 		secret := p.Query().Get("secret")
 		if _, s, err := db.Login(ctx, "ida", secPassword, "192.0.2.1"); err != nil || s.Pending {
 			t.Fatalf("unconfirmed TOTP made the session pending: %v", err)
@@ -451,7 +459,7 @@ func TestTOTPFlow(t *testing.T) {
 		if err := db.ConfirmTOTP(selfCtx(u), "ida", "000000"); nrm.ErrorCode(err) != nrm.EINVALID {
 			t.Fatalf("wrong confirmation code: %v", err)
 		}
-		code, _ := auth.TOTPCode(secret, clock.t)
+		code := must(auth.TOTPCode(secret, clock.t))(t)
 		if err := db.ConfirmTOTP(selfCtx(u), "ida", code); err != nil {
 			t.Fatal(err)
 		}
@@ -474,7 +482,7 @@ func TestTOTPFlow(t *testing.T) {
 		if err := db.VerifyTOTP(ctx, token, code); !isLoginFailure(err) {
 			t.Fatalf("replayed confirmation code: %v", err)
 		}
-		code, _ = auth.TOTPCode(secret, clock.t)
+		code = must(auth.TOTPCode(secret, clock.t))(t)
 		if err := db.VerifyTOTP(ctx, token, code); err != nil {
 			t.Fatalf("right code: %v", err)
 		}
@@ -486,35 +494,35 @@ func TestTOTPFlow(t *testing.T) {
 			t.Fatalf("verify on a complete session: %v", err)
 		}
 		// Replay: a new sign-in with the same code in the same window fails.
-		token2, _, _ := db.Login(ctx, "ida", secPassword, "192.0.2.1")
+		token2, _ := must2(db.Login(ctx, "ida", secPassword, "192.0.2.1"))(t)
 		if err := db.VerifyTOTP(ctx, token2, code); !isLoginFailure(err) {
 			t.Fatalf("replayed code accepted: %v", err)
 		}
 		clock.add(30 * time.Second)
-		next, _ := auth.TOTPCode(secret, clock.t)
+		next := must(auth.TOTPCode(secret, clock.t))(t)
 		if err := db.VerifyTOTP(ctx, token2, next); err != nil {
 			t.Fatalf("next code: %v", err)
 		}
 		// The pending step expires after five minutes.
-		token3, _, _ := db.Login(ctx, "ida", secPassword, "192.0.2.1")
+		token3, _ := must2(db.Login(ctx, "ida", secPassword, "192.0.2.1"))(t)
 		clock.add(6 * time.Minute)
-		late, _ := auth.TOTPCode(secret, clock.t)
+		late := must(auth.TOTPCode(secret, clock.t))(t)
 		if err := db.VerifyTOTP(ctx, token3, late); !isLoginFailure(err) {
 			t.Fatalf("expired pending step: %v", err)
 		}
 		// Guessing codes locks the account and ends the pending sign-in.
 		clock.add(time.Minute)
-		token4, _, _ := db.Login(ctx, "ida", secPassword, "192.0.2.1")
+		token4, _ := must2(db.Login(ctx, "ida", secPassword, "192.0.2.1"))(t)
 		for i := range 5 {
 			if err := db.VerifyTOTP(ctx, token4, fmt.Sprintf("%06d", i)); !isLoginFailure(err) {
 				t.Fatal(err)
 			}
 		}
-		good, _ := auth.TOTPCode(secret, clock.t)
+		good := must(auth.TOTPCode(secret, clock.t))(t)
 		if err := db.VerifyTOTP(ctx, token4, good); !isLoginFailure(err) {
 			t.Fatalf("code accepted on a locked account: %v", err)
 		}
-		if got, _ := db.FindUserByUsername(secAdmin, "ida"); got.LockedUntil == nil {
+		if got := must(db.FindUserByUsername(secAdmin, "ida"))(t); got.LockedUntil == nil {
 			t.Fatal("TOTP guessing did not lock the account")
 		}
 		// An administrator can reset a lost second factor.
@@ -552,7 +560,7 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || got.Username != "kim" || got.Role != nrm.RoleAnalyst {
 			t.Fatalf("authenticate: %v %+v", err, got)
 		}
-		other, _ := auth.NewToken()
+		other := must(auth.NewToken())(t)
 		for _, bad := range []string{"", other, token + "x", auth.HashToken(token)} {
 			if _, err := db.AuthenticateAPIToken(ctx, bad); nrm.ErrorCode(err) != nrm.EUNAUTHORIZED {
 				t.Fatalf("bad token %q: %v", bad, err)
@@ -596,7 +604,7 @@ func TestDisabledUser(t *testing.T) {
 		if _, _, err := db.Login(ctx, "lea", secPassword, "192.0.2.1"); !isLoginFailure(err) {
 			t.Fatalf("disabled user signed in: %v", err)
 		}
-		if got, _ := db.FindUserByUsername(secAdmin, "lea"); !got.Disabled || got.FailedLogins != 0 {
+		if got := must(db.FindUserByUsername(secAdmin, "lea"))(t); !got.Disabled || got.FailedLogins != 0 {
 			t.Fatalf("disabled user: %+v", got)
 		}
 		if err := db.SetDisabled(secAdmin, "lea", false); err != nil {
@@ -648,7 +656,7 @@ func TestUserRulesAndPasswordPolicy(t *testing.T) {
 				t.Errorf("error echoes the password: %v", err)
 			}
 		}
-		if users, _ := db.FindUsers(secAdmin); len(users) != 0 {
+		if users := must(db.FindUsers(secAdmin))(t); len(users) != 0 {
 			t.Fatalf("invalid users stored: %d", len(users))
 		}
 		a := &nrm.User{Username: "Assessor.US", Role: nrm.RoleAssessor, Org: "US", Authority: nrm.AuthorityUS, Lang: nrm.LangEN}
@@ -698,7 +706,7 @@ func TestUserRulesAndPasswordPolicy(t *testing.T) {
 			t.Fatalf("changed another user's password: %v", err)
 		}
 		// Every user change is audited; no password hash or password in it.
-		entries, _ := db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "user", Limit: 10000})
+		entries := must(db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "user", Limit: 10000}))(t)
 		actions := map[string]int{}
 		for _, e := range entries {
 			actions[e.Action]++
@@ -739,8 +747,8 @@ func TestRotateKeys(t *testing.T) {
 	for _, engine := range sqltest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			dsn := sqltest.DSN(t, engine)
-			k1, _ := seal.NewKey("k1")
-			k2, _ := seal.NewKey("k2")
+			k1 := must(seal.NewKey("k1"))(t)
+			k2 := must(seal.NewKey("k2"))(t)
 			db := openWithRing(t, dsn, ring(t, k1))
 			clock := useClock(db)
 			for i := range 7 {
@@ -766,7 +774,9 @@ func TestRotateKeys(t *testing.T) {
 				t.Fatalf("rotate: %d %v", n, err)
 			}
 			var stale int
-			db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE key_id <> 'k2'").Scan(&stale)
+			if err := db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE key_id <> 'k2'").Scan(&stale); err != nil {
+				t.Fatal(err)
+			}
 			if stale != 0 {
 				t.Fatalf("%d cases still sealed with the old key", stale)
 			}
@@ -783,7 +793,7 @@ func TestRotateKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			code, _ := auth.TOTPCode(secret, newOnly.Now())
+			code := must(auth.TOTPCode(secret, newOnly.Now()))(t)
 			if err := newOnly.VerifyTOTP(context.Background(), token, code); err != nil {
 				t.Fatalf("TOTP after rotation: %v", err)
 			}
@@ -799,16 +809,18 @@ func TestRotateKeys(t *testing.T) {
 			if _, err := db.FindCaseByRef(secAdmin, "ROT-3"); err != nil {
 				t.Fatalf("rotating handle: %v", err)
 			}
-			entries, _ := db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "keys"})
+			entries := must(db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "keys"}))(t)
 			if len(entries) != 1 || entries[0].Action != "keys.rotate" || entries[0].EntityID != "k2" {
 				t.Fatalf("audit: %+v", entries)
 			}
 			// Rotating with a ring that cannot open the data changes nothing.
-			k3, _ := seal.NewKey("k3")
+			k3 := must(seal.NewKey("k3"))(t)
 			if _, err := oldOnly.RotateKeys(secAdmin, ring(t, k3)); err == nil {
 				t.Fatal("rotation succeeded without the keys to open the data")
 			}
-			db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE key_id <> 'k2'").Scan(&stale)
+			if err := db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE key_id <> 'k2'").Scan(&stale); err != nil {
+				t.Fatal(err)
+			}
 			if stale != 0 {
 				t.Fatal("failed rotation left changes behind")
 			}
@@ -858,7 +870,7 @@ func TestRetention(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				j, _ := json.Marshal(s)
+				j := must(json.Marshal(s))(t)
 				b.Write(j)
 				b.WriteByte('\n')
 			}
@@ -902,7 +914,9 @@ func TestRetention(t *testing.T) {
 			}
 		}
 		var sealedLeft int
-		db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE ref LIKE 'RET-OLD%' AND (identifiers IS NOT NULL OR key_id IS NOT NULL)").Scan(&sealedLeft)
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM cases WHERE ref LIKE 'RET-OLD%' AND (identifiers IS NOT NULL OR key_id IS NOT NULL)").Scan(&sealedLeft); err != nil {
+			t.Fatal(err)
+		}
 		if sealedLeft != 0 {
 			t.Fatal("purged rows still hold sealed identifiers or a key id")
 		}
@@ -910,13 +924,15 @@ func TestRetention(t *testing.T) {
 			// The stored content hash must not be derived from the purged
 			// birth date.
 			var h string
-			db.SQL().QueryRow("SELECT content_hash FROM cases WHERE id = " + fmt.Sprint(c.ID)).Scan(&h)
-			purged, _ := db.FindCaseByRef(secAdmin, c.Ref)
+			if err := db.SQL().QueryRow("SELECT content_hash FROM cases WHERE id = " + fmt.Sprint(c.ID)).Scan(&h); err != nil {
+				t.Fatal(err)
+			}
+			purged := must(db.FindCaseByRef(secAdmin, c.Ref))(t)
 			if h == db.ContentHash(c) || h != db.ContentHash(purged) {
 				t.Fatalf("%s: content hash still derived from the birth date", c.Ref)
 			}
 		}
-		entries, _ := db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "case", Limit: 10000})
+		entries := must(db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "case", Limit: 10000}))(t)
 		purges := 0
 		for _, e := range entries {
 			if e.Action == "case.purge" {
@@ -931,23 +947,25 @@ func TestRetention(t *testing.T) {
 			t.Fatalf("second run purged %d, %v", n, err)
 		}
 		// An update cannot bring identifiers back.
-		got, _ := db.FindCaseByRef(secAdmin, "RET-OLD-2")
+		got := must(db.FindCaseByRef(secAdmin, "RET-OLD-2"))(t)
 		got.Identifiers = nrm.Identifiers{Name: plantedName, Phone: "+4500000000"}
 		if err := db.UpdateCase(secAdmin, got); err != nil {
 			t.Fatal(err)
 		}
-		again, _ := db.FindCaseByRef(secAdmin, "RET-OLD-2")
+		again := must(db.FindCaseByRef(secAdmin, "RET-OLD-2"))(t)
 		if !again.Identifiers.IsZero() || again.PurgedAt == nil {
 			t.Fatalf("identifiers came back after purge: %+v", again.Identifiers)
 		}
 		var blob []byte
-		db.SQL().QueryRow("SELECT identifiers FROM cases WHERE ref = 'RET-OLD-2'").Scan(&blob)
+		if err := db.SQL().QueryRow("SELECT identifiers FROM cases WHERE ref = 'RET-OLD-2'").Scan(&blob); err != nil {
+			t.Fatal(err)
+		}
 		if len(blob) != 0 {
 			t.Fatal("identifiers stored on a purged case")
 		}
 		// Updating a purged case should keep its statistics (the age
 		// computed from the exact birth date before the purge).
-		one, _ := db.FindCaseByRef(secAdmin, "RET-OLD-1")
+		one := must(db.FindCaseByRef(secAdmin, "RET-OLD-1"))(t)
 		one.Contacts[0].Place = "Aarhus"
 		if err := db.UpdateCase(secAdmin, one); err != nil {
 			t.Fatal(err)
@@ -976,7 +994,7 @@ func TestConcurrentFailuresAreAllCounted(t *testing.T) {
 		}
 		// Attempts that found the account already locked are refused
 		// without counting; every wrong password must be counted.
-		entries, _ := db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "user", Limit: 100})
+		entries := must(db.FindAudit(secAdmin, sqlstore.AuditFilter{Entity: "user", Limit: 100}))(t)
 		wrong := 0
 		for _, e := range entries {
 			if e.Action == "auth.login_failed" && strings.HasPrefix(e.Detail, "wrong password") {

@@ -346,7 +346,10 @@ func checkMechanism(t *testing.T, db *sqlstore.DB, md *mechData, r *rand.Rand, s
 }
 
 func dump(v any) string {
-	b, _ := json.Marshal(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
+	}
 	return string(b)
 }
 

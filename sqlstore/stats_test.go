@@ -290,7 +290,7 @@ func TestStatsPrivateHousingAndReturns(t *testing.T) {
 			t.Fatalf("cohort: %+v", coh)
 		}
 		// The JSON contract flattens kinds beside the split.
-		b, _ := json.Marshal(s.Returns)
+		b := must(json.Marshal(s.Returns))(t)
 		var m map[string]map[string]any
 		if err := json.Unmarshal(b, &m); err != nil || m["period"]["prepared_return"] != float64(2) || m["period"]["by_identification_year"] == nil {
 			t.Fatalf("returns JSON: %s", b)

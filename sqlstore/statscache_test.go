@@ -83,11 +83,11 @@ func TestStatisticsCacheFollowsTheData(t *testing.T) {
 		}
 
 		// Reference data the statistics read: the region of a country.
-		s1, _ := db.Statistics(admin, nrm.StatsQuery{Year: 2011})
+		s1 := must(db.Statistics(admin, nrm.StatsQuery{Year: 2011}))(t)
 		if err := other.UpsertCountry(admin, &nrm.Country{Code: "RO", NameDA: "Rumænien", NameEN: "Romania", Region: "Africa"}); err != nil {
 			t.Fatal(err)
 		}
-		s2, _ := db.Statistics(admin, nrm.StatsQuery{Year: 2011})
+		s2 := must(db.Statistics(admin, nrm.StatsQuery{Year: 2011}))(t)
 		if s1.ByRegion["Africa"] == s2.ByRegion["Africa"] {
 			t.Fatalf("a country's new region is not in the statistics: %v then %v", s1.ByRegion, s2.ByRegion)
 		}
@@ -135,7 +135,9 @@ func TestStatisticsCacheFollowsTheData(t *testing.T) {
 			t.Fatal("the data-version triggers were not restored after the import")
 		}
 		var s3 nrm.Stats
-		json.Unmarshal(computed, &s3)
+		if err := json.Unmarshal(computed, &s3); err != nil {
+			t.Fatal(err)
+		}
 		if n := identifiedIn2011(t, db); n != s3.Identified.Total+1 {
 			t.Fatalf("after the import and one more case: identified %d, want %d", n, s3.Identified.Total+1)
 		}

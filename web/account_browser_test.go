@@ -103,7 +103,7 @@ func TestAccountSetUpInBrowser(t *testing.T) {
 	if s := text("#setup"); !strings.Contains(s, "one-time password") {
 		t.Fatalf("set-up notice: %q", s)
 	}
-	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("nav a").length`)); n != 0 {
+	if n := must(chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("nav a").length`)))(t); n != 0 {
 		t.Errorf("the main menu is offered during the set-up (%d links)", n)
 	}
 	fits("password")
@@ -122,7 +122,7 @@ func TestAccountSetUpInBrowser(t *testing.T) {
 	submit("start two-factor", "#totp-start")
 	secret := text("#totp-secret")
 	fits("enrol")
-	code, _ := auth.TOTPCode(secret, time.Now().Add(-30*time.Second))
+	code := must(auth.TOTPCode(secret, time.Now().Add(-30*time.Second)))(t)
 	step("code", chromedp.SendKeys(chromedp.ID("totp-code"), code))
 	submit("confirm", `form[action="/account/totp/confirm#totp"] button[type="submit"]`)
 	at("/account")

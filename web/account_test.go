@@ -54,9 +54,9 @@ func enrolWeb(t *testing.T, db *sqlstore.DB, username string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := url.Parse(raw)
+	p := must(url.Parse(raw))(t)
 	secret := p.Query().Get("secret")
-	code, _ := auth.TOTPCode(secret, db.Now().Add(-30*time.Second))
+	code := must(auth.TOTPCode(secret, db.Now().Add(-30*time.Second)))(t)
 	if err := db.ConfirmTOTP(ctx, username, code); err != nil {
 		t.Fatal(err)
 	}
@@ -81,13 +81,13 @@ func TestOneTimePasswordMustBeChanged(t *testing.T) {
 	for _, p := range []string{"/", "/cases", "/cases/new", "/stats", "/plans", "/referrals", "/admin/users", "/login", "/no-such-page"} {
 		gated(t, p, n.get(p))
 	}
-	_, before, _ := e.db.FindCases(system, nrm.CaseFilter{})
+	_, before := must2(e.db.FindCases(system, nrm.CaseFilter{}))(t)
 	gated(t, "new case", n.post("/cases", url.Values{"csrf": {n.csrf("/account")}, "ref": {"DK-GATED"}, "gender": {"female"}, "nationality": {"NG"}}))
-	if _, after, _ := e.db.FindCases(system, nrm.CaseFilter{}); after != before {
+	if _, after := must2(e.db.FindCases(system, nrm.CaseFilter{}))(t); after != before {
 		t.Fatal("a post got through before the password change")
 	}
 	res = n.post("/account/totp", url.Values{"csrf": {n.csrf("/account")}})
-	if u, _ := e.db.FindUserByUsername(system, "nina"); u.TOTPEnabled || res.Header.Get("Location") != "/account#password" {
+	if u := must(e.db.FindUserByUsername(system, "nina"))(t); u.TOTPEnabled || res.Header.Get("Location") != "/account#password" {
 		t.Fatalf("enrolment before the password change: %q", res.Header.Get("Location"))
 	}
 	// The API with the session cookie is held up too; an API token is not
@@ -181,7 +181,7 @@ func TestTwoFactorRequiredSetUp(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no secret: %d", page.StatusCode)
 	}
-	code, _ := auth.TOTPCode(m[1], time.Now().Add(-30*time.Second))
+	code := must(auth.TOTPCode(m[1], time.Now().Add(-30*time.Second)))(t)
 	if res := c.post("/account/totp/confirm", url.Values{"csrf": {c.csrf("/account")}, "code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.StatusCode)
 	}
@@ -265,7 +265,7 @@ func TestAdminResetsPasswordAndTwoFactor(t *testing.T) {
 	if strings.Contains(a.get("/admin/users").Body, m[1]) {
 		t.Error("the one-time password is shown again")
 	}
-	entries, _ := e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "user"})
+	entries := must(e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "user"}))(t)
 	found := false
 	for _, en := range entries {
 		if strings.Contains(en.Detail, m[1]) {
@@ -282,7 +282,7 @@ func TestAdminResetsPasswordAndTwoFactor(t *testing.T) {
 	if _, res := signInForm(e, "worker", testPassword); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("old password after the reset: %d", res.StatusCode)
 	}
-	if u, _ := e.db.FindUserByUsername(system, "worker"); !u.MustChangePassword() || !u.TOTPEnabled {
+	if u := must(e.db.FindUserByUsername(system, "worker"))(t); !u.MustChangePassword() || !u.TOTPEnabled {
 		t.Fatal("the reset password is not one-time, or the reset took two-factor too")
 	}
 
@@ -291,10 +291,10 @@ func TestAdminResetsPasswordAndTwoFactor(t *testing.T) {
 		t.Fatalf("reset two-factor: %d", res.StatusCode)
 	}
 	shows(t, "notice", a.get("/admin/users?totp_reset=1"), "users.totp_reset")
-	if u, _ := e.db.FindUserByUsername(system, "worker"); u.TOTPEnabled {
+	if u := must(e.db.FindUserByUsername(system, "worker"))(t); u.TOTPEnabled {
 		t.Fatal("two-factor still on")
 	}
-	entries, _ = e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "user"})
+	entries = must(e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "user"}))(t)
 	if last := entries[len(entries)-1]; last.Action != "user.totp_reset" || last.Username != "admin" {
 		t.Errorf("two-factor reset audit: %s by %s", last.Action, last.Username)
 	}
@@ -313,7 +313,7 @@ func TestAdminResetsPasswordAndTwoFactor(t *testing.T) {
 			t.Errorf("%s without a CSRF token: %d", p, res.StatusCode)
 		}
 	}
-	if u, _ := e.db.FindUserByUsername(system, "analyst"); u.MustChangePassword() {
+	if u := must(e.db.FindUserByUsername(system, "analyst"))(t); u.MustChangePassword() {
 		t.Error("a refused reset changed the password")
 	}
 }
@@ -341,24 +341,24 @@ func TestSettingsPage(t *testing.T) {
 		!strings.Contains(res.Body, "et helt antal timer fra 1 til 720") {
 		t.Fatalf("refused value: %d", res.StatusCode)
 	}
-	if v, _ := e.db.Setting(system, nrm.SettingPasswordOneTimeHours); v != "" {
+	if v := must(e.db.Setting(system, nrm.SettingPasswordOneTimeHours))(t); v != "" {
 		t.Fatalf("refused value stored: %q", v)
 	}
 	res = a.post("/admin/settings/password.onetime_hours", url.Values{"csrf": {tok}, "value": {"24"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", res.StatusCode)
 	}
-	if v, _ := e.db.Setting(system, nrm.SettingPasswordOneTimeHours); v != "24" {
+	if v := must(e.db.Setting(system, nrm.SettingPasswordOneTimeHours))(t); v != "24" {
 		t.Fatalf("stored %q", v)
 	}
-	entries, _ := e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "setting"})
+	entries := must(e.db.FindAudit(system, sqlstore.AuditFilter{Entity: "setting"}))(t)
 	if last := entries[len(entries)-1]; last.Action != "setting.save" || last.EntityID != "password.onetime_hours" || last.Username != "admin" || last.Detail != `from default to "24"` {
 		t.Errorf("audit: %+v", last)
 	}
 	if res := a.post("/admin/settings/password.onetime_hours", url.Values{"csrf": {tok}, "reset": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset: %d", res.StatusCode)
 	}
-	if vals, _ := e.db.FindSettings(system); vals[0].Set {
+	if vals := must(e.db.FindSettings(system))(t); vals[0].Set {
 		t.Error("reset left the value")
 	}
 	if res := a.post("/admin/settings/password.forever", url.Values{"csrf": {tok}, "value": {"1"}}); res.StatusCode != http.StatusUnprocessableEntity {

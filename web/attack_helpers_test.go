@@ -113,7 +113,7 @@ func (e *attackEnv) as(username string) *client {
 
 // anon is a browser without a session.
 func (e *attackEnv) anon() *client {
-	jar, _ := cookiejar.New(nil)
+	jar := must(cookiejar.New(nil))(e.t)
 	return &client{t: e.t, env: e.testEnv, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
@@ -127,7 +127,7 @@ func (e *attackEnv) snapshot(id int64) string {
 	if err != nil {
 		e.t.Fatalf("snapshot of case %d: %v", id, err)
 	}
-	b, _ := json.Marshal(c)
+	b := must(json.Marshal(c))(e.t)
 	return string(b)
 }
 
@@ -152,7 +152,7 @@ func (e *attackEnv) token(username string) string {
 // bearer calls the API with a bearer token.
 func (e *attackEnv) bearer(token, method, path, body string) *response {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+	req := must(http.NewRequest(method, e.ts.URL+path, strings.NewReader(body)))(e.t)
 	req.Header.Set("Authorization", "Bearer "+token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -164,7 +164,7 @@ func (e *attackEnv) bearer(token, method, path, body string) *response {
 // headers (name, value pairs).
 func (c *client) api(method, path, body string, hdr ...string) *response {
 	c.t.Helper()
-	req, _ := http.NewRequest(method, c.env.ts.URL+path, strings.NewReader(body))
+	req := must(http.NewRequest(method, c.env.ts.URL+path, strings.NewReader(body)))(c.t)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -177,7 +177,7 @@ func (c *client) api(method, path, body string, hdr ...string) *response {
 // postWith posts a form with extra request headers (name, value pairs).
 func (c *client) postWith(path string, form url.Values, hdr ...string) *response {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.env.ts.URL+path, strings.NewReader(form.Encode()))
+	req := must(http.NewRequest(http.MethodPost, c.env.ts.URL+path, strings.NewReader(form.Encode())))(c.t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
@@ -187,7 +187,7 @@ func (c *client) postWith(path string, form url.Values, hdr ...string) *response
 
 // cookie returns the value of the named cookie the client holds.
 func (c *client) cookie(name string) string {
-	u, _ := url.Parse(c.env.ts.URL)
+	u := must(url.Parse(c.env.ts.URL))(c.t)
 	for _, ck := range c.http.Jar.Cookies(u) {
 		if ck.Name == name {
 			return ck.Value
@@ -198,7 +198,7 @@ func (c *client) cookie(name string) string {
 
 // setCookie plants a cookie in the client's jar.
 func (c *client) setCookie(name, value string) {
-	u, _ := url.Parse(c.env.ts.URL)
+	u := must(url.Parse(c.env.ts.URL))(c.t)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
 }
 

@@ -139,7 +139,7 @@ func TestMechanismEndToEnd(t *testing.T) {
 		}
 		if w[0] > w[1]+1 {
 			// Name the elements that stick out, to find the culprit.
-			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".mech-scroll, .table-wrap")).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""))`))
+			wide := must(chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".mech-scroll, .table-wrap")).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""))`)))(t)
 			t.Errorf("%s at 390 px scrolls sideways: scrollWidth %d > innerWidth %d (%v)", name, w[0], w[1], wide)
 		}
 		buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))

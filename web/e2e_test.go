@@ -173,7 +173,7 @@ func TestEndToEnd(t *testing.T) {
 	shot("01-login")
 	step("credentials", chromedp.SendKeys(chromedp.ID("username"), "e2e-admin"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
 	submit("sign in", `form[action="/login"] button[type="submit"]`, http.StatusOK)
-	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/stats") {
+	if loc := must(chromedp.Run(ctx, chromedp.Location()))(t); !strings.HasSuffix(loc, "/stats") {
 		t.Fatalf("after sign-in at %s", loc)
 	}
 
@@ -186,7 +186,7 @@ func TestEndToEnd(t *testing.T) {
 	if h := text("h1"); !strings.Contains(h, "E2E-2011-1") {
 		t.Fatalf("case page heading %q", h)
 	}
-	caseURL, _ := chromedp.Run(ctx, chromedp.Location())
+	caseURL := must(chromedp.Run(ctx, chromedp.Location()))(t)
 	caseURL = strings.SplitN(caseURL, "?", 2)[0]
 
 	// Contact.
@@ -305,7 +305,7 @@ func TestEndToEnd(t *testing.T) {
 	if k := text("#key-numbers li:first-child"); !strings.Contains(k, "identified as victims") {
 		t.Fatalf("English key number %q", k)
 	}
-	if lang, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")); lang.Value != "en" {
+	if lang := must(chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")))(t); lang.Value != "en" {
 		t.Fatalf("html lang %q", lang.Value)
 	}
 	shot("07-statistics-en")

@@ -125,7 +125,7 @@ func newEditionEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	sub, _ := fs.Sub(demo.Bundle, "bundle")
+	sub := must(fs.Sub(demo.Bundle, "bundle"))(t)
 	if _, err := bundle.Import(system, bundle.FS(sub), e.db, bundle.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func bearerGet(e *testEnv, username, path string) *response {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
+	req := must(http.NewRequest(http.MethodGet, e.ts.URL+path, nil))(e.t)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	return e.client().do(req)
 }
@@ -276,8 +276,8 @@ func TestEditionServedAndPublished(t *testing.T) {
 	if err != nil || ed.PublishedBy != "admin" {
 		t.Fatalf("edition: %v %+v", err, ed)
 	}
-	md, _ := e.db.EditionFile(system, 2011, 1, "md", nrm.LangDA)
-	js, _ := e.db.EditionFile(system, 2011, 1, "json", "")
+	md := must(e.db.EditionFile(system, 2011, 1, "md", nrm.LangDA))(t)
+	js := must(e.db.EditionFile(system, 2011, 1, "json", ""))(t)
 
 	// The data change: one more person identified in 2011.
 	c := &nrm.Case{Ref: "LATE-1", OwnerOrg: "CMM", Gender: nrm.GenderFemale, Nationality: "NG", ResidenceStatus: nrm.ResidenceIrregular,
@@ -328,8 +328,8 @@ func TestEditionServedAndPublished(t *testing.T) {
 	if f := bearerGet(e, "analyst", "/api/v1/editions/2011/1/md?lang=da"); !bytes.Equal([]byte(f.Body), md.Body) {
 		t.Error("API file is not the edition's")
 	}
-	tokW, _ := e.db.CreateAPIToken(system, "worker", "w")
-	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/editions", strings.NewReader(`{"year":2011}`))
+	tokW := must(e.db.CreateAPIToken(system, "worker", "w"))(t)
+	req := must(http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/editions", strings.NewReader(`{"year":2011}`)))(t)
 	req.Header.Set("Authorization", "Bearer "+tokW)
 	req.Header.Set("Content-Type", "application/json")
 	if res := e.client().do(req); res.StatusCode != http.StatusForbidden {

@@ -88,7 +88,7 @@ type client struct {
 }
 
 func (e *testEnv) client() *client {
-	jar, _ := cookiejar.New(nil)
+	jar := must(cookiejar.New(nil))(e.t)
 	return &client{t: e.t, env: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
@@ -159,19 +159,19 @@ func (c *client) do(req *http.Request) *response {
 		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b := must(io.ReadAll(res.Body))(c.t)
 	return &response{Response: res, Body: string(b)}
 }
 
 func (c *client) get(path string) *response {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.env.ts.URL+path, nil)
+	req := must(http.NewRequest(http.MethodGet, c.env.ts.URL+path, nil))(c.t)
 	return c.do(req)
 }
 
 func (c *client) post(path string, form url.Values) *response {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.env.ts.URL+path, strings.NewReader(form.Encode()))
+	req := must(http.NewRequest(http.MethodPost, c.env.ts.URL+path, strings.NewReader(form.Encode())))(c.t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }

@@ -128,7 +128,7 @@ func (s *Server) renderNetwork(w http.ResponseWriter, r *http.Request, status in
 	for per := range periods {
 		p.Periods = append(p.Periods, per)
 	}
-	sort.Strings(p.Periods)
+	sortPeriods(p.Periods)
 	for _, svc := range services {
 		row := outreachRow{OutreachService: svc}
 		for _, per := range p.Periods {

@@ -11,6 +11,7 @@ import (
 
 	"nrm"
 	"nrm/planio"
+	"nrm/report"
 )
 
 type planListPage struct {
@@ -45,6 +46,26 @@ func pick(lang nrm.Lang, da, en string) string {
 
 // Pick returns the English text in English when there is one.
 func (p page) Pick(da, en string) string { return pick(p.Lang, da, en) }
+
+// PeriodName names a reporting period ("2012-spring") in the page
+// language: "forår 2012" ("spring 2012"), "3. kvartal 2012" ("Q3 2012").
+func (p page) PeriodName(code string) string { return report.PeriodName(code, p.Lang) }
+
+// MillionDKK writes an amount in kroner in millions in the page language:
+// "85,6 mio. kr." ("DKK 85.6 million").
+func (p page) MillionDKK(amount float64) string { return report.FormatMillionDKK(amount, p.Lang) }
+
+// sortPeriods sorts reporting periods in time order (a year after its
+// parts), not as text: spring before autumn.
+func sortPeriods(ps []string) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		ki, kj := nrm.PeriodKey(ps[i]), nrm.PeriodKey(ps[j])
+		if ki != kj {
+			return ki < kj
+		}
+		return ps[i] < ps[j]
+	})
+}
 
 func (s *Server) planList(w http.ResponseWriter, r *http.Request) {
 	s.renderPlanList(w, r, http.StatusOK, newForm(nil))
@@ -229,7 +250,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, status int, 
 	for per := range periods {
 		p.Periods = append(p.Periods, per)
 	}
-	sort.Strings(p.Periods)
+	sortPeriods(p.Periods)
 	s.render(w, r, status, "plan", p)
 }
 

@@ -42,14 +42,16 @@ func (e *testEnv) api(username string) *apiClient {
 
 func (a *apiClient) call(method, path, body string) (*response, map[string]any) {
 	a.e.t.Helper()
-	req, _ := http.NewRequest(method, a.e.ts.URL+path, strings.NewReader(body))
+	req := must(http.NewRequest(method, a.e.ts.URL+path, strings.NewReader(body)))(a.e.t)
 	req.Header.Set("Authorization", "Bearer "+a.token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	res := a.e.client().do(req)
 	var m map[string]any
-	json.Unmarshal([]byte(res.Body), &m)
+	if err := json.Unmarshal([]byte(res.Body), &m); err != nil && strings.Contains(res.Header.Get("Content-Type"), "json") {
+		a.e.t.Fatalf("%s %s: a JSON answer that does not parse: %v", method, path, err)
+	}
 	return res, m
 }
 
@@ -103,7 +105,7 @@ func TestReferralFlow(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("give consent: %d %s", res.StatusCode, res.Body)
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Consents) != 1 || !got.Consents[0].Has(nrm.ConsentRefer, nrm.MustDate(today)) {
 		t.Fatalf("consent not stored: %+v", got.Consents)
 	}
@@ -319,7 +321,7 @@ func TestReferralReturnAndWithdraw(t *testing.T) {
 	}
 
 	// Withdrawing consent, from the case page.
-	got, _ := e.db.FindCaseByID(system, c4.ID)
+	got := must(e.db.FindCaseByID(system, c4.ID))(t)
 	cid := got.Consents[0].ID
 	tok = ngo.csrf(fmt.Sprintf("/cases/%d", c4.ID))
 	res = ngo.post(fmt.Sprintf("/cases/%d/consents/%d/withdraw", c4.ID, cid), url.Values{"csrf": {tok}, "consent_withdrawn_on": {today}})
@@ -330,7 +332,7 @@ func TestReferralReturnAndWithdraw(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("consent withdrawal: %d %s", res.StatusCode, res.Body)
 	}
-	got, _ = e.db.FindCaseByID(system, c4.ID)
+	got = must(e.db.FindCaseByID(system, c4.ID))(t)
 	if got.Consents[0].WithdrawnOn.IsZero() {
 		t.Error("the consent is not withdrawn")
 	}
@@ -342,7 +344,7 @@ func TestReferralFormShowsEveryError(t *testing.T) {
 	ngo := e.login("reden")
 	path := fmt.Sprintf("/cases/%d", c.ID)
 	tok := ngo.csrf(path)
-	before, _ := e.db.FindCaseByID(system, c.ID)
+	before := must(e.db.FindCaseByID(system, c.ID))(t)
 	for _, lang := range []nrm.Lang{nrm.LangDA, nrm.LangEN} {
 		res := ngo.post(path+"/referrals?lang="+string(lang), url.Values{"csrf": {tok}, "referral_date": {"not a date"}, "indicators": {"bogus"}})
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -377,7 +379,7 @@ func TestReferralFormShowsEveryError(t *testing.T) {
 			t.Errorf("consent: no message for %s", f)
 		}
 	}
-	after, _ := e.db.FindCaseByID(system, c.ID)
+	after := must(e.db.FindCaseByID(system, c.ID))(t)
 	if after.Version != before.Version || len(after.Consents) != 0 || len(after.Referrals) != 0 {
 		t.Error("refused forms changed the case")
 	}
@@ -508,7 +510,7 @@ func TestReferralMinorLateQueueAndAPIErrors(t *testing.T) {
 	if res, _ := ngoAPI.call("POST", "/api/v1/referrals", `{"case_id":1,"colour":"red"}`); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("API referral with an unknown field: %d", res.StatusCode)
 	}
-	got, _ := e.db.FindCaseByID(system, adult.ID)
+	got := must(e.db.FindCaseByID(system, adult.ID))(t)
 	if len(got.Consents) != 1 || len(got.Referrals) != 1 {
 		t.Errorf("refused API calls changed the case: %d consents, %d referrals", len(got.Consents), len(got.Referrals))
 	}

@@ -99,7 +99,7 @@ var hostilePaths = []string{
 // re-encode it), with the client's cookies, and reads the answer.
 func (c *client) raw(method, target string) *response {
 	c.t.Helper()
-	base, _ := url.Parse(c.env.ts.URL)
+	base := must(url.Parse(c.env.ts.URL))(c.t)
 	conn, err := net.Dial("tcp", base.Host)
 	if err != nil {
 		c.t.Fatal(err)
@@ -146,7 +146,7 @@ var (
 // plain local path. shown is the path the switch must point to.
 func staysHome(t *testing.T, e *testEnv, what string, res *response, shown string) {
 	t.Helper()
-	base, _ := url.Parse(e.ts.URL + "/some/page")
+	base := must(url.Parse(e.ts.URL + "/some/page"))(t)
 	check := func(kind, v string) {
 		t.Helper()
 		v = html.UnescapeString(v)

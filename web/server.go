@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	s.route("GET /plans/{code}/export.yaml", 0, signedIn, s.planExportYAML)
 	s.route("GET /plans/{code}/export.csv", 0, signedIn, s.planExportCSV)
 	s.route("POST /plans/{code}/activities/{activity}/status", maxFormBytes, planWriters, s.planAddStatus)
+	s.outputRoutes()
 
 	s.route("GET /network", 0, signedIn, s.networkShow)
 	s.route("POST /network/meetings", maxFormBytes, planWriters, s.networkAddMeeting)

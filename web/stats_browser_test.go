@@ -70,7 +70,7 @@ func TestStatisticsInBrowser(t *testing.T) {
 			// too (innerWidth grows with it), so both are compared with
 			// the width asked for.
 			if sw[0] > int(w)+1 || sw[1] > int(w)+1 {
-				wide, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > `+strconv.Itoa(int(w))+` + 1 && !e.closest(".table-wrap")).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""))`))
+				wide := must(chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > `+strconv.Itoa(int(w))+` + 1 && !e.closest(".table-wrap")).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""))`)))(t)
 				t.Errorf("%s at %d px scrolls sideways: scrollWidth %d, innerWidth %d (%v)", name, w, sw[0], sw[1], wide)
 			}
 			if buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil && w == 390 {

@@ -151,7 +151,9 @@ func TestSemicolonHeaderAndBOM(t *testing.T) {
 
 func TestLongCellsGoOn(t *testing.T) {
 	r := NewReader(strings.NewReader("a,b\n"+strings.Repeat("x", 600)+",1\n2,3\n"), Limits{MaxField: 512, MaxLine: 4096})
-	r.Read()
+	if _, _, err := r.Read(); err != nil {
+		t.Fatal(err)
+	}
 	rec, line, err := r.Read()
 	var lc *LongCells
 	if !errors.As(err, &lc) || line != 2 || !reflect.DeepEqual(lc.Cols, []int{0}) || len(rec) != 2 {
@@ -167,7 +169,9 @@ func TestLongCellsGoOn(t *testing.T) {
 func TestLongLineBoundedMemory(t *testing.T) {
 	src := io.MultiReader(strings.NewReader("a,b\n1,"), &repeat{b: 'x', n: 64 << 20})
 	r := NewReader(src, Limits{})
-	r.Read()
+	if _, _, err := r.Read(); err != nil {
+		t.Fatal(err)
+	}
 	_, _, err := r.Read()
 	var f *Fault
 	if !errors.As(err, &f) || f.Kind != FaultLine {

@@ -77,7 +77,7 @@ func TestWorkbook(t *testing.T) {
 	if v := cell("Figur 1", "B7"); v != "51" {
 		t.Errorf("Figur 1 B7 = %q", v)
 	}
-	if typ, _ := f.GetCellType("Figur 1", "B7"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	if typ := must(f.GetCellType("Figur 1", "B7"))(t); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Errorf("Figur 1 B7 is stored as text")
 	}
 	// The prosecution table.

@@ -1,0 +1,28 @@
+package web
+
+import "testing"
+
+// must returns v and fails the test when err is not nil, so that no test
+// compares a value while ignoring the error that came with it:
+//
+//	got := must(db.FindCaseByID(admin, id))(t)
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(tb testing.TB) T {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("unexpected error: %v", err)
+		}
+		return v
+	}
+}
+
+// must2 is must for calls with two results besides the error.
+func must2[A, B any](a A, b B, err error) func(testing.TB) (A, B) {
+	return func(tb testing.TB) (A, B) {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("unexpected error: %v", err)
+		}
+		return a, b
+	}
+}
