@@ -12,6 +12,7 @@ import (
 
 	"nrm"
 	"nrm/planio"
+	"nrm/report"
 )
 
 // outputRoutes registers the pages and API of a plan's outputs. Every
@@ -75,10 +76,11 @@ func (p *outputListPage) KindLabel(k nrm.OutputKind) string { return k.Label(p.L
 // Period shows an output's period, with its last period when it ran
 // longer.
 func (p *outputListPage) Period(o *nrm.Output) string {
+	from := report.PeriodName(o.Period, p.Lang)
 	if o.Until != "" && o.Until != o.Period {
-		return o.Period + "–" + o.Until
+		return from + "–" + report.PeriodName(o.Until, p.Lang)
 	}
-	return o.Period
+	return from
 }
 
 func (s *Server) outputList(w http.ResponseWriter, r *http.Request) {
