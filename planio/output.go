@@ -50,6 +50,26 @@ func LocateImportError(err error, lines []int) error {
 
 var reItemField = regexp.MustCompile(`^line (\d+): (.*)$`)
 
+// yamlItemLines returns the line of item i of the top-level list named
+// list in a YAML document already decoded without error (0 where there
+// is none), for messages that name the line of an item.
+func yamlItemLines(data []byte) func(list string, i int) int {
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root) // decoded strictly before: cannot fail
+	doc := &root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	return func(list string, i int) int {
+		if _, v := mapValue(doc, list); v != nil {
+			if n := seqItem(v, i); n != nil {
+				return n.Line
+			}
+		}
+		return 0
+	}
+}
+
 // ReadOutputsYAML reads outputs and funding from YAML (see OutputsFile).
 // Unknown fields are errors naming their line; every item must pass its
 // Validate, whose field errors are prefixed with the item's line.
@@ -62,21 +82,8 @@ func ReadOutputsYAML(r io.Reader) (*OutputsFile, error) {
 	if err := decodeStrict(data, &f, "outputs"); err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
-	doc := &root
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		doc = doc.Content[0]
-	}
+	itemLine := yamlItemLines(data)
 	p := &problems{}
-	itemLine := func(list string, i int) int {
-		if _, v := mapValue(doc, list); v != nil {
-			if n := seqItem(v, i); n != nil {
-				return n.Line
-			}
-		}
-		return 0
-	}
 	for i := range f.Outputs {
 		f.OutputLines = append(f.OutputLines, itemLine("outputs", i))
 	}

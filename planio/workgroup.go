@@ -27,20 +27,8 @@ func ReadWorkGroupsYAML(r io.Reader) ([]*nrm.WorkGroup, error) {
 	if err := decodeStrict(data, &f, "working groups"); err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
-	doc := &root
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		doc = doc.Content[0]
-	}
-	line := func(i int) int {
-		if _, v := mapValue(doc, "groups"); v != nil {
-			if n := seqItem(v, i); n != nil {
-				return n.Line
-			}
-		}
-		return 0
-	}
+	itemLine := yamlItemLines(data)
+	line := func(i int) int { return itemLine("groups", i) }
 	p := &problems{}
 	seen := map[string]bool{}
 	for i, g := range f.Groups {
