@@ -66,6 +66,7 @@ func init() {
 		"period":        {"Periode", "Period"},
 		"until":         {"Til og med periode", "Until period"},
 		"audience":      {"Målgruppe", "Audience"},
+		"audience_en":   {"Målgruppe (engelsk)", "Audience (English)"},
 		"events":        {"Antal kurser eller arrangementer", "Number of courses or events"},
 		"participants":  {"Deltagere eller rækkevidde", "Participants or reach"},
 		"link":          {"Link eller filreference", "Link or file reference"},
@@ -109,6 +110,8 @@ type Output struct {
 	Date   Date   `json:"date,omitzero" yaml:"date,omitempty"`
 	// Audience is who it was for, e.g. "sundhedspersonale".
 	Audience string `json:"audience,omitempty" yaml:"audience,omitempty"`
+	// AudienceEN is the audience in English, for the English report.
+	AudienceEN string `json:"audience_en,omitempty" yaml:"audience_en,omitempty"`
 	// Events counts courses, sessions or copies (0: not counted);
 	// Participants the people trained or reached (0: not counted).
 	Events       int     `json:"events,omitempty" yaml:"events,omitempty"`
@@ -188,6 +191,9 @@ func (o *Output) Validate() error {
 	if len(o.Audience) > MaxOutputTitle {
 		v.add("audience", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxOutputTitle))
 	}
+	if len(o.AudienceEN) > MaxOutputTitle {
+		v.add("audience_en", RuleTooLong, "", fmt.Sprintf("at most %d characters", MaxOutputTitle))
+	}
 	if o.Events < 0 || o.Events > MaxOutputCount {
 		v.add("events", RuleRange, fmt.Sprint(o.Events), fmt.Sprintf("0-%d", MaxOutputCount))
 	}
@@ -252,6 +258,7 @@ type OutputPatch struct {
 	Until        *string     `json:"until,omitempty"`
 	Date         *Date       `json:"date,omitempty"`
 	Audience     *string     `json:"audience,omitempty"`
+	AudienceEN   *string     `json:"audience_en,omitempty"`
 	Events       *int        `json:"events,omitempty"`
 	Participants *int        `json:"participants,omitempty"`
 	Org          *string     `json:"org,omitempty"`
@@ -280,6 +287,7 @@ func (p *OutputPatch) Apply(o *Output) {
 		o.Date = *p.Date
 	}
 	setIf(&o.Audience, p.Audience)
+	setIf(&o.AudienceEN, p.AudienceEN)
 	if p.Events != nil {
 		o.Events = *p.Events
 	}

@@ -100,6 +100,7 @@ func outputsCmd(env *Env) *cobra.Command {
 	f.StringVar(&o.Until, "until", "", "last period, for an output that ran longer")
 	f.StringVar(&date, "date", "", "exact date, YYYY-MM-DD")
 	f.StringVar(&o.Audience, "audience", "", "audience, e.g. sundhedspersonale")
+	f.StringVar(&o.AudienceEN, "audience-en", "", "audience in English, e.g. health staff")
 	f.IntVar(&o.Events, "events", 0, "number of courses, sessions or copies")
 	f.IntVar(&o.Participants, "participants", 0, "participants trained or people reached")
 	f.StringVar(&o.Org, "org", "", "code of the organisation that delivered it")
@@ -111,18 +112,21 @@ func outputsCmd(env *Env) *cobra.Command {
 	var replace bool
 	imp := &cobra.Command{
 		Use:   "import PLAN FILE",
-		Short: "Import outputs (and, from YAML, funding) from a YAML or CSV file (- for standard input as YAML), all or nothing",
+		Short: "Import outputs (and, from YAML, funding and the evaluation) from a YAML or CSV file (- for standard input as YAML), all or nothing",
 		Args:  cobra.ExactArgs(2),
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			data, err := readInput(cmd, args[1])
 			if err != nil {
 				return err
 			}
-			n, nf, err := importOutputsFile(ctx, db, args[0], data, args[1], replace)
+			n, nf, eval, err := importOutputsFile(ctx, db, args[0], data, args[1], replace)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "%d resultater og %d bevillinger indlæst i %s.\n", "%d outputs and %d funding entries imported into %s.\n"), n, nf, args[0])
+			if eval {
+				fmt.Fprintf(env.Stdout, msg(env.lang(), "Evalueringen af %s er gemt.\n", "The evaluation of %s is saved.\n"), args[0])
+			}
 			return nil
 		}),
 	}
@@ -131,7 +135,7 @@ func outputsCmd(env *Env) *cobra.Command {
 	var format string
 	exp := &cobra.Command{
 		Use:   "export PLAN",
-		Short: "Export a plan's outputs (YAML with its funding, or CSV) to standard output",
+		Short: "Export a plan's outputs (YAML with its funding and evaluation, or CSV) to standard output",
 		Args:  cobra.ExactArgs(1),
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			outs, err := db.FindOutputs(ctx, args[0])
@@ -146,7 +150,13 @@ func outputsCmd(env *Env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return planio.WriteOutputsYAML(env.Stdout, &planio.OutputsFile{Plan: args[0], Outputs: outs, Funding: fs})
+				f := &planio.OutputsFile{Plan: args[0], Outputs: outs, Funding: fs}
+				if f.Evaluation, err = db.FindEvaluation(ctx, args[0]); nrm.ErrorCode(err) == nrm.ENOTFOUND {
+					f.Evaluation = nil
+				} else if err != nil {
+					return err
+				}
+				return planio.WriteOutputsYAML(env.Stdout, f)
 			}
 			return flagErrors(&nrm.FieldError{Field: "format", Rule: nrm.RuleOneOf, Value: format, Expected: "yaml, csv"})
 		}),
@@ -157,33 +167,39 @@ func outputsCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// importOutputsFile reads outputs (and funding, from YAML) by the file's
-// extension and stores them, each list all or nothing; it returns how
-// many outputs and funding entries were stored.
-func importOutputsFile(ctx context.Context, db *sqlstore.DB, plan string, data []byte, name string, replace bool) (int, int, error) {
+// importOutputsFile reads outputs (and funding and the evaluation, from
+// YAML) by the file's extension and stores them, each list all or
+// nothing, the evaluation last; it returns how many outputs and funding
+// entries were stored and whether an evaluation was.
+func importOutputsFile(ctx context.Context, db *sqlstore.DB, plan string, data []byte, name string, replace bool) (int, int, bool, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":
 		outs, lines, err := planio.ReadOutputsCSVLines(bytes.NewReader(data))
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, false, err
 		}
-		return len(outs), 0, planio.LocateImportError(db.ImportOutputs(ctx, plan, outs, replace), lines)
+		return len(outs), 0, false, planio.LocateImportError(db.ImportOutputs(ctx, plan, outs, replace), lines)
 	case ".yaml", ".yml", "":
 		f, err := planio.ReadOutputsYAML(bytes.NewReader(data))
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, false, err
 		}
 		if f.Plan != "" && f.Plan != plan {
-			return 0, 0, flagErrors(&nrm.FieldError{Field: "plan", Rule: nrm.RuleNotAllowed, Value: f.Plan, Expected: plan})
+			return 0, 0, false, flagErrors(&nrm.FieldError{Field: "plan", Rule: nrm.RuleNotAllowed, Value: f.Plan, Expected: plan})
 		}
 		lines := append(append([]int{}, f.OutputLines...), f.FundingLines...)
 		err = db.ImportPlanWork(ctx, plan, f.Outputs, f.Funding, replace, replace && len(f.Funding) > 0)
 		if err := planio.LocateImportError(err, lines); err != nil {
-			return 0, 0, err
+			return 0, 0, false, err
 		}
-		return len(f.Outputs), len(f.Funding), nil
+		if f.Evaluation != nil {
+			if err := db.SaveEvaluation(ctx, plan, f.Evaluation); err != nil {
+				return 0, 0, false, err
+			}
+		}
+		return len(f.Outputs), len(f.Funding), f.Evaluation != nil, nil
 	}
-	return 0, 0, flagErrors(&nrm.FieldError{Field: "file", Rule: nrm.RuleFormat, Value: filepath.Ext(name), Expected: ".yaml, .yml or .csv"})
+	return 0, 0, false, flagErrors(&nrm.FieldError{Field: "file", Rule: nrm.RuleFormat, Value: filepath.Ext(name), Expected: ".yaml, .yml or .csv"})
 }
 
 func fundingCmd(env *Env) *cobra.Command {

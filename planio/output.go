@@ -22,6 +22,8 @@ type OutputsFile struct {
 	Plan    string                `yaml:"plan,omitempty"`
 	Outputs []*nrm.Output         `yaml:"outputs,omitempty"`
 	Funding []nrm.ActivityFunding `yaml:"funding,omitempty"`
+	// Evaluation is the plan's external evaluation, if the file has one.
+	Evaluation *nrm.PlanEvaluation `yaml:"evaluation,omitempty"`
 	// OutputLines and FundingLines hold the line of each item in the
 	// file read (see LocateImportError).
 	OutputLines  []int `yaml:"-"`
@@ -52,7 +54,8 @@ var reItemField = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // yamlItemLines returns the line of item i of the top-level list named
 // list in a YAML document already decoded without error (0 where there
-// is none), for messages that name the line of an item.
+// is none), for messages that name the line of an item; i < 0 gives the
+// line of the top-level key list itself.
 func yamlItemLines(data []byte) func(list string, i int) int {
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root) // decoded strictly before: cannot fail
@@ -61,7 +64,11 @@ func yamlItemLines(data []byte) func(list string, i int) int {
 		doc = doc.Content[0]
 	}
 	return func(list string, i int) int {
-		if _, v := mapValue(doc, list); v != nil {
+		k, v := mapValue(doc, list)
+		if i < 0 && k != nil {
+			return k.Line
+		}
+		if v != nil {
 			if n := seqItem(v, i); n != nil {
 				return n.Line
 			}
@@ -105,6 +112,11 @@ func ReadOutputsYAML(r io.Reader) (*OutputsFile, error) {
 			p.add(atLine(itemLine("funding", i), fe.Field), fe.Rule, fe.Value, fe.Expected)
 		}
 	}
+	if f.Evaluation != nil {
+		for _, fe := range nrm.FieldErrors(f.Evaluation.Validate()) {
+			p.add(atLine(itemLine("evaluation", -1), "evaluation."+fe.Field), fe.Rule, fe.Value, fe.Expected)
+		}
+	}
 	if err := p.err("The outputs file has invalid fields."); err != nil {
 		return nil, err
 	}
@@ -128,7 +140,7 @@ func WriteOutputsYAML(w io.Writer, f *OutputsFile) error {
 // WriteOutputsCSV writes them; activity, kind, title_da and period are
 // required, the others optional.
 var OutputCSVColumns = []string{"activity", "kind", "title_da", "title_en", "period", "until", "date", "audience",
-	"events", "participants", "org", "link", "text_da", "text_en", "amount_dkk"}
+	"events", "participants", "org", "link", "text_da", "text_en", "amount_dkk", "audience_en"}
 
 var outputCSVRequired = []string{"activity", "kind", "title_da", "period"}
 
@@ -182,7 +194,7 @@ func ReadOutputsCSVLines(r io.Reader) ([]*nrm.Output, []int, error) {
 			return n
 		}
 		o := &nrm.Output{Activity: cell("activity"), Kind: nrm.OutputKind(cell("kind")), TitleDA: cell("title_da"), TitleEN: cell("title_en"),
-			Period: cell("period"), Until: cell("until"), Audience: cell("audience"), Events: num("events"), Participants: num("participants"),
+			Period: cell("period"), Until: cell("until"), Audience: cell("audience"), AudienceEN: cell("audience_en"), Events: num("events"), Participants: num("participants"),
 			Org: cell("org"), Link: cell("link"), TextDA: cell("text_da"), TextEN: cell("text_en")}
 		if s := cell("date"); s != "" {
 			d, err := nrm.ParseDate(s)
@@ -248,7 +260,7 @@ func WriteOutputsCSV(w io.Writer, outs []*nrm.Output) error {
 			amount = strconv.FormatFloat(o.AmountDKK, 'f', -1, 64)
 		}
 		row := []string{o.Activity, string(o.Kind), o.TitleDA, o.TitleEN, o.Period, o.Until, o.Date.String(), o.Audience,
-			n(o.Events), n(o.Participants), o.Org, o.Link, o.TextDA, o.TextEN, amount}
+			n(o.Events), n(o.Participants), o.Org, o.Link, o.TextDA, o.TextEN, amount, o.AudienceEN}
 		for i := range row {
 			row[i] = csvsafe.Protect(row[i])
 		}

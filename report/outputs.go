@@ -31,6 +31,14 @@ func OutputSentences(outs []*nrm.Output, year int, lang nrm.Lang, orgNames map[s
 		}
 		return tr(lang, "”"+t+"”", "“"+t+"”")
 	}
+	// audience is the output's audience in the report language (Danish
+	// when no English is given).
+	audience := func(o *nrm.Output) string {
+		if lang == nrm.LangEN && o.AudienceEN != "" {
+			return o.AudienceEN
+		}
+		return o.Audience
+	}
 	in := func(o *nrm.Output) bool { return o.Year() == year }
 	running := func(o *nrm.Output) bool { return o.Year() <= year && year <= o.LastYear() }
 	y := strconv.Itoa(year)
@@ -38,25 +46,28 @@ func OutputSentences(outs []*nrm.Output, year int, lang nrm.Lang, orgNames map[s
 
 	// Training: per organisation and audience, courses and participants.
 	type key struct{ org, audience string }
-	type sums struct{ courses, participants int }
+	// courses counts the courses of the outputs that count them;
+	// uncounted the outputs that do not (then no number is stated, or
+	// "at least" the counted ones).
+	type sums struct{ courses, uncounted, participants int }
 	training := map[key]*sums{}
 	var keys []key
 	for _, o := range outs {
 		if o.Kind != nrm.OutputTraining || !in(o) {
 			continue
 		}
-		k := key{o.Org, strings.TrimSpace(o.Audience)}
+		k := key{o.Org, strings.TrimSpace(audience(o))}
 		s := training[k]
 		if s == nil {
 			s = &sums{}
 			training[k] = s
 			keys = append(keys, k)
 		}
-		n := o.Events
-		if n == 0 {
-			n = 1
+		if o.Events > 0 {
+			s.courses += o.Events
+		} else {
+			s.uncounted++
 		}
-		s.courses += n
 		s.participants += o.Participants
 	}
 	slices.SortStableFunc(keys, func(a, b key) int {
@@ -75,17 +86,30 @@ func OutputSentences(outs []*nrm.Output, year int, lang nrm.Lang, orgNames map[s
 		if s.courses == 1 {
 			courses = tr(lang, "ét kursus", "one course")
 		}
+		if s.uncounted > 0 {
+			courses = tr(lang, "mindst ", "at least ") + courses
+		}
 		var b strings.Builder
-		if k.org == "" {
+		switch {
+		case s.courses == 0 && k.org == "" && k.audience != "":
+			// No course counted: say what was done, not how often.
+			fmt.Fprintf(&b, tr(lang, "I %s blev der undervist %s", "In %s, %s were taught"), y, k.audience)
+		case s.courses == 0 && k.org == "":
+			fmt.Fprintf(&b, tr(lang, "I %s blev der holdt kurser", "In %s, courses were held"), y)
+		case s.courses == 0 && k.audience != "":
+			fmt.Fprintf(&b, tr(lang, "I %s underviste %s %s", "In %s, %s taught %s"), y, who, k.audience)
+		case s.courses == 0:
+			fmt.Fprintf(&b, tr(lang, "I %s holdt %s kurser", "In %s, %s held courses"), y, who)
+		case k.org == "":
 			fmt.Fprintf(&b, tr(lang, "I %s blev der holdt %s", "In %s, %s were held"), y, courses)
-			if s.courses == 1 && lang == nrm.LangEN {
+			if s.courses == 1 && s.uncounted == 0 && lang == nrm.LangEN {
 				b.Reset()
 				fmt.Fprintf(&b, "In %s, %s was held", y, courses)
 			}
-		} else {
+		default:
 			fmt.Fprintf(&b, tr(lang, "I %s holdt %s %s", "In %s, %s held %s"), y, who, courses)
 		}
-		if k.audience != "" {
+		if k.audience != "" && s.courses > 0 {
 			fmt.Fprintf(&b, tr(lang, " for %s", " for %s"), k.audience)
 		}
 		if s.participants > 0 {
@@ -114,7 +138,7 @@ func OutputSentences(outs []*nrm.Output, year int, lang nrm.Lang, orgNames map[s
 			}
 		}
 		if o.Audience != "" && o.Kind == nrm.OutputCampaign {
-			parts = append(parts, tr(lang, "målgruppe: ", "audience: ")+o.Audience)
+			parts = append(parts, tr(lang, "målgruppe: ", "audience: ")+audience(o))
 		}
 		if o.Kind == nrm.OutputInternational {
 			if o.AmountDKK > 0 {
@@ -203,12 +227,12 @@ func moneyText(x float64, lang nrm.Lang) string {
 }
 
 // outputs adds the sentences on the reporting year's outputs to the plan
-// section, under their own heading; nothing when there are none.
+// section, under their own heading (nothing when there are none), then
+// the outreach services' visits.
 func (b *builder) outputs(outs []*nrm.Output) {
-	sentences := OutputSentences(outs, b.s.Year, b.lang, b.in.OrgNames)
-	if len(sentences) == 0 {
-		return
+	if sentences := OutputSentences(outs, b.s.Year, b.lang, b.in.OrgNames); len(sentences) > 0 {
+		b.section("activities-outputs", 2, b.tr("Resultater i året", "Outputs of the year"))
+		b.para(strings.Join(sentences, " "))
 	}
-	b.section("activities-outputs", 2, b.tr("Resultater i året", "Outputs of the year"))
-	b.para(strings.Join(sentences, " "))
+	b.outreach(b.in.OutreachServices, b.in.OutreachStats)
 }

@@ -69,11 +69,11 @@ func outputNotFound(id int64) error {
 	return &nrm.Error{Code: nrm.ENOTFOUND, Message: fmt.Sprintf("Output %d not found.", id)}
 }
 
-const outputColumns = "o.id, p.code, o.activity_code, o.kind, o.title_da, o.title_en, o.period, o.until_period, o.date, o.audience, o.events, o.participants, o.org, o.link, o.text_da, o.text_en, o.amount_dkk"
+const outputColumns = "o.id, p.code, o.activity_code, o.kind, o.title_da, o.title_en, o.period, o.until_period, o.date, o.audience, o.audience_en, o.events, o.participants, o.org, o.link, o.text_da, o.text_en, o.amount_dkk"
 
 func scanOutput(r interface{ Scan(...any) error }) (*nrm.Output, error) {
 	o := &nrm.Output{}
-	err := r.Scan(&o.ID, &o.Plan, &o.Activity, &o.Kind, &o.TitleDA, &o.TitleEN, &o.Period, &o.Until, &o.Date, &o.Audience,
+	err := r.Scan(&o.ID, &o.Plan, &o.Activity, &o.Kind, &o.TitleDA, &o.TitleEN, &o.Period, &o.Until, &o.Date, &o.Audience, &o.AudienceEN,
 		&o.Events, &o.Participants, &o.Org, &o.Link, &o.TextDA, &o.TextEN, &o.AmountDKK)
 	return o, err
 }
@@ -162,8 +162,8 @@ func (tx *Tx) addOutput(ctx context.Context, a *nrm.Actor, planCode string, o *n
 		return forbidden()
 	}
 	o.ID, err = tx.insertID(ctx, `INSERT INTO plan_outputs (plan_id, activity_code, kind, title_da, title_en, period, until_period, date, audience,
-		events, participants, org, link, text_da, text_en, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pid, o.Activity, string(o.Kind), o.TitleDA, o.TitleEN, o.Period, o.Until, o.Date, o.Audience, o.Events, o.Participants,
+		audience_en, events, participants, org, link, text_da, text_en, amount_dkk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		pid, o.Activity, string(o.Kind), o.TitleDA, o.TitleEN, o.Period, o.Until, o.Date, o.Audience, o.AudienceEN, o.Events, o.Participants,
 		o.Org, o.Link, o.TextDA, o.TextEN, o.AmountDKK)
 	if err != nil {
 		return err
@@ -211,8 +211,8 @@ func (d *DB) UpdateOutput(ctx context.Context, planCode string, id int64, p *nrm
 			return forbidden()
 		}
 		if _, err := tx.exec(ctx, `UPDATE plan_outputs SET activity_code = ?, kind = ?, title_da = ?, title_en = ?, period = ?, until_period = ?, date = ?,
-			audience = ?, events = ?, participants = ?, org = ?, link = ?, text_da = ?, text_en = ?, amount_dkk = ? WHERE id = ?`,
-			o.Activity, string(o.Kind), o.TitleDA, o.TitleEN, o.Period, o.Until, o.Date, o.Audience, o.Events, o.Participants,
+			audience = ?, audience_en = ?, events = ?, participants = ?, org = ?, link = ?, text_da = ?, text_en = ?, amount_dkk = ? WHERE id = ?`,
+			o.Activity, string(o.Kind), o.TitleDA, o.TitleEN, o.Period, o.Until, o.Date, o.Audience, o.AudienceEN, o.Events, o.Participants,
 			o.Org, o.Link, o.TextDA, o.TextEN, o.AmountDKK, id); err != nil {
 			return err
 		}

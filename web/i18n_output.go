@@ -13,7 +13,7 @@ var outputTranslations = map[string][2]string{
 	"outputs.delete":        {"Slet", "Delete"},
 	"outputs.org_hint":      {"Organisationens kode, fx CMM. Tom: din egen organisation.", "The organisation's code, e.g. CMM. Empty: your own organisation."},
 	"outputs.import":        {"Indlæs resultater fra fil", "Import outputs from a file"},
-	"outputs.import_hint":   {"En YAML- eller CSV-fil i det dokumenterede format; en YAML-fil kan også indeholde bevillinger (kun koordinerende ministerium). Filen indlæses helt eller slet ikke.", "A YAML or CSV file in the documented form; a YAML file may hold funding too (coordinating ministry only). The file is imported in full or not at all."},
+	"outputs.import_hint":   {"En YAML- eller CSV-fil i det dokumenterede format; en YAML-fil kan også indeholde bevillinger og planens evaluering (kun koordinerende ministerium). Filen indlæses helt eller slet ikke.", "A YAML or CSV file in the documented form; a YAML file may hold funding and the plan's evaluation too (coordinating ministry only). The file is imported in full or not at all."},
 	"outputs.replace":       {"Erstat alle planens resultater", "Replace all of the plan's outputs"},
 	"outputs.import_failed": {"Filen blev ikke indlæst.", "The file was not imported."},
 	"outputs.link":          {"Resultater", "Outputs"},
@@ -61,6 +61,30 @@ var outputTranslations = map[string][2]string{
 	"groups.none":         {"Der er ikke registreret arbejdsgrupper.", "No working groups have been registered."},
 	"groups.import":       {"Indlæs arbejdsgrupper fra fil", "Import working groups from a file"},
 	"groups.import_hint":  {"En YAML-fil i det dokumenterede format. En gruppe med en kode, der findes, erstattes.", "A YAML file in the documented form. A group whose code exists is replaced."},
+
+	"plan_nav.label":  {"Handlingsplanens sider", "The action plan's pages"},
+	"plan_nav.status": {"Aktiviteternes status", "Activities' status"},
+
+	"eval.title":       {"Slutevaluering", "End-of-plan evaluation"},
+	"eval.link":        {"Evaluering", "Evaluation"},
+	"eval.lead":        {"Den eksterne evaluering af handlingsplanen ved dens afslutning: hvem der evaluerede, hvornår, resultaterne og anbefalingerne.", "The external evaluation of the action plan at its end: who evaluated it, when, the findings and the recommendations."},
+	"eval.none":        {"Der er ikke registreret en evaluering af planen.", "No evaluation of the plan has been registered."},
+	"eval.by":          {"Evalueret af", "Evaluated by"},
+	"eval.findings":    {"Resultater og konklusioner", "Findings"},
+	"eval.report":      {"Evalueringsrapporten", "The evaluation report"},
+	"eval.edit":        {"Registrér eller ret evalueringen", "Register or correct the evaluation"},
+	"eval.edit_hint":   {"At gemme erstatter den registrerede evaluering.", "Saving replaces the registered evaluation."},
+	"eval.rec_hint":    {"Én anbefaling pr. linje.", "One recommendation per line."},
+	"eval.rec_en_hint": {"Én linje pr. dansk anbefaling, i samme rækkefølge, eller tomt.", "One line per Danish recommendation, in the same order, or empty."},
+	"eval.save":        {"Gem evaluering", "Save evaluation"},
+	"eval.delete":      {"Slet evalueringen", "Delete the evaluation"},
+	"eval.show":        {"Se hele evalueringen", "See the whole evaluation"},
+
+	"work.outreach":         {"Besøg på de opsøgende tilbud", "Visits to the outreach services"},
+	"work.outreach_hint":    {"Besøg pr. år; under tallet ændringen i forhold til året før og udviklingen (under 3 % stabilt, under 10 % svagt stigende eller faldende). * opgjort for en del af året.", "Visits per year; under the number the change against the year before and the trend (below 3% stable, below 10% slightly rising or falling). * counted for part of the year."},
+	"work.no_outreach":      {"Der er ikke registreret besøgstal. De registreres under referencenetværket.", "No visitor numbers have been registered. They are registered under the reference network."},
+	"work.outreach_service": {"Tilbud", "Service"},
+	"work.outreach_edit":    {"Registrér besøgstal", "Register visitor numbers"},
 }
 
 func init() {

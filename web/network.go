@@ -241,3 +241,83 @@ func (s *Server) saveNetwork(r *http.Request, n *nrm.Network) error {
 	}
 	return nil
 }
+
+// outreachRoutes registers the API of the outreach services' visits:
+// everyone signed in reads the services, their statistics and the visits
+// per year with the change against the year before; the coordinating
+// ministry writes.
+func (s *Server) outreachRoutes() {
+	s.route("GET /api/v1/outreach", 0, signedIn, s.apiOutreach)
+	s.route("PUT /api/v1/outreach/services/{code}", maxFormBytes, planWriters, s.apiPutOutreachService)
+	s.route("PUT /api/v1/outreach/stats", maxFormBytes, planWriters, s.apiPutOutreachStat)
+}
+
+// outreachJSON is the API's view of the outreach services.
+type outreachJSON struct {
+	Services []*nrm.OutreachService `json:"services"`
+	Stats    []*nrm.OutreachStat    `json:"stats"`
+	// Years are the visits per service and calendar year with the change
+	// against the year before (nrm.OutreachYears).
+	Years []nrm.OutreachYear `json:"years"`
+}
+
+func (s *Server) apiOutreach(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	services, err := s.cfg.Network.FindOutreachServices(ctx)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	stats, err := s.cfg.Network.FindOutreachStats(ctx, "")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := outreachJSON{Services: services, Stats: stats, Years: nrm.OutreachYears(stats)}
+	if out.Services == nil {
+		out.Services = []*nrm.OutreachService{}
+	}
+	if out.Stats == nil {
+		out.Stats = []*nrm.OutreachStat{}
+	}
+	if out.Years == nil {
+		out.Years = []nrm.OutreachYear{}
+	}
+	writeJSON(w, http.StatusOK, &out)
+}
+
+// apiPutOutreachService creates or replaces the service of the URL.
+func (s *Server) apiPutOutreachService(w http.ResponseWriter, r *http.Request) {
+	if !s.apiCheckCSRF(w, r) {
+		return
+	}
+	var svc nrm.OutreachService
+	if err := decodeJSON(r, &svc); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	svc.Code = r.PathValue("code")
+	if err := s.cfg.Network.SaveOutreachService(r.Context(), &svc); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &svc)
+}
+
+// apiPutOutreachStat creates or replaces a service's statistic for a
+// period.
+func (s *Server) apiPutOutreachStat(w http.ResponseWriter, r *http.Request) {
+	if !s.apiCheckCSRF(w, r) {
+		return
+	}
+	var st nrm.OutreachStat
+	if err := decodeJSON(r, &st); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.cfg.Network.SaveOutreachStat(r.Context(), &st); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &st)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -34,6 +35,8 @@ func (s *Server) outputRoutes() {
 	s.route("DELETE /api/v1/plans/{code}/outputs/{id}", maxFormBytes, signedIn, s.apiDeleteOutput)
 	s.fundingRoutes()
 	s.workGroupRoutes()
+	s.evaluationRoutes()
+	s.outreachRoutes()
 }
 
 // outputs returns the output store: the plan store when it keeps outputs,
@@ -128,7 +131,7 @@ func (s *Server) renderOutputs(w http.ResponseWriter, r *http.Request, status in
 // outputFromForm reads an output from the add form.
 func outputFromForm(p *parser) *nrm.Output {
 	o := &nrm.Output{Activity: p.str("activity"), Kind: nrm.OutputKind(p.str("kind")), TitleDA: p.str("title_da"), TitleEN: p.str("title_en"),
-		Period: p.str("period"), Until: p.str("until"), Audience: p.str("audience"), Org: p.str("org"), Link: p.str("link"),
+		Period: p.str("period"), Until: p.str("until"), Audience: p.str("audience"), AudienceEN: p.str("audience_en"), Org: p.str("org"), Link: p.str("link"),
 		TextDA: p.str("text_da"), TextEN: p.str("text_en")}
 	o.Date = p.date("date")
 	o.Events = p.integer("events")
@@ -223,7 +226,7 @@ func (s *Server) outputImport(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
 	data, name, err := uploadedFile(r, "file")
 	if err == nil {
-		err = importOutputs(r, s.outputs(), code, data, name, r.PostFormValue("replace") == "1")
+		err = importOutputs(r, s.outputs(), s.evaluations(), code, data, name, r.PostFormValue("replace") == "1")
 	}
 	switch nrm.ErrorCode(err) {
 	case "":
@@ -249,10 +252,13 @@ type planWorkImporter interface {
 }
 
 // importOutputs reads a file of outputs by its extension and stores them;
-// a YAML file's funding is stored with them, all or nothing.
-func importOutputs(r *http.Request, svc nrm.OutputService, code string, data []byte, name string, replace bool) error {
+// a YAML file's funding is stored with them, all or nothing, and then its
+// evaluation (checked with the file, before anything is stored; writing
+// it is for the coordinating ministry).
+func importOutputs(r *http.Request, svc nrm.OutputService, ev nrm.EvaluationService, code string, data []byte, name string, replace bool) error {
 	var outs []*nrm.Output
 	var funding []nrm.ActivityFunding
+	var eval *nrm.PlanEvaluation
 	var lines []int
 	var err error
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -264,8 +270,13 @@ func importOutputs(r *http.Request, svc nrm.OutputService, code string, data []b
 				Fields: []nrm.FieldError{fieldErr("plan", nrm.RuleNotAllowed, f.Plan, code)}}
 		}
 		if err == nil {
-			outs, funding = f.Outputs, f.Funding
+			outs, funding, eval = f.Outputs, f.Funding, f.Evaluation
 			lines = append(append([]int{}, f.OutputLines...), f.FundingLines...)
+		}
+		if err == nil && eval != nil {
+			if u := currentUser(r); u.Role != nrm.RoleAdmin && u.Role != nrm.RoleCoordinator {
+				err = nrm.Errorf(nrm.EFORBIDDEN, "forbidden")
+			}
 		}
 	case ".csv":
 		outs, lines, err = planio.ReadOutputsCSVLines(bytes.NewReader(data))
@@ -281,9 +292,14 @@ func importOutputs(r *http.Request, svc nrm.OutputService, code string, data []b
 		if !ok {
 			return nrm.Errorf(nrm.EINTERNAL, "funding import not supported")
 		}
-		return planio.LocateImportError(imp.ImportPlanWork(r.Context(), code, outs, funding, replace, replace), lines)
+		err = planio.LocateImportError(imp.ImportPlanWork(r.Context(), code, outs, funding, replace, replace), lines)
+	} else if len(outs) > 0 || replace || eval == nil {
+		err = planio.LocateImportError(svc.ImportOutputs(r.Context(), code, outs, replace), lines)
 	}
-	return planio.LocateImportError(svc.ImportOutputs(r.Context(), code, outs, replace), lines)
+	if err == nil && eval != nil {
+		err = ev.SaveEvaluation(r.Context(), code, eval)
+	}
+	return err
 }
 
 func (s *Server) outputExportYAML(w http.ResponseWriter, r *http.Request) {
@@ -293,8 +309,19 @@ func (s *Server) outputExportYAML(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The coordinating ministry's file holds the funding and the
+	// evaluation too; others write only outputs, so that the file they
+	// export is one they may import again.
+	f := &planio.OutputsFile{Plan: code, Outputs: outs}
+	if u := currentUser(r); u.Role == nrm.RoleAdmin || u.Role == nrm.RoleCoordinator {
+		if f.Funding, err = s.fundings().FindFunding(r.Context(), code); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.Evaluation = s.planEvaluation(r.Context(), code)
+	}
 	var buf bytes.Buffer
-	if err := planio.WriteOutputsYAML(&buf, &planio.OutputsFile{Plan: code, Outputs: outs}); err != nil {
+	if err := planio.WriteOutputsYAML(&buf, f); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -619,6 +646,68 @@ type planWorkPage struct {
 	ByLine  []moneyRow
 	Funding moneyRow
 	Outputs int
+	// OutreachYears are the years with outreach visits; Outreach each
+	// service's visits in them with the change against the year before.
+	OutreachYears []int
+	Outreach      []outreachTrendRow
+	// Evaluation is the plan's external evaluation, nil when it has none.
+	Evaluation *nrm.PlanEvaluation
+}
+
+// outreachTrendRow is an outreach service's visits per year.
+type outreachTrendRow struct {
+	Service *nrm.OutreachService
+	Cells   []*nrm.OutreachYear // one per year, nil when missing
+}
+
+// Change writes a year's change of visits against the year before in
+// whole per cent with its sign ("+13 %"), "" when there is none.
+func (p *planWorkPage) Change(y *nrm.OutreachYear) string {
+	if y == nil || y.Trend == nrm.TrendNone {
+		return ""
+	}
+	n := int(math.Round(y.ChangePct))
+	switch {
+	case n > 0:
+		return fmt.Sprintf("+%d %%", n)
+	case n < 0:
+		return fmt.Sprintf("−%d %%", -n)
+	}
+	return "±0 %"
+}
+
+// Summary returns the evaluation's findings in the page language.
+func (p *planWorkPage) Summary() string { return evaluationSummary(p.Evaluation, p.Lang) }
+
+// outreachTrends lays out the services' visits per year.
+func outreachTrends(services []*nrm.OutreachService, stats []*nrm.OutreachStat) ([]int, []outreachTrendRow) {
+	years := nrm.OutreachYears(stats)
+	set := map[int]bool{}
+	for _, y := range years {
+		set[y.Year] = true
+	}
+	var cols []int
+	for y := range set {
+		cols = append(cols, y)
+	}
+	slices.Sort(cols)
+	var rows []outreachTrendRow
+	for _, svc := range services {
+		row := outreachTrendRow{Service: svc}
+		found := false
+		for _, y := range cols {
+			if oy, ok := nrm.OutreachYearOf(years, svc.Code, y); ok {
+				row.Cells = append(row.Cells, &oy)
+				found = true
+			} else {
+				row.Cells = append(row.Cells, nil)
+			}
+		}
+		if found {
+			rows = append(rows, row)
+		}
+	}
+	return cols, rows
 }
 
 // Kr formats an amount in whole kroner.
@@ -651,6 +740,18 @@ func (s *Server) planWork(w http.ResponseWriter, r *http.Request) {
 	p := &planWorkPage{page: s.newPage(w, r, tr(lang, "work.title")), Plan: pl, Kinds: nrm.Codes("output_kind"), Outputs: len(outs)}
 	p.Years, p.ByArea, p.ByBody = summariseOutputs(pl, outs, orgs, lang)
 	p.ByYear, p.ByLine, p.Funding = summariseFunding(fs)
+	services, err := s.cfg.Network.FindOutreachServices(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stats, err := s.cfg.Network.FindOutreachStats(ctx, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.OutreachYears, p.Outreach = outreachTrends(services, stats)
+	p.Evaluation = s.planEvaluation(ctx, pl.Code)
 	s.render(w, r, http.StatusOK, "plan_work", p)
 }
 

@@ -112,7 +112,7 @@ func TestOutputPagesAndAPI(t *testing.T) {
 	if res := co.upload("/plans/P/outputs/import", ctok, "o.csv", csv.Body, url.Values{"replace": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("import: %d %s", res.StatusCode, res.Body)
 	}
-	res = co.upload("/plans/P/outputs/import", ctok, "o.csv", csv.Body+"9.9.9,training,x,,2011,,,,,,,,,,\n", nil)
+	res = co.upload("/plans/P/outputs/import", ctok, "o.csv", csv.Body+"9.9.9,training,x,,2011,,,,,,,,,,,\n", nil)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "linje 3: Aktivitet henviser til noget, der ikke findes") {
 		t.Fatalf("bad import: %d %s", res.StatusCode, res.Body)
 	}

@@ -198,6 +198,9 @@ type planPage struct {
 	Periods  []string
 	CanWrite bool
 	Funding  float64
+	// Evaluation is the plan's external evaluation (web/evaluation.go),
+	// nil when it has none.
+	Evaluation *nrm.PlanEvaluation
 }
 
 func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
@@ -217,6 +220,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, status int, 
 	u := currentUser(r)
 	p := &planPage{page: s.newPage(w, r, pick(lang, pl.NameDA, pl.NameEN)), Plan: pl, Period: r.URL.Query().Get("period"),
 		CanWrite: u.Role == nrm.RoleAdmin || u.Role == nrm.RoleCoordinator}
+	p.Evaluation = s.planEvaluation(ctx, pl.Code)
 	if !nrm.ValidPeriod(p.Period) {
 		p.Period = ""
 	}

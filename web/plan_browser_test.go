@@ -62,6 +62,27 @@ func TestPlanPagesInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	eval, err := planio.ReadOutputsYAML(bytes.NewReader(read("evaluation_2011_2014.yaml")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SaveEvaluation(system, plan.Code, eval.Evaluation); err != nil {
+		t.Fatal(err)
+	}
+	network, err := planio.ReadNetworkYAML(bytes.NewReader(read("network.yaml")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range network.Services {
+		if err := e.db.SaveOutreachService(system, &network.Services[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range network.Stats {
+		if err := e.db.SaveOutreachStat(system, &network.Stats[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	base := e.ts.URL
 	ctx := newBrowser(t, 4*time.Minute)
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
@@ -124,6 +145,7 @@ func TestPlanPagesInBrowser(t *testing.T) {
 				{"plans", "/plans"}, {"plan", "/plans/" + code}, {"dashboard", "/plans/" + code + "/dashboard"},
 				{"work", "/plans/" + code + "/work"}, {"outputs", "/plans/" + code + "/outputs"},
 				{"funding", "/plans/" + code + "/funding"}, {"workgroups", "/workgroups"},
+				{"evaluation", "/plans/" + code + "/evaluation"}, {"plan workgroups", "/workgroups?plan=" + code},
 			} {
 				text := open(p.path + "?lang=" + lang)
 				if lang == "da" && periodCode.MatchString(text) {

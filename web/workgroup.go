@@ -40,6 +40,9 @@ type workGroupPage struct {
 	Failed string
 	Form   *form
 	Import *form
+	// Plan is the plan the page was opened from (?plan=), for the plan
+	// pages' navigation; nil otherwise.
+	Plan *nrm.Plan
 }
 
 // OrgName names an organisation in the page language.
@@ -66,8 +69,14 @@ func (s *Server) renderWorkGroups(w http.ResponseWriter, r *http.Request, status
 	}
 	_, orgs := s.organisations(ctx, lang)
 	u := currentUser(r)
-	s.render(w, r, status, "workgroups", &workGroupPage{page: s.newPage(w, r, tr(lang, "groups.title")), Groups: gs, Orgs: orgs,
-		CanWrite: u.Role == nrm.RoleAdmin || u.Role == nrm.RoleCoordinator, Failed: failed, Form: f, Import: imp})
+	p := &workGroupPage{page: s.newPage(w, r, tr(lang, "groups.title")), Groups: gs, Orgs: orgs,
+		CanWrite: u.Role == nrm.RoleAdmin || u.Role == nrm.RoleCoordinator, Failed: failed, Form: f, Import: imp}
+	if code := r.URL.Query().Get("plan"); code != "" {
+		if pl, err := s.cfg.Plans.FindPlan(ctx, code); err == nil {
+			p.Plan = pl
+		}
+	}
+	s.render(w, r, status, "workgroups", p)
 }
 
 func (s *Server) workGroupAddMeeting(w http.ResponseWriter, r *http.Request) {
