@@ -55,9 +55,9 @@ R-1,3,final,2011-05-01,US,identified,sexual;forced_criminality,,DK,,Genoptaget e
 R-3,1,,2011-02-01,US,identified,forced_labour,agriculture,DK,,,,
 R-4,1,,2011-07-01,US,not_identified,,,,,,,
 `,
-		"reflection_periods.csv": `case_ref,start_date,end_date
-R-1,2011-01-20,2011-03-01
-R-1,2011-03-01,2011-06-01
+		"reflection_periods.csv": `case_ref,start_date,end_date,kind,reason,decided_by
+R-1,2011-01-20,2011-03-01,initial,,US
+R-1,2011-03-01,2011-04-30,extension,Behov for mere tid,US
 `,
 		"offers.csv": `case_ref,kind,offered_date,accepted
 R-1,crisis_shelter,2011-01-20,yes

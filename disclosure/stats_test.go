@@ -315,10 +315,10 @@ func TestSuppressStatsSmallSections(t *testing.T) {
 
 func TestSuppressStatsPure(t *testing.T) {
 	s := seedStats()
-	before, _ := json.Marshal(s)
+	before := must(json.Marshal(s))(t)
 	SuppressStats(s, 3)
 	SuppressStats(s, 11)
-	after, _ := json.Marshal(s)
+	after := must(json.Marshal(s))(t)
 	if string(before) != string(after) {
 		t.Fatal("SuppressStats modified its input")
 	}

@@ -78,11 +78,13 @@ func attackIDOR(t *testing.T) {
 		e := newAttackEnv(t)
 		before := e.snapshot(e.cmm.ID)
 		var c map[string]any
-		json.Unmarshal([]byte(before), &c)
+		if err := json.Unmarshal([]byte(before), &c); err != nil {
+			t.Fatal(err)
+		}
 		c["id"] = 0
 		c["identifiers"] = map[string]any{"name": "Overwritten by REDEN"}
 		c["owner_org"] = "REDEN"
-		body, _ := json.Marshal(c)
+		body := must(json.Marshal(c))(t)
 		tok := e.token("reden")
 		a := e.bearer(tok, "PUT", fmt.Sprintf("/api/v1/cases/%d", e.cmm.ID), string(body))
 		b := e.bearer(tok, "PUT", fmt.Sprintf("/api/v1/cases/%d", missingID), string(body))
@@ -228,7 +230,9 @@ func attackIDOR(t *testing.T) {
 		res := e.bearer(e.token("reden"), "POST", "/api/v1/cases", body)
 		mustStatus(t, res, http.StatusCreated, "create")
 		var got nrm.Case
-		json.Unmarshal([]byte(res.Body), &got)
+		if err := json.Unmarshal([]byte(res.Body), &got); err != nil {
+			t.Fatal(err)
+		}
 		if got.ID == e.cmm.ID || got.Version != 1 || got.OwnerOrg != "REDEN" {
 			t.Errorf("create took over the posted id or version: %+v", got)
 		}
@@ -272,7 +276,7 @@ func attackRoles(t *testing.T) {
 				noLeak(t, "API", res.Body, e.caseSecrets()...)
 			}
 			e.unchanged(e.cmm.ID, before)
-			if _, n, _ := e.db.FindCases(system, nrm.CaseFilter{Ref: "ROLE-1"}); n != 0 {
+			if _, n := must2(e.db.FindCases(system, nrm.CaseFilter{Ref: "ROLE-1"}))(t); n != 0 {
 				t.Error("a case was created")
 			}
 		})
@@ -307,7 +311,7 @@ func attackRoles(t *testing.T) {
 		e := newAttackEnv(t)
 		w := e.as("worker")
 		mustStatus(t, w.post("/admin/users/admin/disabled", url.Values{"csrf": {w.csrf("/cases")}, "disabled": {"1"}}), http.StatusForbidden, "disable")
-		if u, _ := e.db.FindUserByUsername(system, "admin"); u == nil || u.Disabled {
+		if u := must(e.db.FindUserByUsername(system, "admin"))(t); u == nil || u.Disabled {
 			t.Error("admin disabled")
 		}
 	})
@@ -319,10 +323,10 @@ func attackRoles(t *testing.T) {
 		mustStatus(t, res, http.StatusForbidden, "plan import")
 		res = w.upload("/network/import", w.csrf("/plans"), "network.yaml", networkYAML("Evil"), nil)
 		mustStatus(t, res, http.StatusForbidden, "network import")
-		if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+		if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 			t.Error("plan stored")
 		}
-		if gs, _ := e.db.FindGroups(system); len(gs) != 0 {
+		if gs := must(e.db.FindGroups(system))(t); len(gs) != 0 {
 			t.Error("network stored")
 		}
 	})
@@ -351,9 +355,11 @@ func attackRoles(t *testing.T) {
 		mustStatus(t, res, http.StatusForbidden, "US assessment by CMM")
 		// Over the API, as an added assessment.
 		var c map[string]any
-		json.Unmarshal([]byte(before), &c)
+		if err := json.Unmarshal([]byte(before), &c); err != nil {
+			t.Fatal(err)
+		}
 		c["assessments"] = append(c["assessments"].([]any), map[string]any{"date": "2011-03-01", "authority": "US", "outcome": "not_identified", "override_reason": "x"})
-		body, _ := json.Marshal(c)
+		body := must(json.Marshal(c))(t)
 		mustStatus(t, e.bearer(e.token("assessor-cmm"), "PUT", "/api/v1"+p, string(body)), http.StatusForbidden, "API")
 		e.unchanged(e.cmm.ID, before)
 	})
@@ -369,12 +375,14 @@ func attackRoles(t *testing.T) {
 		before := e.snapshot(c.ID)
 		tok := e.token("assessor-us")
 		var m map[string]any
-		json.Unmarshal([]byte(before), &m)
+		if err := json.Unmarshal([]byte(before), &m); err != nil {
+			t.Fatal(err)
+		}
 		m["assessments"].([]any)[0].(map[string]any)["outcome"] = "identified"
 		m["assessments"].([]any)[0].(map[string]any)["exploitation"] = []string{"sexual"}
-		rewritten, _ := json.Marshal(m)
+		rewritten := must(json.Marshal(m))(t)
 		m["assessments"] = []any{}
-		deleted, _ := json.Marshal(m)
+		deleted := must(json.Marshal(m))(t)
 		for name, body := range map[string][]byte{"rewrite": rewritten, "delete": deleted} {
 			mustStatus(t, e.bearer(tok, "PUT", fmt.Sprintf("/api/v1/cases/%d", c.ID), string(body)), http.StatusForbidden, name)
 		}
@@ -396,9 +404,11 @@ func attackRoles(t *testing.T) {
 		e := newAttackEnv(t)
 		before := e.snapshot(e.reden.ID)
 		var m map[string]any
-		json.Unmarshal([]byte(before), &m)
+		if err := json.Unmarshal([]byte(before), &m); err != nil {
+			t.Fatal(err)
+		}
 		m["owner_org"] = "CMM"
-		body, _ := json.Marshal(m)
+		body := must(json.Marshal(m))(t)
 		p := fmt.Sprintf("/api/v1/cases/%d", e.reden.ID)
 		mustStatus(t, e.bearer(e.token("reden"), "PUT", p, string(body)), http.StatusForbidden, "PUT owner_org (token)")
 		r := e.as("reden")
@@ -430,18 +440,22 @@ func attackRoles(t *testing.T) {
 		p := fmt.Sprintf("/api/v1/cases/%d", c.ID)
 		for name, shares := range map[string][]string{"widen to the police": {"REDEN", "US", "RIGSPOLITIET"}, "cut US off": {"REDEN"}} {
 			var m map[string]any
-			json.Unmarshal([]byte(before), &m)
+			if err := json.Unmarshal([]byte(before), &m); err != nil {
+				t.Fatal(err)
+			}
 			m["shared_with"] = shares
-			body, _ := json.Marshal(m)
+			body := must(json.Marshal(m))(t)
 			res := e.bearer(tok, "PUT", p, string(body))
 			mustStatus(t, res, http.StatusForbidden, name)
 		}
 		e.unchanged(c.ID, before)
 		// The owner may share its own case.
 		var m map[string]any
-		json.Unmarshal([]byte(e.snapshot(e.reden.ID)), &m)
+		if err := json.Unmarshal([]byte(e.snapshot(e.reden.ID)), &m); err != nil {
+			t.Fatal(err)
+		}
 		m["shared_with"] = []string{"CMM"}
-		body, _ := json.Marshal(m)
+		body := must(json.Marshal(m))(t)
 		mustStatus(t, e.bearer(tok, "PUT", fmt.Sprintf("/api/v1/cases/%d", e.reden.ID), string(body)), http.StatusOK, "owner shares")
 	})
 
@@ -475,7 +489,7 @@ func attackRoles(t *testing.T) {
 		mustStatus(t, an.post("/network/meetings", url.Values{"csrf": {tok}, "group_code": {"REF-NAT"}, "date": {"2011-01-01"}, "topics_da": {"x"}}), http.StatusForbidden, "meeting")
 		mustStatus(t, an.post("/network/outreach", url.Values{"csrf": {tok}, "service_code": {"X"}, "period": {"2011"}, "visits": {"1"}}), http.StatusForbidden, "outreach")
 		mustStatus(t, an.upload("/network/import", tok, "n.yaml", networkYAML("x"), nil), http.StatusForbidden, "network import")
-		if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+		if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 			t.Error("plan stored")
 		}
 	})
@@ -687,7 +701,7 @@ func attackCSRF(t *testing.T) {
 		mustStatus(t, a.upload("/plans/import", "", "plan.yaml", planYAML("CSRF-PLAN", "x"), nil), http.StatusForbidden, "plan import")
 		mustStatus(t, a.upload("/network/import", "forged-forged-forged-forged-forged-1", "n.yaml", networkYAML("x"), nil), http.StatusForbidden, "network import")
 		mustStatus(t, a.post("/account/password", url.Values{"current_password": {testPassword}, "new_password": {"attacker-chosen-pass"}, "repeat_password": {"attacker-chosen-pass"}}), http.StatusForbidden, "password")
-		if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+		if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 			t.Error("plan stored")
 		}
 		mustStatus(t, a.get("/cases"), http.StatusOK, "password unchanged, session alive")
@@ -1096,7 +1110,7 @@ func attackFormulaInjection(t *testing.T) {
 		}
 		var all [][]string
 		for _, f := range zr.File {
-			rc, _ := f.Open()
+			rc := must(f.Open())(t)
 			rows, err := csv.NewReader(rc).ReadAll()
 			rc.Close()
 			if err != nil {
@@ -1133,8 +1147,8 @@ func attackFormulaInjection(t *testing.T) {
 			all = append(all, rows...)
 			for r := range rows {
 				for c := range rows[r] {
-					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-					if fm, _ := f.GetCellFormula(sh, cell); fm != "" {
+					cell := must(excelize.CoordinatesToCellName(c+1, r+1))(t)
+					if fm := must(f.GetCellFormula(sh, cell))(t); fm != "" {
 						t.Errorf("%s!%s is a formula: %q", sh, cell, fm)
 					}
 				}
@@ -1164,11 +1178,11 @@ func attackFormulaInjection(t *testing.T) {
 			}
 			seen := false
 			for _, sh := range f.GetSheetList() {
-				rows, _ := f.GetRows(sh)
+				rows := must(f.GetRows(sh))(t)
 				for r := range rows {
 					for col, v := range rows[r] {
-						cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-						if fm, _ := f.GetCellFormula(sh, cell); strings.Contains(fm, "HYPERLINK") || strings.Contains(fm, "cmd") {
+						cell := must(excelize.CoordinatesToCellName(col+1, r+1))(t)
+						if fm := must(f.GetCellFormula(sh, cell))(t); strings.Contains(fm, "HYPERLINK") || strings.Contains(fm, "cmd") {
 							t.Errorf("%s!%s: planted text became a formula: %q", sh, cell, fm)
 						}
 						if strings.Contains(v, "HYPERLINK") || strings.Contains(v, "cmd|") {
@@ -1241,9 +1255,9 @@ func enrolTOTP(e *attackEnv, username string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	parsed, _ := url.Parse(otp)
+	parsed := must(url.Parse(otp))(e.t)
 	secret := parsed.Query().Get("secret")
-	code, _ := auth.TOTPCode(secret, e.db.Now().Add(-30*time.Second))
+	code := must(auth.TOTPCode(secret, e.db.Now().Add(-30*time.Second)))(e.t)
 	if err := e.db.ConfirmTOTP(ctx, username, code); err != nil {
 		e.t.Fatal(err)
 	}
@@ -1254,7 +1268,10 @@ func enrolTOTP(e *attackEnv, username string) string {
 func wrongCodes(secret string, now time.Time, n int) []string {
 	valid := map[string]bool{}
 	for d := -2; d <= 2; d++ {
-		c, _ := auth.TOTPCode(secret, now.Add(time.Duration(d)*30*time.Second))
+		c, err := auth.TOTPCode(secret, now.Add(time.Duration(d)*30*time.Second))
+		if err != nil {
+			panic(err) // a code left out would count as wrong
+		}
 		valid[c] = true
 	}
 	var out []string
@@ -1283,7 +1300,7 @@ func attackBruteForce(t *testing.T) {
 		if setCookieOf(right, sessionCookie) != nil {
 			t.Error("a locked account got a session cookie")
 		}
-		if u, _ := e.db.FindUserByUsername(system, "worker"); u.LockedUntil == nil {
+		if u := must(e.db.FindUserByUsername(system, "worker"))(t); u.LockedUntil == nil {
 			t.Error("account not locked")
 		}
 		// The lock-out ends after its time.
@@ -1305,7 +1322,7 @@ func attackBruteForce(t *testing.T) {
 			mustStatus(t, res, http.StatusUnauthorized, fmt.Sprintf("right password from a throttled address %v", hdr))
 			samePage(t, "throttled vs wrong", res, wrong, "", "")
 		}
-		if u, _ := e.db.FindUserByUsername(system, "coord"); u.LockedUntil != nil {
+		if u := must(e.db.FindUserByUsername(system, "coord"))(t); u.LockedUntil != nil {
 			t.Error("the throttle locked an account that was never guessed at")
 		}
 		e.skew.Store(int64(auth.RemoteWindow + time.Minute))
@@ -1351,7 +1368,7 @@ func attackBruteForce(t *testing.T) {
 		for _, code := range wrongCodes(secret, time.Now(), auth.MaxFailures) {
 			mustStatus(t, c.post("/login/totp", url.Values{"csrf": {tok}, "code": {code}}), http.StatusUnauthorized, "guess")
 		}
-		good, _ := auth.TOTPCode(secret, time.Now())
+		good := must(auth.TOTPCode(secret, time.Now()))(t)
 		res = c.post("/login/totp", url.Values{"csrf": {tok}, "code": {good}})
 		mustStatus(t, res, http.StatusUnauthorized, "right code after the guesses")
 		if res := c.get("/cases"); res.StatusCode != http.StatusSeeOther {
@@ -1365,7 +1382,7 @@ func attackBruteForce(t *testing.T) {
 	t.Run("BruteForce/a used TOTP code is refused the second time", func(t *testing.T) {
 		e := newAttackEnv(t)
 		secret := enrolTOTP(e, "worker")
-		code, _ := auth.TOTPCode(secret, time.Now())
+		code := must(auth.TOTPCode(secret, time.Now()))(t)
 		c := e.anon()
 		tok := c.csrf("/login")
 		failedLogin(c, tok, "worker", testPassword)
@@ -1447,7 +1464,7 @@ func attackSession(t *testing.T) {
 		// off the password step) and waits for the victim's code.
 		m := e.anon()
 		m.setCookie(sessionCookie, pending)
-		code, _ := auth.TOTPCode(secret, time.Now())
+		code := must(auth.TOTPCode(secret, time.Now()))(t)
 		res = victim.post("/login/totp", url.Values{"csrf": {victim.cookie(preSessionCookie)}, "code": {code}})
 		mustStatus(t, res, http.StatusSeeOther, "code step")
 		fresh := setCookieOf(res, sessionCookie)
@@ -1595,14 +1612,14 @@ func attackSession(t *testing.T) {
 			"hash of token":  "Bearer " + auth.HashToken(tok),
 			"session as API": "Bearer " + e.as("worker").cookie(sessionCookie),
 		} {
-			req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/cases", nil)
+			req := must(http.NewRequest("GET", e.ts.URL+"/api/v1/cases", nil))(t)
 			req.Header.Set("Authorization", h)
 			res := e.anon().do(req)
 			mustStatus(t, res, http.StatusUnauthorized, name)
 			noLeak(t, name, res.Body, secretRef, redenRef)
 		}
 		// A bearer token opens no page; an API token is no session cookie.
-		req, _ := http.NewRequest("GET", e.ts.URL+"/cases", nil)
+		req := must(http.NewRequest("GET", e.ts.URL+"/cases", nil))(t)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		if res := e.anon().do(req); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("bearer on a page: %d", res.StatusCode)
@@ -1671,7 +1688,7 @@ func hugeUpload(c *client, path, tok string, size int64) *response {
 	mw.CreateFormFile("file", "big.yaml")
 	tail := "\r\n--" + mw.Boundary() + "--\r\n"
 	body := io.MultiReader(bytes.NewReader(head.Bytes()), &fillReader{n: size}, strings.NewReader(tail))
-	req, _ := http.NewRequest(http.MethodPost, c.env.ts.URL+path, body)
+	req := must(http.NewRequest(http.MethodPost, c.env.ts.URL+path, body))(c.t)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.do(req)
 }
@@ -1683,10 +1700,10 @@ func attackUploads(t *testing.T) {
 			co := e.as("coord")
 			res := hugeUpload(co, path, co.csrf("/plans"), maxUploadBytes+1<<20)
 			mustStatus(t, res, http.StatusRequestEntityTooLarge, path)
-			if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+			if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 				t.Error("plan stored")
 			}
-			if gs, _ := e.db.FindGroups(system); len(gs) != 0 {
+			if gs := must(e.db.FindGroups(system))(t); len(gs) != 0 {
 				t.Error("network stored")
 			}
 			mustStatus(t, co.get("/plans"), http.StatusOK, "server still serves")
@@ -1714,10 +1731,10 @@ func attackUploads(t *testing.T) {
 				noLeak(t, name, res.Body, "goroutine", "panic", ".go:")
 			}
 		}
-		if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+		if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 			t.Errorf("%d plans stored", len(ps))
 		}
-		if gs, _ := e.db.FindGroups(system); len(gs) != 0 {
+		if gs := must(e.db.FindGroups(system))(t); len(gs) != 0 {
 			t.Error("network stored")
 		}
 	})
@@ -1749,10 +1766,10 @@ func attackUploads(t *testing.T) {
 		// Not multipart at all.
 		for _, p := range []string{"/plans/import", "/network/import"} {
 			mustStatus(t, co.postWith(p, url.Values{"csrf": {tok}, "file": {planYAML("FORM-PLAN", "x")}}), http.StatusBadRequest, p+" form-encoded")
-			req, _ := http.NewRequest("POST", e.ts.URL+p, strings.NewReader(`{"csrf":"`+tok+`"}`))
+			req := must(http.NewRequest("POST", e.ts.URL+p, strings.NewReader(`{"csrf":"`+tok+`"}`)))(t)
 			req.Header.Set("Content-Type", "application/json")
 			mustStatus(t, co.do(req), http.StatusBadRequest, p+" JSON")
-			req, _ = http.NewRequest("POST", e.ts.URL+p, strings.NewReader("--x\r\nbroken"))
+			req = must(http.NewRequest("POST", e.ts.URL+p, strings.NewReader("--x\r\nbroken")))(t)
 			req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 			mustStatus(t, co.do(req), http.StatusBadRequest, p+" broken multipart")
 			// No file part.
@@ -1762,14 +1779,14 @@ func attackUploads(t *testing.T) {
 		// A zip bomb (or any zip) named plan.yaml, and unknown extensions.
 		var zbuf bytes.Buffer
 		zw := zip.NewWriter(&zbuf)
-		f, _ := zw.Create("cases.csv")
+		f := must(zw.Create("cases.csv"))(t)
 		f.Write(bytes.Repeat([]byte{'0'}, 10<<20))
 		zw.Close()
 		for name, file := range map[string]string{"plan.yaml": zbuf.String(), "plan.zip": zbuf.String(), "plan.exe": "MZ", "plan.yaml.php": "<?php", "../../etc/passwd": "x"} {
 			res := co.upload("/plans/import", tok, name, file, nil)
 			mustStatus(t, res, http.StatusUnprocessableEntity, name)
 		}
-		if ps, _ := e.db.FindPlans(system); len(ps) != 0 {
+		if ps := must(e.db.FindPlans(system))(t); len(ps) != 0 {
 			t.Error("plan stored")
 		}
 	})
@@ -1782,7 +1799,7 @@ func attackUploads(t *testing.T) {
 		// A member that lies about its size: 100 bytes declared, 64 MiB of
 		// zeros inside.
 		hdr := &zip.FileHeader{Name: "cases.csv", Method: zip.Deflate}
-		w, _ := zw.CreateHeader(hdr)
+		w := must(zw.CreateHeader(hdr))(t)
 		io.Copy(w, io.MultiReader(strings.NewReader(strings.Join(bundle.Columns[bundle.FileCases], ",")+"\n"), &fillReader{n: 64 << 20}))
 		zw.Close()
 		data := buf.Bytes()
@@ -1818,8 +1835,8 @@ func attackUploads(t *testing.T) {
 
 	jsonCase := func(t *testing.T, e *attackEnv, name, contentType, body string, want int) {
 		t.Helper()
-		before, n0, _ := e.db.FindCases(system, nrm.CaseFilter{Limit: 500})
-		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/cases", strings.NewReader(body))
+		before, n0 := must2(e.db.FindCases(system, nrm.CaseFilter{Limit: 500}))(t)
+		req := must(http.NewRequest("POST", e.ts.URL+"/api/v1/cases", strings.NewReader(body)))(t)
 		req.Header.Set("Authorization", "Bearer "+e.token("worker"))
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
@@ -1831,11 +1848,11 @@ func attackUploads(t *testing.T) {
 			t.Errorf("%s: not a JSON error: %.200s", name, res.Body)
 		}
 		noLeak(t, name, res.Body, "goroutine", "json: ", "reflect")
-		if _, n1, _ := e.db.FindCases(system, nrm.CaseFilter{Limit: 500}); n1 != n0 {
+		if _, n1 := must2(e.db.FindCases(system, nrm.CaseFilter{Limit: 500}))(t); n1 != n0 {
 			t.Errorf("%s: %d cases stored (%d before)", name, n1-n0, len(before))
 		}
 		// The same on PUT.
-		req, _ = http.NewRequest("PUT", e.ts.URL+fmt.Sprintf("/api/v1/cases/%d", e.cmm.ID), strings.NewReader(body))
+		req = must(http.NewRequest("PUT", e.ts.URL+fmt.Sprintf("/api/v1/cases/%d", e.cmm.ID), strings.NewReader(body)))(t)
 		req.Header.Set("Authorization", "Bearer "+e.token("worker"))
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
@@ -1998,7 +2015,7 @@ func attackHeaders(t *testing.T) {
 				}
 			}
 		}
-		req, _ := http.NewRequest("OPTIONS", e.ts.URL+"/api/v1/cases", nil)
+		req := must(http.NewRequest("OPTIONS", e.ts.URL+"/api/v1/cases", nil))(t)
 		req.Header.Set("Origin", "https://evil.example")
 		req.Header.Set("Access-Control-Request-Method", "PUT")
 		req.Header.Set("Access-Control-Request-Headers", "X-CSRF-Token")

@@ -47,7 +47,7 @@ func TestCorrectFactNeedsReasonAndShowsInHistory(t *testing.T) {
 	if res := w.post(path+"?lang=en", v); !strings.Contains(res.Body, fieldErrorHTML("reason", nrm.RuleRequired, nrm.LangEN)) {
 		t.Errorf("English reason error missing")
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if got.Version != 1 || got.Contacts[0].Form != nrm.ContactPolice {
 		t.Fatalf("refused correction changed the case: v%d %s", got.Version, got.Contacts[0].Form)
 	}
@@ -55,7 +55,7 @@ func TestCorrectFactNeedsReasonAndShowsInHistory(t *testing.T) {
 	if res := w.post(path, v); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("correction with reason: %d", res.StatusCode)
 	}
-	got, _ = e.db.FindCaseByID(system, c.ID)
+	got = must(e.db.FindCaseByID(system, c.ID))(t)
 	if got.Version != 2 || got.Contacts[0].Form != nrm.ContactOutreach || got.Contacts[0].ID != cid {
 		t.Fatalf("correction not stored: %+v", got.Contacts)
 	}
@@ -88,7 +88,7 @@ func TestCorrectFactNeedsReasonAndShowsInHistory(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("case correction: %d", res.StatusCode)
 	}
-	if got, _ = e.db.FindCaseByID(system, c.ID); got.Gender != nrm.GenderMale || got.Identifiers.Name != "Test Person DK-CORR-1" {
+	if got = must(e.db.FindCaseByID(system, c.ID))(t); got.Gender != nrm.GenderMale || got.Identifiers.Name != "Test Person DK-CORR-1" {
 		t.Errorf("case correction not stored: %s", got.Gender)
 	}
 	// The audit names the fields, never the values or the reason.
@@ -115,7 +115,7 @@ func TestVoidFactNeedsConfirmation(t *testing.T) {
 	if err := e.db.UpdateCase(system, c); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = e.db.FindCaseByID(system, c.ID)
+	c = must(e.db.FindCaseByID(system, c.ID))(t)
 	xid := c.Exits[0].ID
 	w := e.login("worker")
 	path := fmt.Sprintf("/cases/%d/exits/%d/void", c.ID, xid)
@@ -125,14 +125,14 @@ func TestVoidFactNeedsConfirmation(t *testing.T) {
 		!strings.Contains(res.Body, fieldErrorHTML("reason", nrm.RuleRequired, nrm.LangDA)) {
 		t.Fatalf("void without reason and confirmation: %d, both errors expected", res.StatusCode)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); len(got.Exits) != 1 {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); len(got.Exits) != 1 {
 		t.Fatalf("refused void removed the exit")
 	}
 	res = w.post(path, url.Values{"csrf": {tok}, "version": {"2"}, "reason": {"Exit was recorded on the wrong case"}, "confirm": {"1"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("void: %d", res.StatusCode)
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Exits) != 0 || got.IsClosed() {
 		t.Fatalf("exit not voided: %+v", got.Exits)
 	}
@@ -169,14 +169,14 @@ func TestExitEndsOpenStaysAndClosesTheCase(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, fieldErrorHTML("exit_date", nrm.RuleOpenAfterExit, nrm.LangDA)) {
 		t.Fatalf("exit leaving a stay open: %d", res.StatusCode)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); len(got.Exits) != 0 || got.Version != 2 {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); len(got.Exits) != 0 || got.Version != 2 {
 		t.Fatalf("refused exit stored")
 	}
 	res = w.post(exits, url.Values{"csrf": {tok}, "version": {"2"}, "exit_date": {"2011-03-01"}, "exit_kind": {"self_return"}, "confirm": {"1"}, "end_open": {"1"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirmed exit: %d", res.StatusCode)
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Exits) != 1 || got.Accommodations[0].End != nrm.MustDate("2011-03-01") || got.ReflectionPeriods[0].End != nrm.MustDate("2011-03-01") {
 		t.Fatalf("exit did not end the open facts: %+v %+v", got.Accommodations, got.ReflectionPeriods)
 	}
@@ -204,7 +204,7 @@ func TestExitEndsOpenStaysAndClosesTheCase(t *testing.T) {
 	if res = w.post(fmt.Sprintf("/cases/%d/accommodations", c.ID), stay); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("stay after reopening: %d", res.StatusCode)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); got.IsClosed() || len(got.Accommodations) != 2 || len(got.Reopenings) != 1 {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); got.IsClosed() || len(got.Accommodations) != 2 || len(got.Reopenings) != 1 {
 		t.Errorf("after reopening: closed=%v stays=%d", got.IsClosed(), len(got.Accommodations))
 	}
 }
@@ -258,7 +258,7 @@ func TestSafeForms(t *testing.T) {
 	if n := strings.Count(res.Body, `<p class="field-error">`); res.StatusCode != http.StatusUnprocessableEntity || n != 3 {
 		t.Errorf("assessment with three faults: %d, %d errors shown", res.StatusCode, n)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); got.Version != 1 {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); got.Version != 1 {
 		t.Errorf("refused form changed the case")
 	}
 }
@@ -294,7 +294,7 @@ func TestDecisionStagesAndReconsideration(t *testing.T) {
 	if list := us.get("/cases"); strings.Contains(list.Body, "Consistent account") {
 		t.Errorf("reasons shown in the list")
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	final := got.Assessments[1].ID
 	// A caseworker requests reconsideration; the deadline defaults to 30 days.
 	w := e.login("worker")
@@ -303,7 +303,7 @@ func TestDecisionStagesAndReconsideration(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("request: %d %s", res.StatusCode, res.Body)
 	}
-	got, _ = e.db.FindCaseByID(system, c.ID)
+	got = must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Reconsiderations) != 1 || got.Reconsiderations[0].Deadline != nrm.MustDate("2011-04-09") {
 		t.Fatalf("reconsideration: %+v", got.Reconsiderations)
 	}
@@ -319,7 +319,7 @@ func TestDecisionStagesAndReconsideration(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("overturn: %d %s", res.StatusCode, res.Body)
 	}
-	got, _ = e.db.FindCaseByID(system, c.ID)
+	got = must(e.db.FindCaseByID(system, c.ID))(t)
 	r := got.Reconsiderations[0]
 	if r.Outcome != nrm.ReconsiderationOverturned || r.NewAssessmentID == 0 || len(got.Assessments) != 3 {
 		t.Fatalf("overturned reconsideration: %+v, %d assessments", r, len(got.Assessments))
@@ -339,12 +339,14 @@ func TestCorrectionAPI(t *testing.T) {
 	}
 	call := func(method, path, body string) (*response, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+		req := must(http.NewRequest(method, e.ts.URL+path, strings.NewReader(body)))(t)
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		res := e.client().do(req)
 		var m map[string]any
-		json.Unmarshal([]byte(res.Body), &m)
+		if err := json.Unmarshal([]byte(res.Body), &m); err != nil && strings.Contains(res.Header.Get("Content-Type"), "json") && !json.Valid([]byte(res.Body)) {
+			t.Fatalf("%s %s: a JSON answer that does not parse: %v", method, path, err)
+		}
 		return res, m
 	}
 	fields := func(m map[string]any) []string {
@@ -360,7 +362,7 @@ func TestCorrectionAPI(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || fmt.Sprint(fields(m)) != "[reason]" {
 		t.Fatalf("PATCH without reason: %d %s", res.StatusCode, res.Body)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); got.Version != 1 || got.Contacts[0].Form != nrm.ContactPolice {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); got.Version != 1 || got.Contacts[0].Form != nrm.ContactPolice {
 		t.Fatalf("refused PATCH changed the case")
 	}
 	if res, m := call("PATCH", contact, `{"version":1,"reason":"x","colour":"red"}`); res.StatusCode != http.StatusUnprocessableEntity || fmt.Sprint(fields(m)) != "[colour]" {
@@ -387,7 +389,7 @@ func TestCorrectionAPI(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("PATCH case: %d %s", res.StatusCode, res.Body)
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if got.Gender != nrm.GenderMale || got.Identifiers.Phone != "+4511223344" || got.Identifiers.Name != "Test Person DK-PATCH-1" {
 		t.Errorf("PATCH case: %s %+v", got.Gender, got.Identifiers)
 	}
@@ -399,7 +401,7 @@ func TestCorrectionAPI(t *testing.T) {
 	if err := e.db.UpdateCase(system, got); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = e.db.FindCaseByID(system, c.ID)
+	got = must(e.db.FindCaseByID(system, c.ID))(t)
 	exit := fmt.Sprintf("/api/v1/cases/%d/exits/%d", c.ID, got.Exits[0].ID)
 	if res, m := call("PATCH", exit, `{"version":4,"void":true}`); res.StatusCode != http.StatusUnprocessableEntity || fmt.Sprint(fields(m)) != "[reason]" {
 		t.Errorf("void without reason: %d %s", res.StatusCode, res.Body)
@@ -411,7 +413,7 @@ func TestCorrectionAPI(t *testing.T) {
 	if res, _ := call("PATCH", exit, `{"version":5,"void":true,"reason":"Wrong case"}`); res.StatusCode != http.StatusOK {
 		t.Errorf("void: %d %s", res.StatusCode, res.Body)
 	}
-	if got, _ := e.db.FindCaseByID(system, c.ID); len(got.Exits) != 0 {
+	if got := must(e.db.FindCaseByID(system, c.ID))(t); len(got.Exits) != 0 {
 		t.Errorf("exit not voided")
 	}
 	// The history, with the reasons.
@@ -474,7 +476,7 @@ func TestCorrectionPagesFitSmallScreens(t *testing.T) {
 	if err := e.db.UpdateCase(system, c); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = e.db.FindCaseByID(system, c.ID)
+	c = must(e.db.FindCaseByID(system, c.ID))(t)
 	c.Contacts[0].Form = nrm.ContactOutreach
 	if err := e.db.CorrectCase(system, c, strings.Repeat("A long reason for the correction. ", 4)); err != nil {
 		t.Fatal(err)

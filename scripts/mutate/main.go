@@ -7,16 +7,16 @@
 // to a scratch folder, checks that every mutant's tests pass there
 // unchanged (the baseline), then applies each mutant in turn, runs the
 // tests that matter for it and puts the file back. A mutant whose tests
-// fail (or no longer build) is killed; one whose tests still pass
-// survived: no test notices that bug. A mutant that does not compile is
-// reported as invalid: it must be rewritten, it proves nothing.
+// fail is killed; one whose tests still pass survived: no test notices
+// that bug. A mutant that does not compile is reported as invalid: it
+// must be rewritten, it proves nothing.
 //
 // It is run by hand, not in CI, from the repository root:
 //
-//	go run ./scripts/mutate                 # every mutant (5 to 15 minutes on 2 cores)
-//	go run ./scripts/mutate -run 'audit|csv' # the mutants whose name matches
-//	go run ./scripts/mutate -list           # list the mutants
-//	go run ./scripts/mutate -check          # only check that every snippet is found once
+//	go run ./scripts/mutate                   # every mutant (5 to 15 minutes on 2 cores)
+//	go run ./scripts/mutate -run 'audit|csv'  # the mutants whose name matches
+//	go run ./scripts/mutate -list             # list the mutants
+//	go run ./scripts/mutate -check            # only check that every snippet is found once
 //
 // The tests run on SQLite only, unless -postgres is given and
 // NRM_TEST_POSTGRES names a server. The scratch folder is
