@@ -257,6 +257,13 @@ func appendRecord(b []byte, c *Case) []byte {
 		f.b = append(f.b, "\nR"...)
 		f.date(p.Start)
 		f.date(p.End)
+		// Kind, reason and decider came later: a period without them
+		// hashes as before, and an explicit initial kind as none.
+		if p.Kind == ReflectionExtension || p.Reason != "" || p.DecidedBy != "" {
+			f.field(string(p.Kind.orInitial()))
+			f.field(p.Reason)
+			f.field(p.DecidedBy)
+		}
 	}
 	for _, o := range c.Offers {
 		f.b = append(f.b, "\nO"...)

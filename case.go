@@ -173,11 +173,23 @@ type Reopening struct {
 	Reason string `json:"reason"`
 }
 
-// ReflectionPeriod is the (extended) time limit for leaving the country.
+// ReflectionPeriod is the (extended) time limit for leaving the country
+// (refleksionsperiode, udvidet udrejsefrist): an initial period of the
+// statutory default length, and extensions up to the statutory maximum
+// in total (settings reflection.default_days and reflection.max_days).
+// An exit ends a period still open on its date.
 type ReflectionPeriod struct {
 	ID    int64 `json:"id,omitempty"`
 	Start Date  `json:"start"`
 	End   Date  `json:"end"`
+	// Kind is initial or extension; empty, as in data from before kinds,
+	// counts as initial and is not held to the statutory maximum.
+	Kind ReflectionKind `json:"kind,omitempty"`
+	// Reason for an extension (required there): a short administrative
+	// reason, stored in clear like an override reason.
+	Reason string `json:"reason,omitempty"`
+	// DecidedBy names who decided the period (an authority or a user).
+	DecidedBy string `json:"decided_by,omitempty"`
 }
 
 // Accommodation is a stay; End is zero while the stay is ongoing.
@@ -373,6 +385,7 @@ func (c *Case) Validate(today Date) error {
 			v.add("reflection_end", RuleDateOrder, r.End.String(), "on or after the start "+r.Start.String())
 		}
 	}
+	c.validateReflectionKinds(v)
 	for _, a := range c.Accommodations {
 		if !a.Kind.Valid() {
 			v.add("kind", RuleOneOf, string(a.Kind), accommodationKinds.expected())
@@ -900,6 +913,22 @@ var fieldLabels = map[string]label{
 	"text_da":  {"Tekst (dansk)", "Text (Danish)"},
 	"text_en":  {"Tekst (engelsk)", "Text (English)"},
 	"members":  {"Medlemmer", "Members"},
+	// The case list's filters and sorting (web query and CLI flags).
+	"sort":               {"Sortering (sort)", "Sort (sort)"},
+	"dir":                {"Retning (dir)", "Direction (dir)"},
+	"minors":             {"Kun mindreårige (minors)", "Minors only (minors)"},
+	"open_stay":          {"Igangværende ophold (open_stay)", "Ongoing stay (open_stay)"},
+	"names":              {"Med navne (names)", "With names (names)"},
+	"deadline_within":    {"Frist inden for dage (deadline_within)", "Deadline within days (deadline_within)"},
+	"deadline-within":    {"Frist inden for dage (--deadline-within)", "Deadline within days (--deadline-within)"},
+	"first_contact_from": {"Første kontakt fra", "First contact from"},
+	"first_contact_to":   {"Første kontakt til", "First contact to"},
+	"identified_from":    {"Identificeret fra", "Identified from"},
+	"identified_to":      {"Identificeret til", "Identified to"},
+	"first-contact-from": {"Første kontakt fra (--first-contact-from)", "First contact from (--first-contact-from)"},
+	"first-contact-to":   {"Første kontakt til (--first-contact-to)", "First contact to (--first-contact-to)"},
+	"identified-from":    {"Identificeret fra (--identified-from)", "Identified from (--identified-from)"},
+	"identified-to":      {"Identificeret til (--identified-to)", "Identified to (--identified-to)"},
 }
 
 // FieldLabel returns the Danish or English label of a field name; unknown

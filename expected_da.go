@@ -47,6 +47,7 @@ var expectedDA = []struct{ en, da string }{
 	{"a whole number", "et helt tal"},
 	{"a whole number ≥ {}", "et helt tal ≥ {}"},
 	{"a whole number {}–{}", "et helt tal {}–{}"},
+	{"on or after {}", "samme dag som eller efter {}"},
 	{"a positive whole number", "et positivt helt tal"},
 	{"a number of kroner", "et beløb i kroner"},
 	{"a number of kroner, e.g. {}", "et beløb i kroner, fx {}"},

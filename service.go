@@ -52,7 +52,63 @@ type CaseFilter struct {
 	Authority      Authority
 	Open           *bool // true: no exit yet; false: has exit
 	IdentifiedYear int
-	Offset, Limit  int
+	// Minors keeps the cases of persons under 18 today (see Minor).
+	Minors bool
+	// OpenStay keeps the cases with an accommodation that has no end.
+	OpenStay bool
+	// DeadlineWithin, when positive, keeps the cases whose reflection
+	// period (the latest end of its periods and extensions) ends today or
+	// within that many days.
+	DeadlineWithin int
+	// Date ranges, inclusive; a zero bound is open.
+	FirstContactFrom, FirstContactTo Date
+	IdentifiedFrom, IdentifiedTo     Date
+	// Today is the date that ages and deadlines are counted from; zero
+	// means the store's clock.
+	Today Date
+	// Sort is one of CaseSortKeys ("" is SortUpdated); Desc reverses it.
+	// Ties are broken by the case id in the same direction.
+	Sort          string
+	Desc          bool
+	Offset, Limit int
+}
+
+// The columns a case list can be sorted by.
+const (
+	SortRef           = "ref"
+	SortOwnerOrg      = "owner_org"
+	SortFirstContact  = "first_contact"
+	SortIdentifiedOn  = "identified_on"
+	SortAuthority     = "authority"
+	SortLatestOutcome = "latest_outcome"
+	SortUpdated       = "updated"
+)
+
+// CaseSortKeys are the accepted values of CaseFilter.Sort, in the order
+// of the list's columns.
+var CaseSortKeys = []string{SortRef, SortOwnerOrg, SortFirstContact, SortIdentifiedOn, SortAuthority, SortLatestOutcome, SortUpdated}
+
+// MinorAge is the age below which a person is a child.
+const MinorAge = 18
+
+// AgeIn is the age a person born in birthYear reaches in the year of
+// today, or -1 when the birth year is unknown. Only the birth year is
+// held in clear (the birth date is sealed), so this is the age in whole
+// years by the end of today's year.
+func AgeIn(birthYear int, today Date) int {
+	if birthYear <= 0 || birthYear > today.Year() {
+		return -1
+	}
+	return today.Year() - birthYear
+}
+
+// Minor reports whether a person born in birthYear may be under 18 on
+// today: someone who turns 18 during today's year counts as a minor until
+// the year ends (the presumption of minority when the age is uncertain,
+// Directive 2011/36/EU art. 13(2)). An unknown birth year is not a minor.
+func Minor(birthYear int, today Date) bool {
+	age := AgeIn(birthYear, today)
+	return age >= 0 && age <= MinorAge
 }
 
 // CaseSummary is a row of the case list: statistical attributes only.
@@ -63,6 +119,7 @@ type CaseSummary struct {
 	Gender          Gender          `json:"gender"`
 	Nationality     string          `json:"nationality,omitempty"`
 	ResidenceStatus ResidenceStatus `json:"residence_status"`
+	BirthYear       int             `json:"birth_year,omitempty"`
 	FirstContact    Date            `json:"first_contact,omitzero"`
 	ContactForm     ContactForm     `json:"contact_form,omitempty"`
 	IdentifiedOn    Date            `json:"identified_on,omitzero"`

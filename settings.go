@@ -25,6 +25,23 @@ const (
 	// report's introduction in Danish and English.
 	SettingReportIntro   = "report.intro"
 	SettingReportIntroEN = "report.intro.en"
+	// SettingReflectionDays is the statutory default length of a
+	// reflection period, in days; SettingReflectionMaxDays the maximum of
+	// a period and its extensions in total.
+	SettingReflectionDays    = "reflection.default_days"
+	SettingReflectionMaxDays = "reflection.max_days"
+	// SettingTaskAssessmentDays is how long an accepted assessment
+	// referral may wait for the decision before the worklist shows it;
+	// SettingTaskStayDays how long a shelter stay lasts before it does;
+	// SettingTaskOfferDays how long an offer may go unanswered;
+	// SettingTaskReferralDays how long a referral may wait to be accepted;
+	// SettingTaskRetentionYears the years after a case's exit at which
+	// its identifiers are due for purging.
+	SettingTaskAssessmentDays = "tasks.assessment_days"
+	SettingTaskStayDays       = "tasks.stay_days"
+	SettingTaskOfferDays      = "tasks.offer_days"
+	SettingTaskReferralDays   = "tasks.referral_days"
+	SettingTaskRetentionYears = "tasks.retention_years"
 )
 
 // Defaults of the settings added with accounts.
@@ -154,6 +171,33 @@ var settingDefs = []*SettingDef{
 			return strconv.Itoa(n), nil
 		},
 	},
+	daysSetting(SettingReflectionDays, DefaultReflectionDays,
+		label{"Refleksionsperiodens standardlængde (dage)", "Default length of a reflection period (days)"}),
+	daysSetting(SettingReflectionMaxDays, DefaultReflectionMaxDays,
+		label{"Refleksionsperiodens længde i alt med forlængelser, højst (dage)", "Longest reflection period in total with extensions (days)"}),
+	daysSetting(SettingTaskAssessmentDays, DefaultTaskAssessmentDays,
+		label{"Opgave: vurdering afventer i mere end (dage)", "Task: assessment pending for more than (days)"}),
+	daysSetting(SettingTaskStayDays, DefaultTaskStayDays,
+		label{"Opgave: ophold på krisecenter i mere end (dage)", "Task: shelter stay longer than (days)"}),
+	daysSetting(SettingTaskOfferDays, DefaultTaskOfferDays,
+		label{"Opgave: tilbud ubesvaret i mere end (dage)", "Task: offer unanswered for more than (days)"}),
+	daysSetting(SettingTaskReferralDays, DefaultTaskReferralDays,
+		label{"Opgave: henvisning afventer svar i mere end (dage)", "Task: referral awaiting an answer for more than (days)"}),
+	{
+		Key: SettingTaskRetentionYears, Default: strconv.Itoa(DefaultTaskRetentionYears),
+		label:    label{"Opgave: sletning af identifikationsoplysninger efter udtræden (år)", "Task: identifiers due for purging after the exit (years)"},
+		expected: "a whole number of years from 1 to 100",
+		check: func(v string) (string, *FieldError) {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			switch {
+			case err != nil:
+				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
+			case n < 1 || n > 100:
+				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
+			}
+			return strconv.Itoa(n), nil
+		},
+	},
 	{
 		Key: SettingReportIntro, Text: true,
 		label:    label{"Årsrapportens indledning (dansk)", "Introduction of the annual report (Danish)"},
@@ -166,6 +210,43 @@ var settingDefs = []*SettingDef{
 		expected: "text of at most 20000 characters; blank lines separate paragraphs",
 		check:    checkText,
 	},
+}
+
+// daysSetting is a setting of a whole number of days from 1 to 3650.
+func daysSetting(key string, def int, l label) *SettingDef {
+	return &SettingDef{
+		Key: key, Default: strconv.Itoa(def), label: l,
+		expected: "a whole number of days from 1 to 3650",
+		check: func(v string) (string, *FieldError) {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			switch {
+			case err != nil:
+				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
+			case n < 1 || n > 3650:
+				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
+			}
+			return strconv.Itoa(n), nil
+		},
+	}
+}
+
+// SettingInt returns the whole-number setting's value in force: the
+// stored one when it is valid, else the default (so that a broken value
+// never stops a deadline from being computed).
+func SettingInt(key, value string, set bool) int {
+	d, err := LookupSetting(key)
+	if err != nil {
+		return 0
+	}
+	if set {
+		if v, err := d.Check(value); err == nil {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	n, _ := strconv.Atoi(d.Default)
+	return n
 }
 
 // checkText accepts free text of a bounded length.
@@ -301,5 +382,6 @@ func init() {
 		{"roles separated by commas, each optionally limited to one organisation as role@ORG, e.g. admin,coordinator@CMM; empty: the default",
 			"roller adskilt af komma, hver eventuelt begrænset til én organisation som rolle@ORG, fx admin,coordinator@CMM; tom: standardværdien"},
 		{"text of at most 20000 characters; blank lines separate paragraphs", "tekst på højst 20000 tegn; tomme linjer adskiller afsnit"},
+		{"a whole number of years from 1 to 100", "et helt antal år fra 1 til 100"},
 	}...)
 }

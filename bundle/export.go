@@ -154,7 +154,7 @@ func exportRecord(c *nrm.Case, sink Sink, identifiers bool) error {
 		}
 	}
 	for _, p := range c.ReflectionPeriods {
-		if err := row(FileReflection, c.Ref, p.Start.String(), p.End.String()); err != nil {
+		if err := row(FileReflection, c.Ref, p.Start.String(), p.End.String(), string(p.Kind), p.Reason, p.DecidedBy); err != nil {
 			return err
 		}
 	}

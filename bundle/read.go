@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,7 +182,7 @@ func checkHeader(name, label string, line int, header []string, errs *Errors) (m
 		}
 	}
 	for _, c := range Columns[name] {
-		if _, ok := cols[c]; !ok {
+		if _, ok := cols[c]; !ok && !slices.Contains(OptionalColumns[name], c) {
 			missing = append(missing, strconv.Quote(c))
 		}
 	}

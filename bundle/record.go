@@ -222,7 +222,9 @@ func readExtras(ts *tables, opt Options, errs *Errors) *extras {
 		}
 	})
 	read(FileReflection, func(p *parser, ref string) {
-		rp := nrm.ReflectionPeriod{Start: p.date("start_date", true), End: p.date("end_date", false)}
+		rp := nrm.ReflectionPeriod{Start: p.date("start_date", true), End: p.date("end_date", false),
+			Kind: nrm.ReflectionKind(p.code("kind", "reflection_kind", false)), Reason: p.text("reason", nrm.MaxTextLen),
+			DecidedBy: p.text("decided_by", nrm.MaxDecidedByLen)}
 		future(p, "start_date", rp.Start)
 		if !p.bad {
 			x := xs.of(ref, nrm.PartReflection)
@@ -370,10 +372,11 @@ var (
 		"assessment_stage": "stage", "decision_reasons": "reasons", "notified_on": "notified_on", "exploitation": "exploitation",
 		"labour_sector": "labour_sector", "exploitation_country": "exploitation_country", "override_reason": "override_reason",
 		"birth_date": "date"}
-	reflectionCols = map[string]string{"reflection_start": "start_date", "reflection_end": "end_date"}
-	offerCols      = map[string]string{"offer_kind": "kind", "offered": "offered_date"}
-	reopenCols     = map[string]string{"reopen_date": "date", "reopen_reason": "reason"}
-	reconsCols     = map[string]string{"reconsidered_assessment": "assessment_no", "requested_on": "requested_on",
+	reflectionCols = map[string]string{"reflection_start": "start_date", "reflection_end": "end_date", "reflection_kind": "kind",
+		"reflection_reason": "reason", "reflection_decided_by": "decided_by"}
+	offerCols  = map[string]string{"offer_kind": "kind", "offered": "offered_date"}
+	reopenCols = map[string]string{"reopen_date": "date", "reopen_reason": "reason"}
+	reconsCols = map[string]string{"reconsidered_assessment": "assessment_no", "requested_on": "requested_on",
 		"reconsideration_deadline": "deadline", "grounds": "grounds", "reconsideration_outcome": "outcome",
 		"reconsideration_decided_on": "decided_on", "new_assessment": "new_assessment_no"}
 	consentCols = map[string]string{"consent_scope": "scopes", "consent_share_with": "share_with", "consent_given_on": "given_on",
@@ -502,6 +505,16 @@ func (as *assembler) assemble(r *record, c *nrm.Case, x *extra) {
 	for _, in := range x.reflection {
 		m := base()
 		m.ReflectionPeriods = []nrm.ReflectionPeriod{in.p}
+		if in.p.Kind == nrm.ReflectionExtension {
+			// An extension needs an initial period before it: the
+			// earliest of the rows read so far stands in for it.
+			for _, e := range c.ReflectionPeriods {
+				if e.Kind != nrm.ReflectionExtension {
+					m.ReflectionPeriods = append(m.ReflectionPeriods, nrm.ReflectionPeriod{Start: e.Start, End: e.Start})
+					break
+				}
+			}
+		}
 		as.rowErrs(FileReflection, in.line, reflectionCols, m.Validate(today))
 		c.ReflectionPeriods = append(c.ReflectionPeriods, in.p)
 	}

@@ -57,7 +57,7 @@ var Columns = map[string][]string{
 	FileContacts: {"case_ref", "date", "contact_form", "org", "place"},
 	FileAssessments: {"case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation", "labour_sector",
 		"exploitation_country", "override_reason", "reasons", "notified_on", "decided_by"},
-	FileReflection:       {"case_ref", "start_date", "end_date"},
+	FileReflection:       {"case_ref", "start_date", "end_date", "kind", "reason", "decided_by"},
 	FileOffers:           {"case_ref", "kind", "offered_date", "accepted"},
 	FileReopenings:       {"case_ref", "date", "reason"},
 	FileReconsiderations: {"case_ref", "assessment_no", "requested_on", "grounds", "deadline", "outcome", "decided_on", "new_assessment_no"},
@@ -66,6 +66,13 @@ var Columns = map[string][]string{
 		"municipality_informed_on", "municipality", "status", "status_on", "status_by", "return_reason", "access_revoked_on", "revoke_reason"},
 	FileShares:      {"case_ref", "org"},
 	FileIdentifiers: {"case_ref", "name", "aliases", "document_numbers", "phone", "address", "notes"},
+}
+
+// OptionalColumns are the columns a file may leave out: those added after
+// bundles were first written, so that older bundles still import (a
+// column left out reads as empty).
+var OptionalColumns = map[string][]string{
+	FileReflection: {"kind", "reason", "decided_by"},
 }
 
 // Table yields the rows of one file or sheet, header first. Line numbers

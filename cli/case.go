@@ -32,7 +32,7 @@ func init() {
 func caseCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{Use: "case", Short: "Show a case and its history; add, correct and void facts; assess, exit and reopen"}
 	cmd.AddCommand(caseShowCmd(env), caseHistoryCmd(env), caseAddCmd(env), caseCorrectCmd(env), caseVoidCmd(env),
-		caseAssessCmd(env), caseExitCmd(env), caseReopenCmd(env))
+		caseAssessCmd(env), caseExitCmd(env), caseReopenCmd(env), caseListCmd(env))
 	return cmd
 }
 
@@ -325,7 +325,7 @@ func printCase(out io.Writer, c *nrm.Case, l nrm.Lang, identifiers bool) error {
 	}
 	if section("Refleksionsperioder", "Reflection periods", len(c.ReflectionPeriods)) {
 		for _, x := range c.ReflectionPeriods {
-			fmt.Fprintf(w, "  reflection_periods:%d\t%s\n", x.ID, period(x.Start, x.End))
+			fmt.Fprintf(w, "  reflection_periods:%d\t%s\t%s\t%s\t%s\n", x.ID, period(x.Start, x.End), x.Kind.Label(l), dash(x.Reason), dash(x.DecidedBy))
 		}
 	}
 	if section("Ophold", "Stays", len(c.Accommodations)) {

@@ -107,7 +107,9 @@ refused with one message. Raise a limit with its flag when real data needs it.`,
 			fmt.Fprintf(env.Stdout, msg(env.lang(), "Importeret på %s: %d nye, %d opdaterede, %d uændrede sager; %d anklagerækker.\n",
 				"Imported in %s: %d new, %d updated, %d unchanged cases; %d prosecution rows.\n"),
 				time.Since(start).Round(time.Millisecond), res.Created, res.Updated, res.Unchanged, res.Prosecutions)
-			return nil
+			// A line per imported case another organisation may already
+			// hold a case about (search.go).
+			return printImportDuplicates(env, ctx, db, start)
 		}),
 	}
 	cmd.Flags().BoolVar(&checkOnly, "check", false, "only check the bundle; store nothing")

@@ -24,7 +24,7 @@ func init() {
 func demoCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
-		Short: "Load the demo data: organisations, the 2007–2012 cases, prosecution rows, the 2011–2014 action plan and the reference network",
+		Short: "Load the demo data: organisations, the 2007–2012 cases, prosecution rows, the 2011–2014 action plan with outputs, funding, working groups and evaluation, the reference network and the outreach services' visits",
 		Args:  cobra.NoArgs,
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			return LoadDemo(ctx, db, env)
@@ -82,9 +82,16 @@ func LoadDemo(ctx context.Context, db *sqlstore.DB, env *Env) error {
 	if err := saveNetwork(ctx, db, net); err != nil {
 		return fmt.Errorf("demo network: %w", err)
 	}
+	work, err := loadPlanWork(ctx, db, plan.Code)
+	if err != nil {
+		return fmt.Errorf("demo plan work: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, msg(env.lang(), "Demodata indlæst: %d organisationer, %d nye og %d uændrede sager, handlingsplanen %s, %d referencegrupper.\n",
 		"Demo data loaded: %d organisations, %d new and %d unchanged cases, action plan %s, %d reference groups.\n"),
 		len(orgs), res.Created, res.Unchanged, plan.Code, len(net.Groups))
+	fmt.Fprintf(env.Stdout, msg(env.lang(), "Planens arbejde: %d resultater, %d bevillinger, %d arbejdsgrupper og %d evaluering; %d opsøgende tilbud med %d besøgsopgørelser.\n",
+		"The plan's work: %d outputs, %d funding entries, %d working groups and %d evaluation; %d outreach services with %d visit counts.\n"),
+		work.outputs, work.funding, work.groups, work.evaluations, len(net.Services), len(net.Stats))
 	if _, err := db.FindUserByUsername(ctx, DemoAdmin); nrm.ErrorCode(err) == nrm.ENOTFOUND {
 		pw, err := auth.OneTimePassword()
 		if err != nil {
@@ -149,4 +156,81 @@ func saveNetwork(ctx context.Context, db *sqlstore.DB, n *nrm.Network) error {
 		}
 	}
 	return nil
+}
+
+// planWorkCounts is what the demo holds of the plan's work.
+type planWorkCounts struct {
+	outputs, funding, groups, evaluations int
+}
+
+// loadPlanWork loads the demo's outputs and funding, working groups and
+// evaluation of the plan. Like the rest of the demo it changes nothing
+// the second time: outputs are added only to a plan without outputs,
+// funding entries replace those of the same activity, year and line,
+// working groups and the evaluation are added only when missing (so
+// that edits made since are kept).
+func loadPlanWork(ctx context.Context, db *sqlstore.DB, planCode string) (planWorkCounts, error) {
+	var n planWorkCounts
+	read := func(name string) ([]byte, error) { return fs.ReadFile(demoplan.FS, name) }
+	b, err := read("outputs_2011_2014.yaml")
+	if err != nil {
+		return n, err
+	}
+	f, err := planio.ReadOutputsYAML(bytes.NewReader(b))
+	if err != nil {
+		return n, err
+	}
+	have, err := db.FindOutputs(ctx, planCode)
+	if err != nil {
+		return n, err
+	}
+	outs := f.Outputs
+	if len(have) > 0 {
+		outs = nil
+	}
+	if err := db.ImportPlanWork(ctx, planCode, outs, f.Funding, false, false); err != nil {
+		return n, planio.LocateImportError(err, append(append([]int{}, f.OutputLines[:len(outs)]...), f.FundingLines...))
+	}
+	n.outputs, n.funding = len(f.Outputs), len(f.Funding)
+	if b, err = read("workgroups.yaml"); err != nil {
+		return n, err
+	}
+	groups, err := planio.ReadWorkGroupsYAML(bytes.NewReader(b))
+	if err != nil {
+		return n, err
+	}
+	existing, err := db.FindWorkGroups(ctx)
+	if err != nil {
+		return n, err
+	}
+	exists := map[string]bool{}
+	for _, g := range existing {
+		exists[g.Code] = true
+	}
+	for _, g := range groups {
+		if !exists[g.Code] {
+			if err := db.SaveWorkGroup(ctx, g); err != nil {
+				return n, err
+			}
+		}
+	}
+	n.groups = len(groups)
+	if b, err = read("evaluation_2011_2014.yaml"); err != nil {
+		return n, err
+	}
+	ef, err := planio.ReadOutputsYAML(bytes.NewReader(b))
+	if err != nil {
+		return n, err
+	}
+	if ef.Evaluation != nil {
+		if _, err := db.FindEvaluation(ctx, planCode); nrm.ErrorCode(err) == nrm.ENOTFOUND {
+			if err := db.SaveEvaluation(ctx, planCode, ef.Evaluation); err != nil {
+				return n, err
+			}
+		} else if err != nil {
+			return n, err
+		}
+		n.evaluations = 1
+	}
+	return n, nil
 }

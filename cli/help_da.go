@@ -460,7 +460,25 @@ opslaget logges i revisionsloggen.`,
 	"nrm countries import": {short: "Indlæs en redigeret fil med koblingen (code,name_da,name_en,region)"},
 	"nrm countries list":   {short: "Skriv koblingen som CSV"},
 	"nrm demo": {
-		short: "Indlæs demodata: organisationer, sagerne 2007–2012, tal for retsforfølgning, handlingsplanen 2011–2014 og referencenetværket",
+		short: "Indlæs demodata: organisationer, sagerne 2007–2012, tal for retsforfølgning, handlingsplanen 2011–2014 med resultater, bevillinger, arbejdsgrupper og evaluering, referencenetværket og de opsøgende tilbuds besøgstal",
+	},
+	"nrm evaluation":        {short: "Den eksterne evaluering af en handlingsplan ved dens afslutning: show, set, delete"},
+	"nrm evaluation delete": {short: "Slet en plans evaluering"},
+	"nrm evaluation set": {
+		short: "Registrér eller erstat en plans evaluering (koordinerende ministerium)",
+		flags: map[string]string{
+			"date":              "evalueringens dato, ÅÅÅÅ-MM-DD",
+			"evaluator":         "hvem der evaluerede planen",
+			"link":              "evalueringsrapporten: en http(s)-adresse eller en filreference",
+			"recommendation":    "en anbefaling på dansk (kan gentages)",
+			"recommendation-en": "den samme anbefaling på engelsk (kan gentages, i samme rækkefølge)",
+			"summary":           "resultater og konklusioner på dansk",
+			"summary-en":        "resultater og konklusioner på engelsk",
+		},
+	},
+	"nrm evaluation show": {
+		short: "Vis en plans evaluering: evaluator, dato, resultater, anbefalinger og rapportens link",
+		flags: map[string]string{"json": "skriv JSON"},
 	},
 	"nrm export": {
 		short: "Skriv alle sager som et bundt (samme format som import; rummer fødselsdatoer — opbevar det sikkert)",
@@ -601,12 +619,25 @@ Opret derefter den første administrator: nrm user add NAVN --role admin --org O
 identifikationsoplysninger og alle TOTP-hemmeligheder med den i én transaktion og skriver
 derefter nøglefilen igen med kun den nye nøgle. En ny revisionsnøgle tilføjes også og
 nøgler revisionsposterne fra da af; alle ældre revisionsnøgler bliver i filen, så ældre
-poster og ankre kan kontrolleres. Går noget galt, beholder nøglefilen både den gamle og
+poster og ankre kan kontrolleres. Personsøgningens indeks bygges i samme transaktion op
+igen under en ny søgeindeksnøgle. Går noget galt, beholder nøglefilen både den gamle og
 den nye nøgle, så alt stadig kan åbnes. Sikkerhedskopier fra før rotationen kræver den
 gamle nøgle: behold den med --keep-old-keys, eller acceptér, at gamle sikkerhedskopier
 ikke længere kan læses. Genstart kørende servere bagefter, så de indlæser den nye nøgle.`,
 		flags: map[string]string{
 			"keep-old-keys": "behold de gamle nøgler i nøglefilen (kræves for at læse sikkerhedskopier fra før rotationen)",
+		},
+	},
+	"nrm outreach": {short: "De opsøgende tilbuds besøg pr. år med ændringen i forhold til året før: list, set"},
+	"nrm outreach list": {
+		short: "Vis hvert opsøgende tilbuds besøg pr. år, ændringen i forhold til året før og udviklingen",
+		flags: map[string]string{"json": flagJSONLines},
+	},
+	"nrm outreach set": {
+		short: "Registrér (eller ret) et opsøgende tilbuds besøgstal for en periode",
+		flags: map[string]string{
+			"consultations": "antal sundheds- eller rådgivningssamtaler",
+			"visits":        "antal besøg",
 		},
 	},
 	"nrm outputs": {short: "Resultaterne af handlingsplanens aktiviteter: list, add, import, export"},
@@ -616,6 +647,7 @@ ikke længere kan læses. Genstart kørende servere bagefter, så de indlæser d
 			"activity":     "aktivitetskode, fx 2.1.3",
 			"amount":       "beløb i kroner, fx et tilskud",
 			"audience":     "målgruppe, fx sundhedspersonale",
+			"audience-en":  "målgruppe på engelsk, fx health staff",
 			"date":         "præcis dato, ÅÅÅÅ-MM-DD",
 			"events":       "antal kurser, arrangementer eller eksemplarer",
 			"kind":         "type: training, campaign, publication, study, study_trip, international_project, other",
@@ -631,11 +663,11 @@ ikke længere kan læses. Genstart kørende servere bagefter, så de indlæser d
 		},
 	},
 	"nrm outputs export": {
-		short: "Eksportér en plans resultater (YAML med finansieringen, eller CSV) til standardoutput",
+		short: "Eksportér en plans resultater (YAML med finansieringen og evalueringen, eller CSV) til standardoutput",
 		flags: map[string]string{"format": "yaml eller csv"},
 	},
 	"nrm outputs import": {
-		short: "Importér resultater (og fra YAML finansiering) fra en YAML- eller CSV-fil (- for standardinput som YAML), alt eller intet",
+		short: "Importér resultater (og fra YAML finansiering og evalueringen) fra en YAML- eller CSV-fil (- for standardinput som YAML), alt eller intet",
 		flags: map[string]string{
 			"replace": "erstat planens resultater (og, med finansiering i filen, dens finansiering) i stedet for at tilføje",
 		},

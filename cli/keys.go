@@ -38,6 +38,8 @@ func keysCmd(env *Env) *cobra.Command {
 every TOTP secret with it in one transaction, and then rewrite the key file with the new
 key only. A new audit key is added too and keys the audit entries from then on; every
 older audit key stays in the file, so that older entries and anchors stay verifiable.
+The person search index is rebuilt under a new search-index key in the same
+transaction.
 If anything fails, the key file keeps the old and the new key, so everything
 still opens. Backups taken before the rotation need the old key: keep them with
 --keep-old-keys, or accept that old backups can no longer be read. Restart running
@@ -83,22 +85,32 @@ servers afterwards so that they load the new key.`,
 				return err
 			}
 			audit = append(audit, newAudit)
+			// The person search index is rebuilt under a new blind-index
+			// key; until the rebuild is committed the old one stays current
+			// (the last blind-index key in the file is).
+			oldBlind := oldRing.BlindKeys()
+			newBlind, err := seal.NewKey(seal.NextBlindKeyID(oldBlind))
+			if err != nil {
+				return err
+			}
 			var sealing []seal.Key
 			for _, k := range keys {
-				if k.ID != seal.MACKeyID && !seal.IsAuditKeyID(k.ID) {
+				if k.ID != seal.MACKeyID && !seal.IsAuditKeyID(k.ID) && !seal.IsBlindKeyID(k.ID) {
 					sealing = append(sealing, k)
 				}
 			}
 			// Audit keys before the encryption keys: an older nrm takes
 			// the last line as the current encryption key.
-			keys = append(append([]seal.Key{mac}, audit...), sealing...)
-			newRing, err := seal.New(append(append([]seal.Key{mac}, audit...), newKey)...)
+			keys = append(append(append([]seal.Key{mac}, audit...), oldBlind...), newBlind)
+			keys = append(keys, sealing...)
+			newRing, err := seal.New(append(append([]seal.Key{mac}, audit...), newBlind, newKey)...)
 			if err != nil {
 				return err
 			}
 			// The new key goes into the file before anything is sealed
 			// with it: if we stop half-way, every value still opens.
-			if err := seal.WriteFile(path, append(keys, newKey)); err != nil {
+			pending := append(append(append([]seal.Key{mac}, audit...), newBlind), oldBlind...)
+			if err := seal.WriteFile(path, append(append(pending, sealing...), newKey)); err != nil {
 				return err
 			}
 			ctx := systemCtx(cmd.Context())
@@ -112,7 +124,7 @@ servers afterwards so that they load the new key.`,
 				return fmt.Errorf(msg(l, "rotation mislykkedes; nøglefilen indeholder både de gamle nøgler og den nye: %w",
 					"rotation failed; the key file holds the old keys and the new one: %w"), err)
 			}
-			final := append(append([]seal.Key{mac}, audit...), newKey)
+			final := append(append([]seal.Key{mac}, audit...), newBlind, newKey)
 			if keepOld {
 				final = append(keys, newKey)
 			}

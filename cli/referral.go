@@ -180,7 +180,10 @@ line sends on behalf of --from (an organisation with access to the case).`,
 	cmd.AddCommand(list, send,
 		referralMove(env, "accept", "Accept a referral to your organisation (it gains access to the case)", "Henvisning %d modtaget.\n", "Referral %d accepted.\n", false,
 			func(ctx context.Context, db *sqlstore.DB, id int64, on nrm.Date, _ string) error {
-				return db.AcceptReferral(ctx, id, on)
+				if err := db.AcceptReferral(ctx, id, on); err != nil {
+					return err
+				}
+				return printReferralDuplicates(env, ctx, db, id) // search.go
 			}),
 		referralMove(env, "return", "Return a referral to its sender, with --reason", "Henvisning %d returneret.\n", "Referral %d returned.\n", true,
 			func(ctx context.Context, db *sqlstore.DB, id int64, on nrm.Date, reason string) error {

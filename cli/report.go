@@ -318,6 +318,17 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 				return nil, err
 			}
 		}
+		if n, ok := src.(interface {
+			FindOutreachServices(context.Context) ([]*nrm.OutreachService, error)
+			FindOutreachStats(context.Context, string) ([]*nrm.OutreachStat, error)
+		}); ok {
+			if in.OutreachServices, err = n.FindOutreachServices(ctx); err != nil {
+				return nil, err
+			}
+			if in.OutreachStats, err = n.FindOutreachStats(ctx, ""); err != nil {
+				return nil, err
+			}
+		}
 	}
 	orgs, err := src.FindOrganisations(ctx)
 	if err != nil {

@@ -55,8 +55,8 @@ encrypted identifiers left in backups or free database pages can no longer be op
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, msg(l, "%d sager fik slettet deres identifikatorer (sidste udskrivning mere end %d år før %s). Statistikken er uændret.\n",
-				"%d cases had their identifiers purged (last exit more than %d years before %s). The statistics are unchanged.\n"), n, years, today)
+			fmt.Fprintf(env.Stdout, msg(l, "%d sager fik slettet deres identifikatorer, journal og dokumenter (sidste udskrivning mere end %d år før %s). Statistikken er uændret.\n",
+				"%d cases had their identifiers purged, with their journals and documents (last exit more than %d years before %s). The statistics are unchanged.\n"), n, years, today)
 			if n > 0 {
 				fmt.Fprintln(env.Stdout, msg(l, "Kør \"nrm keys rotate\", så kopier i sikkerhedskopier og frie databasesider ikke længere kan åbnes.",
 					"Run \"nrm keys rotate\" so that copies in backups and free database pages can no longer be opened."))

@@ -23,6 +23,11 @@ type Input struct {
 	// Outputs are the plan's registered outputs (courses, campaigns,
 	// studies …); the report states those of the reporting year.
 	Outputs []*nrm.Output
+	// OutreachServices and OutreachStats are the outreach services and
+	// their visits; the report states the reporting year's visits and
+	// the change against the year before (report/outreach.go).
+	OutreachServices []*nrm.OutreachService
+	OutreachStats    []*nrm.OutreachStat
 	// Period selects the status period shown, e.g. "2012-spring"; "" shows
 	// each activity's latest status.
 	Period string

@@ -63,6 +63,10 @@ type Keyring struct {
 	// (the last is current).
 	audit      map[string][]byte
 	auditOrder []string
+	// blind holds the blind-index keys by id, blindOrder their ids
+	// oldest first (the last is current); see blind.go.
+	blind      map[string][]byte
+	blindOrder []string
 }
 
 // New returns a keyring whose last key is the current one.
@@ -70,8 +74,14 @@ func New(keys ...Key) (*Keyring, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("seal: no key")
 	}
-	k := &Keyring{aeads: map[string]cipher.AEAD{}, audit: map[string][]byte{}}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, audit: map[string][]byte{}, blind: map[string][]byte{}}
 	for _, key := range keys {
+		if IsBlindKeyID(key.ID) {
+			if err := k.addBlind(key); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if key.ID == MACKeyID {
 			if len(key.Bytes) != KeySize {
 				return nil, fmt.Errorf("seal: the %s key has %d bytes, want %d", MACKeyID, len(key.Bytes), KeySize)
@@ -133,6 +143,7 @@ func New(keys ...Key) (*Keyring, error) {
 		k.audit[AuditLegacyKeyID] = h.Sum(nil)
 		k.auditOrder = []string{AuditLegacyKeyID}
 	}
+	k.deriveBlind()
 	return k, nil
 }
 
@@ -256,7 +267,7 @@ func Parse(data []byte) ([]Key, error) {
 func Format(keys []Key) []byte {
 	var b bytes.Buffer
 	b.WriteString("# nrm identifier keys: id:base64(AES-256 key); the last line is current. Keep secret; back up separately from the database.\n")
-	b.WriteString("# \"mac\" keys content hashes; \"audit-N\" key the audit log (keep every one: older entries are verified with them).\n")
+	b.WriteString("# \"mac\" keys content hashes; \"audit-N\" key the audit log (keep every one: older entries are verified with them); \"blind-N\" keys the person search index.\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s:%s\n", k.ID, base64.StdEncoding.EncodeToString(k.Bytes))
 	}
@@ -289,12 +300,17 @@ func Load(path string, create bool) (*Keyring, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The audit key before the encryption key: an older nrm reading
-		// this file takes its last line as the current encryption key.
-		if err := WriteFile(path, []Key{mac, audit, key}); err != nil {
+		blind, err := NewKey(BlindKeyPrefix + "1")
+		if err != nil {
 			return nil, err
 		}
-		return New(mac, audit, key)
+		// The audit and blind-index keys before the encryption key: an
+		// older nrm reading this file takes its last line as the current
+		// encryption key.
+		if err := WriteFile(path, []Key{mac, audit, blind, key}); err != nil {
+			return nil, err
+		}
+		return New(mac, audit, blind, key)
 	} else if err != nil {
 		return nil, fmt.Errorf("seal: read key file: %w", err)
 	}

@@ -138,11 +138,21 @@ func scanAudit(rows *sql.Rows) (*AuditEntry, error) {
 // AuditFilter selects audit entries.
 type AuditFilter struct {
 	Entity, EntityID, Username string
-	AfterSeq                   int64
-	Limit                      int
+	// Action is an exact action ("case.read"), or a family when it ends
+	// in a dot ("case.").
+	Action string
+	// From and To bound the entries' time: From inclusive, To exclusive.
+	From, To time.Time
+	// AfterSeq keeps the entries after a sequence number, BeforeSeq (when
+	// not 0) those before one.
+	AfterSeq, BeforeSeq int64
+	// Newest lists the latest entries first.
+	Newest bool
+	Limit  int
 }
 
-// FindAudit lists audit entries in sequence order.
+// FindAudit lists audit entries in sequence order (the latest first with
+// f.Newest).
 func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
 	if !readsAudit(actorOf(ctx)) {
 		return nil, forbidden()
@@ -158,12 +168,30 @@ func (d *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error
 	if f.Username != "" {
 		where, args = append(where, "username = ?"), append(args, f.Username)
 	}
+	if a, ok := strings.CutSuffix(f.Action, "."); ok && a != "" {
+		where, args = append(where, "action LIKE ? ESCAPE '\\'"), append(args, escapeLike(a)+".%")
+	} else if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, f.To.UTC())
+	}
 	where, args = append(where, "seq > ?"), append(args, f.AfterSeq)
+	if f.BeforeSeq > 0 {
+		where, args = append(where, "seq < ?"), append(args, f.BeforeSeq)
+	}
 	if f.Limit <= 0 || f.Limit > 10000 {
 		f.Limit = 1000
 	}
+	order := " ORDER BY seq"
+	if f.Newest {
+		order = " ORDER BY seq DESC"
+	}
 	rows, err := d.query(ctx, "SELECT "+auditColumns+" FROM audit_log WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY seq LIMIT "+strconv.Itoa(f.Limit), args...)
+		strings.Join(where, " AND ")+order+" LIMIT "+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -394,3 +422,74 @@ func (w *chainWalker) checkHash(e *AuditEntry) {
 // readsAudit reports whether the role may read the audit log: it names
 // who looked at which case, so only administrators and auditors may.
 func readsAudit(a *nrm.Actor) bool { return a.Role == nrm.RoleAdmin || a.Role == nrm.RoleAuditor }
+
+// AuditCaseRefs returns the references of the cases that entries are
+// about, by case id (entity "case", or a referral's "case N" detail), for
+// showing the log with references instead of internal ids. Cases since
+// deleted have none. Only the roles that read the log may ask.
+func (d *DB) AuditCaseRefs(ctx context.Context, entries []*AuditEntry) (map[int64]string, error) {
+	if !readsAudit(actorOf(ctx)) {
+		return nil, forbidden()
+	}
+	var ids []any
+	seen := map[int64]bool{}
+	for _, e := range entries {
+		if id := AuditCaseID(e); id > 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := d.query(ctx, "SELECT id, ref FROM cases WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, err
+		}
+		out[id] = ref
+	}
+	return out, rows.Err()
+}
+
+// AuditCaseID returns the id of the case an entry is about, or 0: the
+// entity id of a case entry, or the case a referral entry names in its
+// detail ("case 42").
+func AuditCaseID(e *AuditEntry) int64 {
+	if e.Entity == "case" {
+		id, _ := strconv.ParseInt(e.EntityID, 10, 64)
+		return id
+	}
+	if e.Entity == "referral" {
+		if rest, ok := strings.CutPrefix(e.Detail, "case "); ok {
+			n, _, _ := strings.Cut(rest, " ")
+			id, _ := strconv.ParseInt(n, 10, 64)
+			return id
+		}
+	}
+	return 0
+}
+
+// AuditFields returns the fields a case change named in its entry's
+// detail ("version 3; fields: gender, exits (added)"), or nil.
+func AuditFields(e *AuditEntry) []string {
+	_, list, ok := strings.Cut(e.Detail, "fields: ")
+	if !ok {
+		return nil
+	}
+	list, _, _ = strings.Cut(list, ";")
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -63,14 +63,15 @@ var (
 	tAssessments = &bulkTable{name: "assessments", cols: []string{"id", "case_id", "date", "authority", "outcome", "labour_sector",
 		"exploitation_country", "override_reason"}}
 	tForms      = &bulkTable{name: "assessment_forms", cols: []string{"assessment_id", "form"}}
-	tReflection = &bulkTable{name: "reflection_periods", cols: []string{"id", "case_id", "start_date", "end_date"}}
+	tReflection = &bulkTable{name: "reflection_periods", cols: []string{"id", "case_id", "start_date", "end_date", "kind", "reason", "decided_by"}}
 	tStays      = &bulkTable{name: "accommodations", cols: []string{"id", "case_id", "kind", "provider", "start_date", "end_date"}}
 	tOffers     = &bulkTable{name: "offers", cols: []string{"id", "case_id", "kind", "offered_on", "accepted"}}
 	tExits      = &bulkTable{name: "exits", cols: []string{"id", "case_id", "date", "kind"}}
+	tBlind      = &bulkTable{name: "person_index", cols: []string{"case_id", "kind", "hmac", "key_id"}}
 
 	// bulkTables lists parents before children: PostgreSQL checks foreign
 	// keys at the end of each statement.
-	bulkTables = []*bulkTable{tCases, tShares, tContacts, tAssessments, tForms, tReflection, tStays, tOffers, tExits}
+	bulkTables = []*bulkTable{tCases, tShares, tContacts, tAssessments, tForms, tReflection, tStays, tOffers, tExits, tBlind}
 )
 
 func init() {
@@ -95,7 +96,7 @@ type newCase struct {
 type bulkBatch struct {
 	n           int
 	first, last int64
-	rows        [9][]any
+	rows        [10][]any
 }
 
 // bulkSink executes the rows of a batch.
@@ -132,6 +133,8 @@ type bulkWriter struct {
 	aborted atomic.Bool
 	mu      sync.Mutex
 	err     error
+	// blind hashes the person search index of new cases (search.go).
+	blind *blindHasher
 }
 
 func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn) (*bulkWriter, error) {
@@ -253,7 +256,7 @@ func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error 
 		}
 	}
 	for _, p := range c.ReflectionPeriods {
-		put(tReflection, p.ID, c.ID, p.Start, p.End)
+		put(tReflection, p.ID, c.ID, p.Start, p.End, string(p.Kind), p.Reason, p.DecidedBy)
 	}
 	for _, a := range c.Accommodations {
 		put(tStays, a.ID, c.ID, string(a.Kind), a.Provider, a.Start, a.End)
@@ -268,6 +271,10 @@ func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error 
 	for _, e := range c.Exits {
 		put(tExits, e.ID, c.ID, e.Date, string(e.Kind))
 	}
+	if b.blind == nil {
+		b.blind = newBlindHasher(b.tx.db.sealer)
+	}
+	put(tBlind, b.blind.personIndexRows(c.ID, c.Identifiers)...)
 	return nil
 }
 
@@ -382,7 +389,7 @@ func (b *bulkWriter) stop() {
 // whenever the caller has inserted rows itself.
 type maxAllocator struct {
 	tx    *Tx
-	ids   [9]int64
+	ids   [10]int64
 	valid bool
 }
 
@@ -409,8 +416,8 @@ func (a *maxAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 // concurrent writers drawing from them never collide with the import.
 type seqAllocator struct {
 	db    *DB
-	seqs  [9]string
-	block [9][]int64
+	seqs  [10]string
+	block [10][]int64
 }
 
 func newSeqAllocator(ctx context.Context, tx *Tx) (*seqAllocator, error) {

@@ -301,9 +301,9 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 	if err := tx.loadMechanism(ctx, present, byID, where, args...); err != nil {
 		return err
 	}
-	if err := q("reflection_periods", "SELECT case_id, id, start_date, end_date FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
+	if err := q("reflection_periods", "SELECT case_id, id, start_date, end_date, kind, reason, decided_by FROM reflection_periods WHERE "+where+" ORDER BY case_id, start_date, id", func(r *sql.Rows) error {
 		var p nrm.ReflectionPeriod
-		if err := r.Scan(&caseID, &p.ID, &p.Start, &p.End); err != nil {
+		if err := r.Scan(&caseID, &p.ID, &p.Start, &p.End, &p.Kind, &p.Reason, &p.DecidedBy); err != nil {
 			return err
 		}
 		if c := get(caseID); c != nil {
@@ -575,6 +575,9 @@ func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
 		return err
 	}
 	c.ID = id
+	if err := tx.indexCase(ctx, c); err != nil {
+		return err
+	}
 	return tx.writeChildren(ctx, c, nil)
 }
 
@@ -621,6 +624,9 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
+	if err := tx.indexCase(ctx, c); err != nil {
+		return err
+	}
 	keep := map[string]map[int64]bool{}
 	for _, t := range childTables {
 		ids := map[int64]bool{}
@@ -760,9 +766,15 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]ma
 			}); err != nil {
 		return err
 	}
-	if err := w("reflection_periods", "case_id, start_date, end_date").write(ctx, len(c.ReflectionPeriods),
+	if err := tx.checkReflectionMax(ctx, c); err != nil {
+		return err
+	}
+	if err := w("reflection_periods", "case_id, start_date, end_date, kind, reason, decided_by").write(ctx, len(c.ReflectionPeriods),
 		func(i int) int64 { return c.ReflectionPeriods[i].ID },
-		func(i int) ([]any, error) { p := &c.ReflectionPeriods[i]; return []any{c.ID, p.Start, p.End}, nil },
+		func(i int) ([]any, error) {
+			p := &c.ReflectionPeriods[i]
+			return []any{c.ID, p.Start, p.End, string(p.Kind), p.Reason, p.DecidedBy}, nil
+		},
 		func(i int, id int64) error { c.ReflectionPeriods[i].ID = id; return nil }); err != nil {
 		return err
 	}
@@ -844,7 +856,8 @@ var summaryUpdateSQL = "UPDATE cases SET " + strings.Join(summaryColumns, " = ?,
 // summaryColumns are the derived per-case columns, in the order of
 // summaryValues; the bulk import writes them with the row itself.
 var summaryColumns = []string{"first_contact_date", "first_contact_form", "identified_on", "identified_authority",
-	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on", "identified_forms", "identified_labour_sector"}
+	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on", "identified_forms", "identified_labour_sector",
+	"reflection_due", "offer_since"}
 
 // summaryValues returns the derived facts of c, whose assessments carry
 // their ids, in the order of summaryColumns.
@@ -855,81 +868,9 @@ func summaryValues(c *nrm.Case) []any {
 		a := &c.Assessments[s.identifyingIndex]
 		assessmentID, forms, sector = a.ID, formMask(a.Exploitation), string(a.LabourSector)
 	}
+	reflectionDue, offerSince := taskDates(c, s.closedOn)
 	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn,
-		forms, sector}
-}
-
-// FindCases lists visible case summaries matching f, newest first, and
-// the number of matches. Listing reveals no identifiers.
-func (d *DB) FindCases(ctx context.Context, f nrm.CaseFilter) ([]*nrm.CaseSummary, int, error) {
-	a := actorOf(ctx)
-	if !readsCases(a) {
-		return nil, 0, forbidden()
-	}
-	vis, args := visibleSQL(a)
-	where := []string{vis}
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
-	if f.Ref != "" {
-		add("c.ref = ?", f.Ref)
-	}
-	if f.Search != "" {
-		add("c.ref LIKE ? ESCAPE '\\'", escapeLike(f.Search)+"%")
-	}
-	if f.OwnerOrg != "" {
-		add("c.owner_org = ?", f.OwnerOrg)
-	}
-	if f.Nationality != "" {
-		add("c.nationality = ?", f.Nationality)
-	}
-	if f.Gender != "" {
-		add("c.gender = ?", string(f.Gender))
-	}
-	if f.Outcome != "" {
-		add("c.latest_outcome = ?", string(f.Outcome))
-	}
-	if f.Authority != "" {
-		add("c.identified_authority = ?", string(f.Authority))
-	}
-	if f.Open != nil {
-		if *f.Open {
-			where = append(where, "c.closed_on IS NULL")
-		} else {
-			where = append(where, "c.closed_on IS NOT NULL")
-		}
-	}
-	if f.IdentifiedYear != 0 {
-		add("c.identified_on >= ?", nrm.NewDate(f.IdentifiedYear, 1, 1))
-		add("c.identified_on <= ?", nrm.NewDate(f.IdentifiedYear, 12, 31))
-	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := d.queryRow(ctx, "SELECT COUNT(*) FROM cases c WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	offset := max(f.Offset, 0)
-	rows, err := d.query(ctx, `SELECT c.id, c.ref, c.owner_org, c.gender, c.nationality, c.residence_status, c.first_contact_date,
-		c.first_contact_form, c.identified_on, c.identified_authority, c.latest_outcome, c.closed_on, c.version, c.updated_at
-		FROM cases c WHERE `+cond+" ORDER BY c.updated_at DESC, c.id DESC LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(offset), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*nrm.CaseSummary
-	for rows.Next() {
-		s := &nrm.CaseSummary{}
-		var nat, form, auth, outcome sql.NullString
-		if err := rows.Scan(&s.ID, &s.Ref, &s.OwnerOrg, &s.Gender, &nat, &s.ResidenceStatus, &s.FirstContact, &form,
-			&s.IdentifiedOn, &auth, &outcome, &s.ClosedOn, &s.Version, &s.UpdatedAt); err != nil {
-			return nil, 0, err
-		}
-		s.Nationality, s.ContactForm, s.Authority, s.LatestOutcome = nat.String, nrm.ContactForm(form.String), nrm.Authority(auth.String), nrm.Outcome(outcome.String)
-		out = append(out, s)
-	}
-	return out, total, rows.Err()
+		forms, sector, reflectionDue, offerSince}
 }
 
 func escapeLike(s string) string {

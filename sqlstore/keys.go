@@ -68,6 +68,11 @@ func (d *DB) RotateKeys(ctx context.Context, newRing *seal.Keyring) (int, error)
 			}
 			return out, rows.Err()
 		}
+		// The person search index is rebuilt under the new blind-index
+		// key, from the identifiers opened below.
+		if _, err := tx.exec(ctx, "DELETE FROM person_index"); err != nil {
+			return err
+		}
 		for after := int64(0); ; {
 			batch, err := page("SELECT id, ref, identifiers, key_id FROM cases WHERE identifiers IS NOT NULL AND id > ? ORDER BY id LIMIT "+
 				strconv.Itoa(rotateBatch), after)
@@ -80,6 +85,9 @@ func (d *DB) RotateKeys(ctx context.Context, newRing *seal.Keyring) (int, error)
 					return fmt.Errorf("rotate keys: open identifiers of case %d: %w", s.id, err)
 				}
 				ct, keyID, err := newRing.Seal(pt, s.aad)
+				if err == nil {
+					err = tx.indexSealed(ctx, s.id, pt, newRing)
+				}
 				clear(pt)
 				if err != nil {
 					return err

@@ -85,6 +85,10 @@ func (d *DB) ApplyRetention(ctx context.Context, years int, today nrm.Date) (pur
 			if n, _ := res.RowsAffected(); n != 1 {
 				continue
 			}
+			// The person search no longer finds the case.
+			if err := tx.unindexCase(ctx, id); err != nil {
+				return err
+			}
 			// The sealed free text about the person goes too, and so do
 			// the history's snapshots (they hold the identifiers); the
 			// versions themselves stay, with who changed what and when.
@@ -92,6 +96,11 @@ func (d *DB) ApplyRetention(ctx context.Context, years int, today nrm.Date) (pur
 				if _, err := tx.exec(ctx, "UPDATE "+t.table+" SET "+t.col+" = NULL, "+t.keyCol+" = NULL WHERE case_id = ?", id); err != nil {
 					return err
 				}
+			}
+			// The case's journal and documents go with the identifiers.
+			entries, docs, err := tx.purgeCaseFile(ctx, id)
+			if err != nil {
+				return err
 			}
 			// The content hash covers the birth date among attributes
 			// stored in clear, so trying every date would recover it:
@@ -104,7 +113,8 @@ func (d *DB) ApplyRetention(ctx context.Context, years int, today nrm.Date) (pur
 			if _, err := tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", tx.db.contentHash(c), id); err != nil {
 				return err
 			}
-			if err := tx.audit(ctx, "case.purge", "case", strconv.FormatInt(id, 10), detail); err != nil {
+			if err := tx.audit(ctx, "case.purge", "case", strconv.FormatInt(id, 10),
+				detail+fmt.Sprintf("; %d journal entries and %d documents deleted", entries, docs)); err != nil {
 				return err
 			}
 			purged++

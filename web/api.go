@@ -90,6 +90,8 @@ func (s *Server) apiListCases(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.errors = append(p.errors, fieldErr("open", nrm.RuleOneOf, q.Get("open"), "true, false"))
 	}
+	f.Today = nrm.DateOf(s.now())
+	parseListFilter(p, &f) // sort, minors, open stays, deadlines, date ranges (caselist.go)
 	p.page(&f.Offset, &f.Limit)
 	if err := p.err(); err != nil {
 		s.apiError(w, r, malformedFields("invalid query", nrm.FieldErrors(err)))
@@ -159,6 +161,7 @@ func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	s.noteDuplicatesAPI(w, r, c.ID) // a notice in a header, not a refusal (search.go)
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/cases/%d", c.ID))
 	writeJSON(w, http.StatusCreated, &c)
 }

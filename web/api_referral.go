@@ -153,7 +153,13 @@ func (s *Server) apiAcceptReferral(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.apiReferralAction(w, r, func(id int64, on nrm.Date) error { return s.cfg.Referrals.AcceptReferral(r.Context(), id, on) })
+	s.apiReferralAction(w, r, func(id int64, on nrm.Date) error {
+		if err := s.cfg.Referrals.AcceptReferral(r.Context(), id, on); err != nil {
+			return err
+		}
+		s.noteReferralDuplicatesAPI(w, r, id) // a notice in a header (search.go)
+		return nil
+	})
 }
 
 func (s *Server) apiWithdrawReferral(w http.ResponseWriter, r *http.Request) {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"math"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,26 +12,6 @@ import (
 
 	"nrm"
 )
-
-// casePageSize is the number of cases per list page.
-const casePageSize = 25
-
-type caseListPage struct {
-	page
-	Filter    *form
-	Cases     []*nrm.CaseSummary
-	Total     int
-	PageNo    int
-	Pages     int
-	PrevHref  string
-	NextHref  string
-	Countries []*nrm.Country
-	Years     []int
-	country   map[string]string
-}
-
-// CountryName returns a country's name in the page language.
-func (p *caseListPage) CountryName(code string) string { return countryName(p.country, code) }
 
 func countryName(m map[string]string, code string) string {
 	if n, ok := m[code]; ok {
@@ -43,74 +21,6 @@ func countryName(m map[string]string, code string) string {
 		return "–"
 	}
 	return code
-}
-
-// caseList lists the cases the user may see, with filters and paging.
-// The list shows statistical attributes only.
-func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
-	ctx, lang := r.Context(), langOf(r)
-	q := r.URL.Query()
-	f := nrm.CaseFilter{
-		Search: strings.TrimSpace(q.Get("q")), Nationality: strings.ToUpper(strings.TrimSpace(q.Get("nationality"))),
-		Gender: nrm.Gender(q.Get("gender")), Outcome: nrm.Outcome(q.Get("outcome")), Authority: nrm.Authority(q.Get("authority")),
-		Limit: casePageSize,
-	}
-	// Unknown codes in the query filter nothing rather than failing: the
-	// selects only offer known ones.
-	if f.Gender != "" && !f.Gender.Valid() {
-		f.Gender = ""
-	}
-	if f.Outcome != "" && !f.Outcome.Valid() {
-		f.Outcome = ""
-	}
-	if f.Authority != "" && !f.Authority.Valid() {
-		f.Authority = ""
-	}
-	if f.Nationality != "" && !nrm.ValidCountry(f.Nationality) {
-		f.Nationality = ""
-	}
-	switch q.Get("status") {
-	case "open":
-		t := true
-		f.Open = &t
-	case "closed":
-		t := false
-		f.Open = &t
-	}
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 1990 && y <= 2200 {
-		f.IdentifiedYear = y
-	}
-	pageNo, _ := strconv.Atoi(q.Get("page"))
-	pageNo = max(pageNo, 1)
-	f.Offset = (pageNo - 1) * casePageSize
-	cases, total, err := s.db.FindCases(ctx, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := &caseListPage{page: s.newPage(w, r, tr(lang, "cases.title")), Filter: newForm(q), Cases: cases, Total: total, PageNo: pageNo}
-	p.Pages = max(1, int(math.Ceil(float64(total)/casePageSize)))
-	link := func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			if k != "page" && k != "lang" && len(vs) > 0 && vs[0] != "" {
-				v.Set(k, vs[0])
-			}
-		}
-		v.Set("page", strconv.Itoa(n))
-		return "/cases?" + v.Encode()
-	}
-	if pageNo > 1 {
-		p.PrevHref = link(pageNo - 1)
-	}
-	if pageNo < p.Pages {
-		p.NextHref = link(pageNo + 1)
-	}
-	p.Countries, p.country = s.countries(ctx, lang)
-	for y := s.now().Year(); y >= 2002; y-- {
-		p.Years = append(p.Years, y)
-	}
-	s.render(w, r, http.StatusOK, "cases", p)
 }
 
 // countryCacheTTL is how long the sorted country list is reused. The web
@@ -281,7 +191,8 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, httpStatus(err), "case_new", s.newCasePage(w, r, f))
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?saved=1", c.ID), http.StatusSeeOther)
+	// A possible duplicate elsewhere is a notice, not a refusal (search.go).
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?saved=1%s", c.ID, s.duplicatesQuery(r, c.ID)), http.StatusSeeOther)
 }
 
 // event is one entry of a case's timeline.
@@ -341,7 +252,15 @@ type casePage struct {
 	Countries         []*nrm.Country
 	Today             string
 	ReconsiderDays    int
-	orgs, country     map[string]string
+	Journal           *journalSection // the journal and documents (journal.go)
+	// DuplicateOrgs are the organisations of the duplicate notice after a
+	// registration (search.go).
+	DuplicateOrgs []string
+	orgs, country map[string]string
+
+	// ReflectionDays and ReflectionMax are the statutory default length
+	// and maximum in total of a reflection period (settings).
+	ReflectionDays, ReflectionMax int
 }
 
 // OrgName returns an organisation's name, or its code.
@@ -402,6 +321,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		CanAssess:         u.Role == nrm.RoleAdmin || (u.Role == nrm.RoleAssessor && u.Authority != "")}
 	p.Orgs, p.orgs = s.organisations(ctx, lang)
 	p.Countries, p.country = s.countries(ctx, lang)
+	if dup := r.URL.Query().Get("dup"); dup != "" {
+		p.DuplicateOrgs = strings.Split(dup, ",")
+	}
 	blank := func(defaults ...string) *form {
 		f := newForm(nil)
 		for i := 0; i+1 < len(defaults); i += 2 {
@@ -417,7 +339,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	// preselected; dates default to today, the authority to the rule.
 	p.Contact = blank("contact_date", today.String(), "contact_org", u.Org)
 	p.Assessment = blank("assessment_date", today.String(), "assessment_authority", auth)
-	p.Reflection = blank("reflection_start", today.String())
+	p.Reflection, p.ReflectionDays, p.ReflectionMax = s.reflectionForm(ctx, c, today)
 	p.Accommodation = blank("start_date", today.String())
 	p.EndStay = blank("end_date", today.String())
 	p.Offer = blank("offered", today.String())
@@ -479,6 +401,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if len(p.Negative) > 0 { // the setting is read only where a reconsideration form shows
 		p.ReconsiderDays = s.reconsiderationDays(ctx)
 	}
+	p.Journal = s.journalSection(p.page, r, c, failed, f)
 	s.render(w, r, status, "case", p)
 }
 
@@ -573,6 +496,15 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 	}
 	for _, rp := range c.ReflectionPeriods {
 		e := event{Date: rp.Start, Kind: "reflection", order: 3, Title: tr(lang, "timeline.reflection"), Correct: href("reflection_periods", rp.ID)}
+		if rp.Kind == nrm.ReflectionExtension {
+			e.Title += ": " + rp.Kind.Label(lang)
+		}
+		if rp.Reason != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("reflection_reason", lang)+": "+rp.Reason)
+		}
+		if rp.DecidedBy != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("reflection_decided_by", lang)+": "+nameOr(orgs, rp.DecidedBy))
+		}
 		switch {
 		case rp.End.IsZero():
 			e.Detail = append(e.Detail, tr(lang, "timeline.no_deadline"))
@@ -809,6 +741,17 @@ func parseAssessment(p *parser, x nrm.Assessment) nrm.Assessment {
 // parseReflection reads the reflection period form onto x.
 func parseReflection(p *parser, x nrm.ReflectionPeriod) nrm.ReflectionPeriod {
 	x.Start, x.End = p.requiredDate("reflection_start"), p.date("reflection_end")
+	// A form without the kind, reason or decider (a correction of the
+	// dates) keeps them as recorded.
+	if p.v.Has("reflection_kind") {
+		x.Kind = nrm.ReflectionKind(p.code("reflection_kind", "reflection_kind", true))
+	}
+	if p.v.Has("reflection_reason") {
+		x.Reason = p.str("reflection_reason")
+	}
+	if p.v.Has("reflection_decided_by") {
+		x.DecidedBy = p.str("reflection_decided_by")
+	}
 	return x
 }
 
@@ -891,8 +834,16 @@ func (s *Server) caseAddAssessment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) caseAddReflection(w http.ResponseWriter, r *http.Request) {
+	_, maxDays, err := s.db.ReflectionSettings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.editCase(w, r, "reflection", func(c *nrm.Case, p *parser) {
 		c.ReflectionPeriods = append(c.ReflectionPeriods, parseReflection(p, nrm.ReflectionPeriod{}))
+		// The statutory maximum, in the same answer as the other faults
+		// (storage holds every write to it too).
+		p.errors = append(p.errors, nrm.FieldErrors(c.ValidateReflectionMax(maxDays))...)
 	})
 }
 

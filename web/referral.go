@@ -588,7 +588,10 @@ func (s *Server) referralAction(w http.ResponseWriter, r *http.Request, name str
 func (s *Server) referralAccept(w http.ResponseWriter, r *http.Request) {
 	s.referralAction(w, r, "accept", nil,
 		func(id int64, on nrm.Date) error { return s.cfg.Referrals.AcceptReferral(r.Context(), id, on) },
-		func(ref *nrm.ReferralSummary) string { return fmt.Sprintf("/cases/%d?saved=1", ref.CaseID) })
+		func(ref *nrm.ReferralSummary) string {
+			// With the duplicate notice, if any (search.go).
+			return fmt.Sprintf("/cases/%d?saved=1%s", ref.CaseID, s.duplicatesQueryAt(r, ref.CaseID, "referral"))
+		})
 }
 
 // referralReturn sends a referral back with a reason.

@@ -288,15 +288,17 @@ func TestSignInRedirectStaysLocal(t *testing.T) {
 		if loc := res.Header.Get("Location"); loc != "/" {
 			t.Errorf("sign-in with next=%s: Location %q, want /", v, loc)
 		}
+		// A caseworker's home page is their own (my cases and the
+		// worklist): it is shown, not redirected anywhere.
 		res = c.get("/?" + q)
 		staysHome(t, e, "home after sign-in", res, "")
-		if loc := res.Header.Get("Location"); loc != "/cases" {
-			t.Errorf("home after sign-in: Location %q, want /cases", loc)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Location") != "" {
+			t.Errorf("home after sign-in: status %d, Location %q, want the home page", res.StatusCode, res.Header.Get("Location"))
 		}
 		res = c.get("/login?" + q)
 		staysHome(t, e, "sign-in page when signed in", res, "")
-		if loc := res.Header.Get("Location"); loc != "/cases" {
-			t.Errorf("sign-in page when signed in: Location %q, want /cases", loc)
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("sign-in page when signed in: Location %q, want /", loc)
 		}
 	}
 }

@@ -170,6 +170,7 @@ func (s *Server) routes() {
 	s.route("POST /cases/{id}/offers", maxFormBytes, caseRoles, s.caseAddOffer)
 	s.route("POST /cases/{id}/exits", maxFormBytes, caseRoles, s.caseAddExit)
 	s.correctionRoutes()
+	s.caseListRoutes()
 
 	s.route("GET /plans", 0, signedIn, s.planList)
 	s.route("POST /plans/import", maxUploadBytes, planWriters, s.planImport)
@@ -207,6 +208,9 @@ func (s *Server) routes() {
 	s.route("POST /account/recovery", maxFormBytes, signedIn, s.accountRecovery)
 
 	s.referralRoutes()
+	s.taskRoutes()
+	s.searchRoutes()
+	s.journalRoutes()
 	s.apiRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 }
@@ -345,6 +349,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		localRedirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
+	if (u.Role == nrm.RoleCaseworker || u.Role == nrm.RoleAssessor) && !u.SetupPending() {
+		s.homePage(w, r) // my cases and the worklist (web/tasks.go)
+		return
+	}
 	localRedirect(w, r, homeFor(u.Role), http.StatusSeeOther)
 }
 
@@ -352,7 +360,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 func homeFor(role nrm.Role) string {
 	switch role {
 	case nrm.RoleCaseworker, nrm.RoleAssessor:
-		return "/cases"
+		return "/" // the home page: my cases and the worklist
 	case nrm.RoleAuditor:
 		return "/audit"
 	case nrm.RoleCoordinator:

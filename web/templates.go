@@ -198,6 +198,8 @@ func staticHandler() http.Handler {
 type navItem struct {
 	Href, Label string
 	Active      bool
+	// Count is shown beside the label when positive (the worklist's).
+	Count int
 }
 
 // page is what every page template gets: language, user, CSRF token,
@@ -246,6 +248,10 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 			}
 		}
 		add("/cases", "nav.cases", caseRoles)
+		if n := s.navTaskCount(r, p.User); hasRole(role, taskRoles) {
+			add("/tasks", "nav.tasks", taskRoles)
+			p.Nav[len(p.Nav)-1].Count = n
+		}
 		add("/stats", "nav.stats", statsRoles)
 		add("/plans", "nav.plans", signedIn)
 		add("/network", "nav.network", signedIn)

@@ -28,7 +28,7 @@ func TestLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	use := regexp.MustCompile(`tr\([^,]+, "([a-z_]+\.[a-z0-9_]+)"\)|add\("([a-z_]+\.[a-z0-9_]+)"`)
-	files, _ := filepath.Glob("*.go")
+	files := must(filepath.Glob("*.go"))(t)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -99,7 +99,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodGet, "/login", nil)
+	req := must(http.NewRequest(http.MethodGet, "/login", nil))(t)
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, req)
 	for _, ck := range rec.Result().Cookies() {
@@ -217,14 +217,14 @@ func TestCSRF(t *testing.T) {
 		}
 	}
 	// A cross-origin browser post is refused even with the right token.
-	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+path, strings.NewReader(form(good).Encode()))
+	req := must(http.NewRequest(http.MethodPost, e.ts.URL+path, strings.NewReader(form(good).Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")
 	if res := w.do(req); res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-origin: status %d", res.StatusCode)
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Contacts) != 1 {
 		t.Fatalf("a refused post changed the case: %d contacts", len(got.Contacts))
 	}
@@ -239,12 +239,12 @@ func TestCSRF(t *testing.T) {
 	}
 	// Cookie-authenticated API writes need X-CSRF-Token.
 	body := `{"ref":"DK-API-CSRF","owner_org":"CMM","gender":"female","residence_status":"legal"}`
-	req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/cases", strings.NewReader(body))
+	req = must(http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/cases", strings.NewReader(body)))(t)
 	req.Header.Set("Content-Type", "application/json")
 	if res := w.do(req); res.StatusCode != http.StatusForbidden {
 		t.Errorf("API without X-CSRF-Token: %d", res.StatusCode)
 	}
-	req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/cases", strings.NewReader(body))
+	req = must(http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/cases", strings.NewReader(body)))(t)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-CSRF-Token", good)
 	if res := w.do(req); res.StatusCode != http.StatusCreated {
@@ -258,7 +258,7 @@ func TestStaleEdit(t *testing.T) {
 	w := e.login("worker")
 	tok := w.csrf(fmt.Sprintf("/cases/%d", c.ID))
 	// Someone else saves the case meanwhile.
-	other, _ := e.db.FindCaseByID(system, c.ID)
+	other := must(e.db.FindCaseByID(system, c.ID))(t)
 	other.Offers = append(other.Offers, nrm.Offer{Kind: "health_care", Offered: nrm.MustDate("2011-02-02")})
 	if err := e.db.UpdateCase(system, other); err != nil {
 		t.Fatal(err)
@@ -274,7 +274,7 @@ func TestStaleEdit(t *testing.T) {
 	if !strings.Contains(res.Body, `name="version" value="2"`) || !strings.Contains(res.Body, `value="2011-03-01"`) {
 		t.Errorf("conflict page does not offer the current version with the input kept")
 	}
-	got, _ := e.db.FindCaseByID(system, c.ID)
+	got := must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(got.Exits) != 0 || got.Version != 2 {
 		t.Fatalf("stale edit stored: %+v", got.Exits)
 	}
@@ -428,7 +428,7 @@ func TestRegisterAndRecordFlow(t *testing.T) {
 			t.Fatalf("%s: status %d", s.path, res.StatusCode)
 		}
 	}
-	c, _ := e.db.FindCaseByRef(system, strings.Fields(regexp.MustCompile(`NRM-\d+-[A-Z0-9]+`).FindString(page.Body))[0])
+	c := must(e.db.FindCaseByRef(system, strings.Fields(regexp.MustCompile(`NRM-\d+-[A-Z0-9]+`).FindString(page.Body))[0]))(t)
 	stay := c.Accommodations[0].ID
 	if res := a.post(fmt.Sprintf("%s/accommodations/%d/end", base, stay), url.Values{"csrf": {tok}, "version": {"6"}, "end_date": {"2011-04-10"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("end stay: %d", res.StatusCode)
@@ -436,7 +436,7 @@ func TestRegisterAndRecordFlow(t *testing.T) {
 	if res := a.post(base+"/exits", url.Values{"csrf": {tok}, "version": {"7"}, "exit_date": {"2011-04-10"}, "exit_kind": {"prepared_return"}, "confirm": {"1"}, "end_open": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("exit: %d", res.StatusCode)
 	}
-	c, _ = e.db.FindCaseByID(system, c.ID)
+	c = must(e.db.FindCaseByID(system, c.ID))(t)
 	if len(c.Contacts) != 1 || len(c.Assessments) != 1 || len(c.Assessments[0].Exploitation) != 2 || c.Accommodations[0].End != nrm.MustDate("2011-04-10") ||
 		len(c.Exits) != 1 || len(c.ReflectionPeriods) != 1 || len(c.Offers) != 1 || !*c.Offers[0].Accepted || c.Version != 8 {
 		t.Fatalf("case after the flow: %+v", c)
@@ -469,7 +469,7 @@ func TestAPI(t *testing.T) {
 	}
 	call := func(method, path, body string, hdr ...string) (*response, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+		req := must(http.NewRequest(method, e.ts.URL+path, strings.NewReader(body)))(t)
 		req.Header.Set("Authorization", "Bearer "+token)
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")
@@ -479,7 +479,9 @@ func TestAPI(t *testing.T) {
 		}
 		res := e.client().do(req)
 		var m map[string]any
-		json.Unmarshal([]byte(res.Body), &m)
+		if err := json.Unmarshal([]byte(res.Body), &m); err != nil && strings.Contains(res.Header.Get("Content-Type"), "json") && !json.Valid([]byte(res.Body)) {
+			t.Fatalf("%s %s: a JSON answer that does not parse: %v", method, path, err)
+		}
 		return res, m
 	}
 	// No credentials: 401 as JSON.
@@ -529,13 +531,13 @@ func TestAPI(t *testing.T) {
 	// Update: version required (422), stale version 409, current version 200.
 	_, got := call("GET", fmt.Sprintf("/api/v1/cases/%d", c.ID), "")
 	got["version"] = 0
-	b, _ := json.Marshal(got)
+	b := must(json.Marshal(got))(t)
 	if res, _ := call("PUT", fmt.Sprintf("/api/v1/cases/%d", c.ID), string(b)); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("PUT without version: %d %s", res.StatusCode, res.Body)
 	}
 	got["version"] = 1
 	got["exits"] = []map[string]string{{"date": "2011-06-01", "kind": "self_return"}}
-	b, _ = json.Marshal(got)
+	b = must(json.Marshal(got))(t)
 	if res, m := call("PUT", fmt.Sprintf("/api/v1/cases/%d", c.ID), string(b)); res.StatusCode != http.StatusOK || m["version"].(float64) != 2 {
 		t.Fatalf("PUT: %d %s", res.StatusCode, res.Body)
 	}
@@ -568,14 +570,14 @@ func TestAPI(t *testing.T) {
 	}
 	token = adminToken // the caseworker again
 	// Roles apply to the API too: an analyst's token reads no cases.
-	atok, _ := e.db.CreateAPIToken(system, "analyst", "stats")
-	req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/cases", nil)
+	atok := must(e.db.CreateAPIToken(system, "analyst", "stats"))(t)
+	req := must(http.NewRequest("GET", e.ts.URL+"/api/v1/cases", nil))(t)
 	req.Header.Set("Authorization", "Bearer "+atok)
 	if res := e.client().do(req); res.StatusCode != http.StatusForbidden || !strings.Contains(res.Body, `"code": "forbidden"`) {
 		t.Errorf("analyst API: %d %s", res.StatusCode, res.Body)
 	}
 	// A wrong token is not a session.
-	req, _ = http.NewRequest("GET", e.ts.URL+"/api/v1/plans", nil)
+	req = must(http.NewRequest("GET", e.ts.URL+"/api/v1/plans", nil))(t)
 	req.Header.Set("Authorization", "Bearer nope")
 	if res := e.client().do(req); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("bad token: %d", res.StatusCode)
@@ -728,10 +730,10 @@ func (c *client) upload(path, tok, name, content string, extra url.Values) *resp
 			mw.WriteField(k, v)
 		}
 	}
-	fw, _ := mw.CreateFormFile("file", name)
+	fw := must(mw.CreateFormFile("file", name))(c.t)
 	fw.Write([]byte(content))
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.env.ts.URL+path, &buf)
+	req := must(http.NewRequest(http.MethodPost, c.env.ts.URL+path, &buf))(c.t)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.do(req)
 }
@@ -783,7 +785,7 @@ func TestTOTPLogin(t *testing.T) {
 	if res := w.post("/account/totp/confirm", url.Values{"csrf": {tok}, "code": {"123"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad first code: %d", res.StatusCode)
 	}
-	code, _ := auth.TOTPCode(secret, time.Now().Add(-30*time.Second))
+	code := must(auth.TOTPCode(secret, time.Now().Add(-30*time.Second)))(t)
 	if res := w.post("/account/totp/confirm", url.Values{"csrf": {tok}, "code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d %s", res.StatusCode, res.Body)
 	}
@@ -809,7 +811,7 @@ func TestTOTPLogin(t *testing.T) {
 	if res := c.post("/login/totp", url.Values{"csrf": {tok}, "code": {"000000"}}); res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.Body, tr(nrm.LangDA, "login.totp_failed")) {
 		t.Fatalf("wrong code: %d", res.StatusCode)
 	}
-	code, _ = auth.TOTPCode(secret, time.Now())
+	code = must(auth.TOTPCode(secret, time.Now()))(t)
 	if res := c.post("/login/totp", url.Values{"csrf": {tok}, "code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("right code: %d %s", res.StatusCode, res.Body)
 	}
