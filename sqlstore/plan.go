@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -61,10 +62,17 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 	var plans []*nrm.Plan
 	byID := map[int64]*nrm.Plan{}
 	q := func(sqlText string, fn func(r *sql.Rows) error) error { return each(ctx, tx, sqlText, args, fn) }
-	if err := q("SELECT p.id, p.code, p.name_da, p.name_en, p.start_year, p.end_year, p.budget_dkk FROM plans p WHERE "+where+" ORDER BY p.start_year, p.code", func(r *sql.Rows) error {
+	if err := q("SELECT p.id, p.code, p.name_da, p.name_en, p.start_year, p.end_year, p.budget_dkk, p.background FROM plans p WHERE "+where+" ORDER BY p.start_year, p.code", func(r *sql.Rows) error {
 		p := &nrm.Plan{Areas: []nrm.Area{}}
-		if err := r.Scan(&p.ID, &p.Code, &p.NameDA, &p.NameEN, &p.StartYear, &p.EndYear, &p.BudgetDKK); err != nil {
+		var bg string
+		if err := r.Scan(&p.ID, &p.Code, &p.NameDA, &p.NameEN, &p.StartYear, &p.EndYear, &p.BudgetDKK, &bg); err != nil {
 			return err
+		}
+		if bg != "" {
+			p.Background = &nrm.PlanBackground{}
+			if err := json.Unmarshal([]byte(bg), p.Background); err != nil {
+				return fmt.Errorf("plan %s: background: %w", p.Code, err)
+			}
 		}
 		plans = append(plans, p)
 		byID[p.ID] = p
@@ -72,12 +80,12 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 	}); err != nil || len(plans) == 0 {
 		return plans, err
 	}
-	if err := q(`SELECT f.plan_id, f.source, f.text_da, f.amount_dkk, f.year FROM funding_lines f JOIN plans p ON p.id = f.plan_id
+	if err := q(`SELECT f.plan_id, f.source, f.text_da, f.text_en, f.org, f.amount_dkk, f.year FROM funding_lines f JOIN plans p ON p.id = f.plan_id
 		WHERE `+where+" ORDER BY f.plan_id, f.position", func(r *sql.Rows) error {
 		var pid int64
 		var fl nrm.FundingLine
 		var year sql.NullInt64
-		if err := r.Scan(&pid, &fl.Source, &fl.TextDA, &fl.AmountDKK, &year); err != nil {
+		if err := r.Scan(&pid, &fl.Source, &fl.TextDA, &fl.TextEN, &fl.Org, &fl.AmountDKK, &year); err != nil {
 			return err
 		}
 		fl.Year = int(year.Int64)
@@ -93,11 +101,11 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		area, goal int
 	}
 	areaAt := map[int64]pos{}
-	if err := q(`SELECT a.id, a.plan_id, a.number, a.name_da, a.name_en FROM areas a JOIN plans p ON p.id = a.plan_id
+	if err := q(`SELECT a.id, a.plan_id, a.number, a.name_da, a.name_en, a.intro_da, a.intro_en FROM areas a JOIN plans p ON p.id = a.plan_id
 		WHERE `+where+" ORDER BY a.plan_id, a.position", func(r *sql.Rows) error {
 		var id, pid int64
 		var a nrm.Area
-		if err := r.Scan(&id, &pid, &a.Number, &a.NameDA, &a.NameEN); err != nil {
+		if err := r.Scan(&id, &pid, &a.Number, &a.NameDA, &a.NameEN, &a.IntroDA, &a.IntroEN); err != nil {
 			return err
 		}
 		a.Goals = []nrm.Goal{}
@@ -109,12 +117,16 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		return nil, err
 	}
 	goalAt := map[int64]pos{}
-	if err := q(`SELECT g.id, g.area_id, g.code, g.name_da, g.name_en FROM goals g JOIN areas a ON a.id = g.area_id JOIN plans p ON p.id = a.plan_id
+	if err := q(`SELECT g.id, g.area_id, g.code, g.name_da, g.name_en, g.footnotes FROM goals g JOIN areas a ON a.id = g.area_id JOIN plans p ON p.id = a.plan_id
 		WHERE `+where+" ORDER BY g.area_id, g.position", func(r *sql.Rows) error {
 		var id, aid int64
 		var g nrm.Goal
-		if err := r.Scan(&id, &aid, &g.Code, &g.NameDA, &g.NameEN); err != nil {
+		var notes string
+		if err := r.Scan(&id, &aid, &g.Code, &g.NameDA, &g.NameEN, &notes); err != nil {
 			return err
+		}
+		if err := readFootnotes(notes, &g.Footnotes); err != nil {
+			return fmt.Errorf("goal %s: %w", g.Code, err)
 		}
 		g.Activities = []nrm.Activity{}
 		at := areaAt[aid]
@@ -130,12 +142,16 @@ func (d *DB) loadPlans(ctx context.Context, where string, args ...any) ([]*nrm.P
 		act int
 	}
 	actAt := map[int64]actPos{}
-	if err := q(`SELECT t.id, t.goal_id, t.code, t.text_da, t.text_en, t.responsible_text FROM activities t JOIN plans p ON p.id = t.plan_id
+	if err := q(`SELECT t.id, t.goal_id, t.code, t.text_da, t.text_en, t.responsible_text, t.responsible_text_en, t.footnotes FROM activities t JOIN plans p ON p.id = t.plan_id
 		WHERE `+where+" ORDER BY t.goal_id, t.position", func(r *sql.Rows) error {
 		var gid int64
 		act := nrm.Activity{Responsible: []string{}, Statuses: []nrm.StatusEntry{}}
-		if err := r.Scan(&act.ID, &gid, &act.Code, &act.TextDA, &act.TextEN, &act.ResponsibleText); err != nil {
+		var notes string
+		if err := r.Scan(&act.ID, &gid, &act.Code, &act.TextDA, &act.TextEN, &act.ResponsibleText, &act.ResponsibleTextEN, &notes); err != nil {
 			return err
+		}
+		if err := readFootnotes(notes, &act.Footnotes); err != nil {
+			return fmt.Errorf("activity %s: %w", act.Code, err)
 		}
 		at := goalAt[gid]
 		goal := &at.plan.Areas[at.area].Goals[at.goal]
@@ -196,6 +212,14 @@ func (d *DB) SavePlan(ctx context.Context, p *nrm.Plan) error {
 	if err := validateStatuses(p); err != nil {
 		return err
 	}
+	bg := ""
+	if p.Background != nil {
+		b, err := json.Marshal(p.Background)
+		if err != nil {
+			return err
+		}
+		bg = string(b)
+	}
 	return d.inTx(ctx, func(tx *Tx) error {
 		var id int64
 		err := tx.queryRow(ctx, "SELECT id FROM plans WHERE code = ?", p.Code).Scan(&id)
@@ -203,16 +227,16 @@ func (d *DB) SavePlan(ctx context.Context, p *nrm.Plan) error {
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			action = "plan.create"
-			id, err = tx.insertID(ctx, "INSERT INTO plans (code, name_da, name_en, start_year, end_year, budget_dkk) VALUES (?, ?, ?, ?, ?, ?)",
-				p.Code, p.NameDA, p.NameEN, p.StartYear, p.EndYear, p.BudgetDKK)
+			id, err = tx.insertID(ctx, "INSERT INTO plans (code, name_da, name_en, start_year, end_year, budget_dkk, background) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				p.Code, p.NameDA, p.NameEN, p.StartYear, p.EndYear, p.BudgetDKK, bg)
 			if err != nil {
 				return err
 			}
 		case err != nil:
 			return err
 		default:
-			if _, err := tx.exec(ctx, "UPDATE plans SET name_da = ?, name_en = ?, start_year = ?, end_year = ?, budget_dkk = ? WHERE id = ?",
-				p.NameDA, p.NameEN, p.StartYear, p.EndYear, p.BudgetDKK, id); err != nil {
+			if _, err := tx.exec(ctx, "UPDATE plans SET name_da = ?, name_en = ?, start_year = ?, end_year = ?, budget_dkk = ?, background = ? WHERE id = ?",
+				p.NameDA, p.NameEN, p.StartYear, p.EndYear, p.BudgetDKK, bg, id); err != nil {
 				return err
 			}
 			// Activities hang off goals, goals off areas: deleting the
@@ -243,29 +267,29 @@ func countActivities(p *nrm.Plan) int {
 
 func (tx *Tx) writePlanChildren(ctx context.Context, p *nrm.Plan) error {
 	for i, f := range p.Funding {
-		if _, err := tx.exec(ctx, "INSERT INTO funding_lines (plan_id, position, source, text_da, amount_dkk, year) VALUES (?, ?, ?, ?, ?, ?)",
-			p.ID, i, f.Source, f.TextDA, f.AmountDKK, nullInt(f.Year)); err != nil {
+		if _, err := tx.exec(ctx, "INSERT INTO funding_lines (plan_id, position, source, text_da, text_en, org, amount_dkk, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			p.ID, i, f.Source, f.TextDA, f.TextEN, f.Org, f.AmountDKK, nullInt(f.Year)); err != nil {
 			return err
 		}
 	}
 	for ai := range p.Areas {
 		area := &p.Areas[ai]
-		areaID, err := tx.insertID(ctx, "INSERT INTO areas (plan_id, position, number, name_da, name_en) VALUES (?, ?, ?, ?, ?)",
-			p.ID, ai, area.Number, area.NameDA, area.NameEN)
+		areaID, err := tx.insertID(ctx, "INSERT INTO areas (plan_id, position, number, name_da, name_en, intro_da, intro_en) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			p.ID, ai, area.Number, area.NameDA, area.NameEN, area.IntroDA, area.IntroEN)
 		if err != nil {
 			return err
 		}
 		for gi := range area.Goals {
 			g := &area.Goals[gi]
-			goalID, err := tx.insertID(ctx, "INSERT INTO goals (area_id, position, code, name_da, name_en) VALUES (?, ?, ?, ?, ?)",
-				areaID, gi, g.Code, g.NameDA, g.NameEN)
+			goalID, err := tx.insertID(ctx, "INSERT INTO goals (area_id, position, code, name_da, name_en, footnotes) VALUES (?, ?, ?, ?, ?, ?)",
+				areaID, gi, g.Code, g.NameDA, g.NameEN, footnotesJSON(g.Footnotes))
 			if err != nil {
 				return err
 			}
 			for ti := range g.Activities {
 				act := &g.Activities[ti]
-				act.ID, err = tx.insertID(ctx, `INSERT INTO activities (plan_id, goal_id, position, code, text_da, text_en, responsible_text)
-					VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, goalID, ti, act.Code, act.TextDA, act.TextEN, act.ResponsibleText)
+				act.ID, err = tx.insertID(ctx, `INSERT INTO activities (plan_id, goal_id, position, code, text_da, text_en, responsible_text, responsible_text_en, footnotes)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, goalID, ti, act.Code, act.TextDA, act.TextEN, act.ResponsibleText, act.ResponsibleTextEN, footnotesJSON(act.Footnotes))
 				if err != nil {
 					return err
 				}
@@ -286,6 +310,27 @@ func (tx *Tx) writePlanChildren(ctx context.Context, p *nrm.Plan) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// footnotesJSON is a goal's or activity's footnotes as stored: a JSON
+// list, or "" for none.
+func footnotesJSON(fs []nrm.Footnote) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(fs) // strings only: cannot fail
+	return string(b)
+}
+
+// readFootnotes reads footnotes stored by footnotesJSON.
+func readFootnotes(s string, fs *[]nrm.Footnote) error {
+	if s == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), fs); err != nil {
+		return fmt.Errorf("footnotes: %w", err)
 	}
 	return nil
 }
