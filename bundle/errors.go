@@ -62,7 +62,11 @@ func (e *Errors) Format(lang nrm.Lang) string {
 	if lang == nrm.LangDA {
 		fmt.Fprintf(&b, "Bundtet blev ikke importeret; intet er ændret. %d fejl:\n", len(e.List))
 	} else {
-		fmt.Fprintf(&b, "The bundle was not imported; nothing was changed. %d error(s):\n", len(e.List))
+		noun := "errors"
+		if len(e.List) == 1 {
+			noun = "error"
+		}
+		fmt.Fprintf(&b, "The bundle was not imported; nothing was changed. %d %s:\n", len(e.List), noun)
 	}
 	for _, r := range e.List {
 		b.WriteString("  ")

@@ -53,7 +53,7 @@ func TestImportMalformedBundleMessages(t *testing.T) {
 		want []string
 	}{
 		{"en", []string{
-			"nrm: The bundle was not imported; nothing was changed. 3 error(s):",
+			"nrm: The bundle was not imported; nothing was changed. 3 errors:",
 			`  cases.csv line 1: the header row does not fit: missing column "nationality". Expected the columns case_ref,`,
 			"  accommodations.csv line 3: the text is not UTF-8; the file seems to be saved as Latin-1/Windows-1252.",
 			"  exits.csv line 1: the file seems separated by | ; use commas (or ;)",

@@ -23,6 +23,11 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 	}
 	err := d.importTx(ctx, func(tx *Tx, conn *sql.Conn) error {
 		w := &importWriter{tx: tx, existing: map[string]contentKey{}, today: nrm.DateOf(tx.now)}
+		ts, err := readTaskSettings(ctx, tx.query)
+		if err != nil {
+			return err
+		}
+		w.reflectionMax = ts.reflectionMax
 		rows, err := tx.query(ctx, "SELECT ref, content_hash FROM cases")
 		if err != nil {
 			return err
@@ -161,11 +166,14 @@ func contentKeyOf(hash string) contentKey {
 }
 
 type importWriter struct {
-	tx       *Tx
-	today    nrm.Date
-	existing map[string]contentKey // by reference, including cases created by this import
-	bulk     *bulkWriter
-	res      nrm.ImportResult
+	tx    *Tx
+	today nrm.Date
+	// reflectionMax is the setting reflection.max_days, which every
+	// imported case's reflection periods are held to.
+	reflectionMax int
+	existing      map[string]contentKey // by reference, including cases created by this import
+	bulk          *bulkWriter
+	res           nrm.ImportResult
 }
 
 // PutCase implements nrm.ImportWriter: a case that only the classic
@@ -182,6 +190,9 @@ func (w *importWriter) PutRecord(ctx context.Context, c *nrm.Case, parts nrm.Bun
 		return err
 	}
 	if err := c.Validate(w.today); err != nil {
+		return err
+	}
+	if err := c.ValidateReflectionMax(w.reflectionMax); err != nil {
 		return err
 	}
 	c.Normalize()

@@ -258,6 +258,33 @@ func TestReflectionStorage(t *testing.T) {
 	})
 }
 
+// An import holds every case to the maximum too: a new case over it is
+// refused with one fault, and nothing of the bundle is stored.
+func TestImportHoldsReflectionMax(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		refDB(t, db)
+		over := newCase("IMP-OVER")
+		over.ReflectionPeriods = []nrm.ReflectionPeriod{period("2011-01-02", "2011-02-01", nrm.ReflectionInitial),
+			{Start: nrm.MustDate("2011-02-01"), End: nrm.MustDate("2011-04-13"), Kind: nrm.ReflectionExtension, Reason: "Hospital stay", DecidedBy: "US"}}
+		_, err := db.Import(admin, func(w nrm.ImportWriter) error {
+			if err := w.PutCase(admin, newCase("IMP-OK")); err != nil {
+				return err
+			}
+			return w.PutCase(admin, over)
+		})
+		if fe := nrm.FieldErrors(err); len(fe) != 1 || fe[0].Field != "reflection_end" || fe[0].Rule != nrm.RuleRange {
+			t.Fatalf("import of 101 days: %v", err)
+		}
+		if _, n, err := db.FindCases(admin, nrm.CaseFilter{}); err != nil || n != 0 {
+			t.Fatalf("after a refused import: %d cases, %v", n, err)
+		}
+		over.ReflectionPeriods[1].End = nrm.MustDate("2011-04-12") // 100 days (2011 is no leap year)
+		if _, err := db.Import(admin, func(w nrm.ImportWriter) error { return w.PutCase(admin, over) }); err != nil {
+			t.Fatalf("import of 100 days: %v", err)
+		}
+	})
+}
+
 // BenchmarkTasks reads the worklist as a caseworker, an assessor and an
 // administrator, and the navigation's count, beside their floor: a plain
 // indexed COUNT of the same table in the same run. Over NRM_BENCH_DB when
