@@ -487,18 +487,22 @@ opslaget logges i revisionsloggen.`,
 		},
 	},
 	"nrm export htcds": {
-		short: "Skriv årets identificerede ofre som en k-anonymiseret HTCDS/CTDC-sagsfil (CSV)",
+		short: "Skriv årets identificerede ofre som en k-anonymiseret HTCDS 2.0-sagsfil (eller CTDC) (CSV)",
 		long: `Skriver én række pr. person, der er identificeret i --year (kun statistiske oplysninger:
-ingen reference eller identifikationsoplysning), med kolonnenavnene og værdierne fra
-IOM's globale CTDC-datasæt (Human Trafficking Case Data Standard), k-anonymiseret:
-sjældne kombinationer gøres grovere (aldersgruppe til mindreårig/voksen, nationalitet til
-region, udnyttelsesland til EU/ikke-EU, branche til ikke angivet), og rækker, der stadig
-er sjældnere end k, udelades. Standard k = 11 (CTDC's grænse); se intlexport/README.md.`,
+ingen reference eller identifikationsoplysning), med feltnavnene og værdierne fra IOM's
+Human Trafficking Case Data Standard 2.0 (prs_Gender, prs_Citizenship, vic_TraffickingStatus,
+vic_TypeOfExploitation, vic_ForcedLabourIndustry, cas_ReferringOrganisation, ...), eller med
+--variant ctdc kolonnerne i IOM's globale CTDC-datasæt (-99 for ukendt), k-anonymiseret:
+i sjældne kombinationer udelades aldersgruppen, den henvisende organisation, branchen for
+tvangsarbejde, udnyttelseslandet og statsborgerskabet i den rækkefølge (aldrig erstattet af
+en region), og rækker, der stadig er sjældnere end k, udelades. Standard k = 11 (CTDC's
+grænse); se intlexport/README.md.`,
 		flags: map[string]string{
-			"cutoff": flagCutoff,
-			"k":      "hver kombination af kvasi-identifikatorer forekommer mindst k gange (1 = alle detaljer)",
-			"output": "CSV-fil at skrive til (standard: standardoutput)",
-			"year":   "år for identifikationen, fx 2011",
+			"cutoff":  flagCutoff,
+			"k":       "hver kombination af kvasi-identifikatorer forekommer mindst k gange (1 = alle detaljer)",
+			"output":  "CSV-fil at skrive til (standard: standardoutput)",
+			"variant": "htcds (feltnavne fra HTCDS 2.0) eller ctdc (kolonnerne i CTDC's globale datasæt)",
+			"year":    "år for identifikationen, fx 2011",
 		},
 	},
 	"nrm federate": {

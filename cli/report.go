@@ -690,19 +690,22 @@ func eurostatNote(lang nrm.Lang, s *nrm.Stats, k int) string {
 }
 
 // exportHTCDSCmd is "nrm export htcds": the k-anonymised case-level CSV
-// in the CTDC/HTCDS format.
+// in HTCDS 2.0 (default) or the CTDC global dataset's columns.
 func exportHTCDSCmd(env *Env) *cobra.Command {
 	var year, k int
-	var cutoff, out string
+	var cutoff, out, variant string
 	cmd := &cobra.Command{
-		Use:   "htcds --year Y [--k 11] [-o FILE.csv]",
-		Short: "Write the identified victims of a year as a k-anonymised HTCDS/CTDC case CSV",
+		Use:   "htcds --year Y [--variant htcds|ctdc] [--k 11] [-o FILE.csv]",
+		Short: "Write the identified victims of a year as a k-anonymised HTCDS 2.0 (or CTDC) case CSV",
 		Long: `Write one row per person identified in --year (statistical attributes only: no
-reference or identifier) in the column names and picklist values of IOM's CTDC
-global dataset (Human Trafficking Case Data Standard), k-anonymised: rare
-combinations are generalised (age band to minor/adult, nationality to region,
-country of exploitation to EU/non-EU, sector to not specified) and rows still
-rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/README.md.`,
+reference or identifier) with the field names and picklist values of IOM's Human
+Trafficking Case Data Standard 2.0 (prs_Gender, prs_Citizenship, vic_TraffickingStatus,
+vic_TypeOfExploitation, vic_ForcedLabourIndustry, cas_ReferringOrganisation, ...), or with
+--variant ctdc the columns of the CTDC global dataset (-99 for unknown), k-anonymised:
+in rare combinations the age band, the referring organisation, the forced-labour
+industry, the country of exploitation and the citizenship are dropped in that order
+(never replaced by a region), and rows still rarer than k are left out. Default k = 11
+(CTDC's threshold); see intlexport/README.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if year == 0 {
@@ -713,6 +716,10 @@ rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/REA
 			}
 			if k < 1 {
 				return invalid(env, "--k skal være mindst 1 (fik %d); standard er %d.", "--k must be at least 1 (got %d); the default is %d.", k, intlexport.DefaultK)
+			}
+			v := intlexport.Variant(strings.ToLower(strings.TrimSpace(variant)))
+			if !v.Valid() {
+				return invalid(env, "--variant skal være htcds eller ctdc (fik %q).", "--variant must be htcds or ctdc (got %q).", variant)
 			}
 			q := nrm.StatsQuery{Year: year}
 			if cutoff != "" {
@@ -737,7 +744,7 @@ rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/REA
 			if out == "" || out == "-" {
 				w, status = env.Stdout, env.Stderr
 			}
-			rep, err := intlexport.WriteHTCDS(w, rows, k)
+			rep, err := intlexport.WriteCases(w, rows, v, k)
 			if err != nil {
 				return err
 			}
@@ -747,15 +754,16 @@ rarer than k are left out. Default k = 11 (CTDC's threshold); see intlexport/REA
 					return err
 				}
 			}
-			fmt.Fprintf(status, msg(env.lang(), "HTCDS %d: %d rækker skrevet, %d udeladt (k = %d).\n", "HTCDS %d: %d rows written, %d left out (k = %d).\n"),
-				year, rep.Rows, rep.Suppressed, k)
+			fmt.Fprintf(status, msg(env.lang(), "%s %d: %d rækker skrevet, %d udeladt (k = %d).\n", "%s %d: %d rows written, %d left out (k = %d).\n"),
+				strings.ToUpper(string(v)), year, rep.Rows, rep.Suppressed, k)
 			for _, g := range rep.Generalisations {
-				fmt.Fprintf(status, "  %s\n", g)
+				fmt.Fprintf(status, msg(env.lang(), "  %s: %d rækker\n", "  %s: %d records\n"), intlexport.StepLabel(g.Step, env.lang()), g.Records)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "year of identification, e.g. 2011")
+	cmd.Flags().StringVar(&variant, "variant", string(intlexport.VariantHTCDS), "htcds (HTCDS 2.0 field names) or ctdc (the CTDC global dataset's columns)")
 	cmd.Flags().IntVar(&k, "k", intlexport.DefaultK, "every combination of quasi-identifiers occurs at least k times (1 = full detail)")
 	cmd.Flags().StringVar(&cutoff, "cutoff", "", "cut-off date YYYY-MM-DD (default: 1 March of the following year)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output CSV file (default: standard output)")

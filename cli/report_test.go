@@ -447,10 +447,11 @@ func TestReportCommand(t *testing.T) {
 		}
 		// Standard output without -o; the summary goes to standard error.
 		var out, errOut bytes.Buffer
-		if code := cli.Execute([]string{"--db", db, "--lang", "en", "export", "htcds", "--year", "2011", "--k", "3"}, &out, &errOut); code != 0 {
+		if code := cli.Execute([]string{"--db", db, "--lang", "en", "export", "htcds", "--year", "2011", "--k", "3", "--variant", "ctdc"}, &out, &errOut); code != 0 {
 			t.Fatal(errOut.String())
 		}
-		if !strings.HasPrefix(out.String(), "yearOfRegistration,") || !strings.Contains(errOut.String(), "rows written") {
+		if !strings.HasPrefix(out.String(), "yearOfRegistration,") || !strings.Contains(errOut.String(), "CTDC 2011: ") ||
+			!strings.Contains(errOut.String(), "rows written") || strings.Contains(out.String(), ",,") {
 			t.Errorf("stdout %q…, stderr %q", out.String()[:min(40, out.Len())], errOut.String())
 		}
 	})
@@ -473,6 +474,7 @@ func TestReportCommand(t *testing.T) {
 			{[]string{"--lang", "fr", "report", "--year", "2011"}, "--lang must be da or en"},
 			{[]string{"export", "htcds"}, "Angiv året med --year"},
 			{[]string{"--lang", "en", "export", "htcds", "--year", "2011", "--k", "0"}, "--k must be at least 1"},
+			{[]string{"export", "htcds", "--year", "2011", "--variant", "unodc"}, `--variant skal være htcds eller ctdc (fik "unodc")`},
 			{[]string{"report", "--year", "2011", "--format", "md", "-o", filepath.Join(dir, "missing", "x.md")}, "Kan ikke skrive"},
 		} {
 			if got := runFail(t, append([]string{"--db", db}, c.args...)...); !strings.Contains(got, c.want) {

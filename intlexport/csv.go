@@ -24,13 +24,17 @@ type Table struct {
 	Rows [][]string
 }
 
-// writeRecords writes header and rows as CSV with every cell defused.
+// writeRecords writes header and rows as CSV with every cell defused
+// (but CTDC's -99, which no spreadsheet reads as a formula).
 func writeRecords(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	safe := func(rec []string) []string {
 		out := make([]string, len(rec))
 		for i, c := range rec {
-			out[i] = csvsafe.Protect(c)
+			if c != CTDCUnknown { // a negative integer is a number, not a formula
+				c = csvsafe.Protect(c)
+			}
+			out[i] = c
 		}
 		return out
 	}

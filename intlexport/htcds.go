@@ -1,7 +1,6 @@
 package intlexport
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -14,47 +13,99 @@ import (
 // must occur at least 11 times.
 const DefaultK = 11
 
-// CaseRow is one identified victim's statistical attributes, as the store
-// supplies them for the case-level export. It has no identifier of any
-// kind, so none can reach the file.
+// CaseRow is one victim's statistical attributes, as the store supplies
+// them for the case-level export. It has no identifier of any kind, so
+// none can reach the file.
 type CaseRow struct {
 	// Year is the year of identification (yearOfRegistration).
 	Year int
+	// Stage is the stage of the assessment that makes the person a
+	// victim: final (identified) or preliminary (presumed); empty means
+	// final.
+	Stage nrm.AssessmentStage
 	// Gender is the recorded gender.
 	Gender nrm.Gender
 	// Age is the age in completed years at identification; nil if unknown.
 	Age *int
 	// Nationality is an ISO 3166-1 alpha-2 code; "" if unknown.
 	Nationality string
-	// Region is the nationality's region of origin (the editable mapping).
+	// Region is the nationality's region of origin (the editable mapping;
+	// not exported: no standard column takes a region).
 	Region nrm.Region
 	// Exploitation lists the forms of exploitation; empty if unknown.
 	Exploitation []nrm.ExploitationForm
 	// LabourSector is the forced-labour sector, if any.
 	LabourSector nrm.LabourSector
-	// ContactForm is how the person was met (not exported: no CTDC field).
+	// ContactForm is how the person was met (not exported: no field).
 	ContactForm nrm.ContactForm
+	// ReferringOrg is the name of the organisation that first met the
+	// person (the first contact's), "" if unknown.
+	ReferringOrg string
 	// ExploitationCountry is an ISO 3166-1 alpha-2 code; "" if unknown.
 	ExploitationCountry string
-	// Authority is the assessing authority (not exported: no CTDC field).
+	// Authority is the assessing authority.
 	Authority nrm.Authority
 }
 
-// Report tells what WriteHTCDS did to reach k-anonymity.
+// Variant is the column set of the case-level export.
+type Variant string
+
+// Variants of the case-level export.
+const (
+	// VariantHTCDS is IOM's Human Trafficking Case Data Standard 2.0:
+	// field names with prefix and picklist value names as in the field
+	// list (htcds-2.0-fields.csv).
+	VariantHTCDS Variant = "htcds"
+	// VariantCTDC is the column set of the CTDC global dataset, with -99
+	// for unknown.
+	VariantCTDC Variant = "ctdc"
+)
+
+// Variants lists the variants, the default first.
+var Variants = []Variant{VariantHTCDS, VariantCTDC}
+
+// Header returns the variant's header row.
+func (v Variant) Header() []string {
+	if v == VariantCTDC {
+		return slices.Clone(CTDCHeader)
+	}
+	return slices.Clone(HTCDSHeader)
+}
+
+// Valid reports whether v is a known variant.
+func (v Variant) Valid() bool { return slices.Contains(Variants, v) }
+
+// Generalisation is one generalisation step and the number of records it
+// changed.
+type Generalisation struct {
+	// Step is the step's code (StepAge, StepReferringOrg, …).
+	Step string
+	// Records is the number of records it changed.
+	Records int
+}
+
+// Report tells what WriteCases did to reach k-anonymity.
 type Report struct {
 	// Rows is the number of records written.
 	Rows int
 	// Suppressed is the number of records left out because their
 	// combination still occurred fewer than k times.
 	Suppressed int
-	// Generalisations describes each generalisation step applied, with
-	// the number of records it changed.
-	Generalisations []string
+	// Generalisations lists each step that changed records, in order.
+	Generalisations []Generalisation
 }
 
-// HTCDSHeader is the header of the case-level export: the CTDC global
-// dataset's column names for the fields nrm records, in CTDC's order.
+// HTCDSHeader is the header of the HTCDS 2.0 export: the fields nrm
+// records, named with their prefix as in the field list.
 var HTCDSHeader = []string{
+	"vic_TraffickingStatus", "vic_TraffickingStatusDecisionMakingOrg", "prs_Gender", "prs_Citizenship",
+	"vic_TypeOfExploitation", "vic_ForcedLabourIndustry", "vic_TypeOfSexExploitation",
+	"hte_Type", "hte_Country", "cas_ReferringOrganisation",
+}
+
+// CTDCHeader is the header of the CTDC variant: the CTDC global dataset's
+// column names for the fields nrm records, in CTDC's order.
+var CTDCHeader = []string{
 	"yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus", "citizenship",
 	"isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour", "isForcedMarriage", "isOrganRemoval",
 	"typeOfExploitConcatenated",
@@ -65,34 +116,89 @@ var HTCDSHeader = []string{
 	"CountryOfExploitation",
 }
 
-// Picklist values of the export.
+// Values of the CTDC variant.
 const (
+	// CTDCUnknown is CTDC's value for unknown or not applicable.
+	CTDCUnknown = "-99"
 	// DatasourceCaseManagement is the Datasource of every record.
 	DatasourceCaseManagement = "Case Management"
 	// MajorityAdult is majorityStatus for 18 and over.
 	MajorityAdult = "Adult"
 	// MajorityMinor is majorityStatus for under 18.
 	MajorityMinor = "Minor"
-	// ExploitationEU is a generalised CountryOfExploitation in the EU.
-	ExploitationEU = "EU"
-	// ExploitationNonEU is a generalised CountryOfExploitation outside it.
-	ExploitationNonEU = "non-EU"
 )
 
 // AgeBroad lists CTDC's broad age bands (CTDC writes them with "--").
 var AgeBroad = []string{"0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"}
 
-// HTCDSGender maps nrm's genders to HTCDS picklist values.
-var HTCDSGender = map[nrm.Gender]string{
+// ctdcGender maps nrm's genders to the CTDC dataset's values (unknown is
+// CTDCUnknown).
+var ctdcGender = map[nrm.Gender]string{
 	nrm.GenderFemale:      "Female",
 	nrm.GenderMale:        "Male",
 	nrm.GenderTransgender: "Transgender/NonConforming",
-	nrm.GenderUnknown:     "Unknown",
 }
 
-// labourColumn maps a sector to its typeOfLabour column suffix and the
-// value used in typeOfLabourConcatenated; HTCDS has no cleaning or
-// fishing value (Aquafarming is fish farming), so those are Other.
+// htcdsGender maps nrm's genders to prs_Gender. nrm records that a person
+// is transgender but not which way, so that is NonSpecifiedUnknown rather
+// than a guessed TransgenderFeminine or TransgenderMasculine.
+var htcdsGender = map[nrm.Gender]string{
+	nrm.GenderFemale:      "Feminine",
+	nrm.GenderMale:        "Masculine",
+	nrm.GenderTransgender: "NonSpecifiedUnknown",
+	nrm.GenderUnknown:     "NonSpecifiedUnknown",
+}
+
+// htcdsExploitation maps nrm's forms to vic_TypeOfExploitation, in the
+// picklist's order. The picklist has no value for forced criminality
+// (criminal activities), so it is Other, as nrm's other forms are.
+var htcdsExploitation = []struct {
+	value string
+	forms []nrm.ExploitationForm
+}{
+	{"ForcedLabour", []nrm.ExploitationForm{nrm.ExploitationForcedLabour}},
+	{"SexualExploitation", []nrm.ExploitationForm{nrm.ExploitationSexual}},
+	{"ForcedMarriage", []nrm.ExploitationForm{nrm.ExploitationForcedMarriage}},
+	{"OrganRemoval", []nrm.ExploitationForm{nrm.ExploitationOrganRemoval}},
+	{"ForcedBegging", []nrm.ExploitationForm{nrm.ExploitationBegging}},
+	{"Other", []nrm.ExploitationForm{nrm.ExploitationForcedCriminality, nrm.ExploitationOther}},
+}
+
+// isicSection maps a forced-labour sector to vic_ForcedLabourIndustry, an
+// ISIC Rev. 4 section. Fishing is in section A, cleaning of buildings
+// (ISIC 812) in N, work in private households in T; "other" names no
+// section and is left empty.
+var isicSection = map[nrm.LabourSector]string{
+	"agriculture":   "A_AgricultureForestryAndFishing",
+	"fishing":       "A_AgricultureForestryAndFishing",
+	"manufacturing": "C_Manufacturing",
+	"construction":  "F_Construction",
+	"transport":     "H_TransportationAndStorage",
+	"hospitality":   "I_AccommodationAndFoodServiceActivities",
+	"cleaning":      "N_AdministrativeAndSupportServiceActivities",
+	"domestic_work": "T_ActivitiesOfHouseholdsAsEmployers",
+}
+
+// HTCDS values nrm writes as constants.
+const (
+	// StatusActual is vic_TraffickingStatus of an identified victim.
+	StatusActual = "ActualVictimOfTrafficking"
+	// StatusPossible is vic_TraffickingStatus of a presumed victim.
+	StatusPossible = "PossibleVictimOfTrafficking"
+	// DecisionNonPoliceGovernmental is vic_TraffickingStatusDecisionMakingOrg
+	// for both competent authorities (the immigration service and the
+	// national centre against trafficking).
+	DecisionNonPoliceGovernmental = "NonPoliceGovernmentalOrganization"
+	// EventExploitation is hte_Type of the country of exploitation.
+	EventExploitation = "Exploitation"
+	// SexProstitution is vic_TypeOfSexExploitation: nrm's sexual
+	// exploitation is exploitation in prostitution.
+	SexProstitution = "Prostitution"
+)
+
+// labourColumn maps a sector to its CTDC typeOfLabour column suffix and the
+// value used in typeOfLabourConcatenated; CTDC has no cleaning or fishing
+// value (Aquafarming is fish farming), so those are Other.
 var labourColumn = map[nrm.LabourSector][2]string{
 	"agriculture":   {"Agriculture", "Agriculture"},
 	"construction":  {"Construction", "Construction"},
@@ -115,13 +221,49 @@ func ageBroad(age int) string {
 	return AgeBroad[len(AgeBroad)-1]
 }
 
+// Generalisation steps, in the order they are applied.
+const (
+	// StepAge drops the age band (the majority status stays).
+	StepAge = "age"
+	// StepReferringOrg drops the referring organisation.
+	StepReferringOrg = "referring_org"
+	// StepSector drops the forced-labour sector.
+	StepSector = "sector"
+	// StepCountry drops the country of exploitation.
+	StepCountry = "country"
+	// StepCitizenship drops the citizenship.
+	StepCitizenship = "citizenship"
+)
+
+// Steps lists the generalisation steps in order: the citizenship, the
+// most used attribute, is dropped last.
+var Steps = []string{StepAge, StepReferringOrg, StepSector, StepCountry, StepCitizenship}
+
+// StepLabel describes a generalisation step in lang.
+func StepLabel(step string, lang nrm.Lang) string {
+	labels := map[string][2]string{
+		StepAge:          {"aldersgruppe udeladt (kun mindreårig/voksen)", "age band dropped (minor/adult kept)"},
+		StepReferringOrg: {"henvisende organisation udeladt", "referring organisation dropped"},
+		StepSector:       {"branche for tvangsarbejde udeladt", "forced-labour industry dropped"},
+		StepCountry:      {"udnyttelsesland udeladt", "country of exploitation dropped"},
+		StepCitizenship:  {"statsborgerskab udeladt", "citizenship dropped"},
+	}
+	l, ok := labels[step]
+	if !ok {
+		return step
+	}
+	if lang == nrm.LangEN {
+		return l[1]
+	}
+	return l[0]
+}
+
 // record is one victim in the export, with its generalisation state.
 type record struct {
-	row                    CaseRow
-	ageGen, citGen, ctyGen bool
-	labourGen              bool
-	cols                   []string
-	key                    string
+	row  CaseRow
+	gen  map[string]bool
+	cols []string
+	key  string
 }
 
 func flag(on bool) string {
@@ -131,143 +273,164 @@ func flag(on bool) string {
 	return "0"
 }
 
+// has reports whether the record has any of the forms fs.
+func (r *record) has(fs ...nrm.ExploitationForm) bool {
+	for _, f := range fs {
+		if slices.Contains(r.row.Exploitation, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // render computes the output columns at the record's current level of
 // detail. Every column is a function of the quasi-identifiers (or a
 // constant), so a combination of quasi-identifiers that occurs k times is
 // a row that occurs k times: k-anonymity holds for the whole file.
-func (r *record) render() {
+func (r *record) render(v Variant) {
+	var col map[string]string
+	header := HTCDSHeader
+	if v == VariantCTDC {
+		col, header = r.ctdc(), CTDCHeader
+	} else {
+		col = r.htcds()
+	}
+	r.cols = make([]string, len(header))
+	for i, h := range header {
+		r.cols[i] = col[h]
+		if v == VariantCTDC && r.cols[i] == "" {
+			r.cols[i] = CTDCUnknown
+		}
+	}
+	r.key = strings.Join(r.cols, "\x00")
+}
+
+// htcds is the record's HTCDS 2.0 fields; "" is unknown.
+func (r *record) htcds() map[string]string {
+	c := r.row
+	col := map[string]string{"vic_TraffickingStatus": StatusActual, "prs_Gender": htcdsGender[nrm.GenderUnknown]}
+	if c.Stage == nrm.StagePreliminary {
+		col["vic_TraffickingStatus"] = StatusPossible
+	}
+	if c.Authority == nrm.AuthorityUS || c.Authority == nrm.AuthorityCMM {
+		col["vic_TraffickingStatusDecisionMakingOrg"] = DecisionNonPoliceGovernmental
+	}
+	if g, ok := htcdsGender[c.Gender]; ok {
+		col["prs_Gender"] = g
+	}
+	if nrm.ValidCountry(c.Nationality) && !r.gen[StepCitizenship] {
+		col["prs_Citizenship"] = c.Nationality
+	}
+	var types []string
+	for _, e := range htcdsExploitation {
+		if r.has(e.forms...) {
+			types = append(types, e.value)
+		}
+	}
+	col["vic_TypeOfExploitation"] = strings.Join(types, ";")
+	if r.has(nrm.ExploitationForcedLabour) && !r.gen[StepSector] {
+		col["vic_ForcedLabourIndustry"] = isicSection[c.LabourSector]
+	}
+	if r.has(nrm.ExploitationSexual) {
+		col["vic_TypeOfSexExploitation"] = SexProstitution
+	}
+	if nrm.ValidCountry(c.ExploitationCountry) && !r.gen[StepCountry] {
+		col["hte_Type"], col["hte_Country"] = EventExploitation, c.ExploitationCountry
+	}
+	if !r.gen[StepReferringOrg] {
+		col["cas_ReferringOrganisation"] = strings.TrimSpace(c.ReferringOrg)
+	}
+	return col
+}
+
+// ctdc is the record's CTDC columns; "" is unknown (written -99).
+func (r *record) ctdc() map[string]string {
 	c := r.row
 	col := map[string]string{
 		"yearOfRegistration": strconv.Itoa(c.Year),
 		"Datasource":         DatasourceCaseManagement,
-		"gender":             HTCDSGender[nrm.GenderUnknown],
-	}
-	if g, ok := HTCDSGender[c.Gender]; ok {
-		col["gender"] = g
+		"gender":             ctdcGender[c.Gender],
 	}
 	if c.Age != nil && *c.Age >= 0 {
 		col["majorityStatus"] = MajorityAdult
 		if *c.Age < 18 {
 			col["majorityStatus"] = MajorityMinor
 		}
-		if !r.ageGen {
+		if !r.gen[StepAge] {
 			col["ageBroad"] = ageBroad(*c.Age)
 		}
 	}
-	if nrm.ValidCountry(c.Nationality) {
+	// An ISO column holds a valid code or nothing: generalisation never
+	// writes a region or a group of countries into it.
+	if nrm.ValidCountry(c.Nationality) && !r.gen[StepCitizenship] {
 		col["citizenship"] = c.Nationality
-		if r.citGen {
-			col["citizenship"] = ""
-			if c.Region.Valid() && c.Region != nrm.RegionUnknown {
-				col["citizenship"] = string(c.Region)
-			}
-		}
 	}
-	if nrm.ValidCountry(c.ExploitationCountry) {
+	if nrm.ValidCountry(c.ExploitationCountry) && !r.gen[StepCountry] {
 		col["CountryOfExploitation"] = c.ExploitationCountry
-		if r.ctyGen {
-			col["CountryOfExploitation"] = ExploitationNonEU
-			if IsEU(c.ExploitationCountry, c.Year) {
-				col["CountryOfExploitation"] = ExploitationEU
-			}
+	}
+	if len(c.Exploitation) == 0 { // no form recorded: the flags are unknown
+		return col
+	}
+	labour, sexual := r.has(nrm.ExploitationForcedLabour), r.has(nrm.ExploitationSexual)
+	other := r.has(nrm.ExploitationForcedCriminality, nrm.ExploitationBegging, nrm.ExploitationOther)
+	marriage, organ := r.has(nrm.ExploitationForcedMarriage), r.has(nrm.ExploitationOrganRemoval)
+	col["isForcedLabour"], col["isSexualExploit"], col["isOtherExploit"] = flag(labour), flag(sexual), flag(other)
+	col["isSexAndLabour"], col["isForcedMarriage"], col["isOrganRemoval"] = flag(sexual && labour), flag(marriage), flag(organ)
+	var names []string
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{sexual, "Sexual exploitation"}, {labour, "Forced labour"}, {marriage, "Forced marriage"}, {organ, "Organ removal"}, {other, "Other"}} {
+		if f.on {
+			names = append(names, f.name)
 		}
 	}
-	if len(c.Exploitation) > 0 { // no form recorded: the flags stay empty (unknown)
-		has := func(fs ...nrm.ExploitationForm) bool {
-			for _, f := range fs {
-				if slices.Contains(c.Exploitation, f) {
-					return true
-				}
-			}
-			return false
-		}
-		labour, sexual := has(nrm.ExploitationForcedLabour), has(nrm.ExploitationSexual)
-		other := has(nrm.ExploitationForcedCriminality, nrm.ExploitationBegging, nrm.ExploitationOther)
-		marriage, organ := has(nrm.ExploitationForcedMarriage), has(nrm.ExploitationOrganRemoval)
-		col["isForcedLabour"], col["isSexualExploit"], col["isOtherExploit"] = flag(labour), flag(sexual), flag(other)
-		col["isSexAndLabour"], col["isForcedMarriage"], col["isOrganRemoval"] = flag(sexual && labour), flag(marriage), flag(organ)
-		var names []string
-		for _, f := range []struct {
-			on   bool
-			name string
-		}{{sexual, "Sexual exploitation"}, {labour, "Forced labour"}, {marriage, "Forced marriage"}, {organ, "Organ removal"}, {other, "Other"}} {
-			if f.on {
-				names = append(names, f.name)
+	col["typeOfExploitConcatenated"] = strings.Join(names, ";")
+	if labour {
+		for _, h := range CTDCHeader {
+			if strings.HasPrefix(h, "typeOfLabour") && h != "typeOfLabourConcatenated" {
+				col[h] = "0"
 			}
 		}
-		col["typeOfExploitConcatenated"] = strings.Join(names, ";")
-		if labour {
-			for _, h := range HTCDSHeader {
-				if strings.HasPrefix(h, "typeOfLabour") && h != "typeOfLabourConcatenated" {
-					col[h] = "0"
-				}
-			}
-			if lc, ok := labourColumn[c.LabourSector]; ok && !r.labourGen {
-				col["typeOfLabour"+lc[0]] = "1"
-				col["typeOfLabourConcatenated"] = lc[1]
-			} else {
-				col["typeOfLabourNotSpecified"] = "1"
-			}
-		}
-		if sexual {
-			col["typeOfSexProstitution"], col["typeOfSexConcatenated"] = "1", "Prostitution"
+		if lc, ok := labourColumn[c.LabourSector]; ok && !r.gen[StepSector] {
+			col["typeOfLabour"+lc[0]] = "1"
+			col["typeOfLabourConcatenated"] = lc[1]
+		} else {
+			col["typeOfLabourNotSpecified"] = "1"
 		}
 	}
-	r.cols = make([]string, len(HTCDSHeader))
-	for i, h := range HTCDSHeader {
-		r.cols[i] = col[h]
+	if sexual {
+		col["typeOfSexProstitution"], col["typeOfSexConcatenated"] = "1", "Prostitution"
 	}
-	r.key = strings.Join(r.cols, "\x00")
+	return col
 }
 
-// step is one generalisation: it applies to a record in a small class if
-// it would change the record.
-type step struct {
-	name  string
-	apply func(*record) bool
-}
-
-var steps = []step{
-	{"ageBroad → majorityStatus (age band dropped)", func(r *record) bool {
-		ok := !r.ageGen && r.row.Age != nil && *r.row.Age >= 0
-		r.ageGen = true
-		return ok
-	}},
-	{"citizenship → region of origin", func(r *record) bool {
-		ok := !r.citGen && nrm.ValidCountry(r.row.Nationality)
-		r.citGen = true
-		return ok
-	}},
-	{"CountryOfExploitation → EU / non-EU", func(r *record) bool {
-		ok := !r.ctyGen && nrm.ValidCountry(r.row.ExploitationCountry)
-		r.ctyGen = true
-		return ok
-	}},
-	{"typeOfLabour → NotSpecified (sector dropped)", func(r *record) bool {
-		ok := !r.labourGen && slices.Contains(r.row.Exploitation, nrm.ExploitationForcedLabour) && labourColumn[r.row.LabourSector] != [2]string{}
-		r.labourGen = true
-		return ok
-	}},
-}
-
-// WriteHTCDS writes the case-level CSV in CTDC/HTCDS format, k-anonymised
-// by generalisation: records whose combination of quasi-identifiers
-// (year, gender, age band, citizenship, country of exploitation, forms and
-// sector of exploitation) occurs fewer than k times are generalised step
-// by step (age band to majority status, nationality to region, country of
-// exploitation to EU/non-EU, sector to not specified), and records still
-// in a combination rarer than k are left out. k ≤ 0 means DefaultK; k = 1
-// writes every record at full detail. Records are written sorted, so the
-// order reveals nothing about the input.
+// WriteHTCDS writes the HTCDS 2.0 case CSV (WriteCases with VariantHTCDS).
 func WriteHTCDS(w io.Writer, rows []CaseRow, k int) (Report, error) {
+	return WriteCases(w, rows, VariantHTCDS, k)
+}
+
+// WriteCases writes the case-level CSV in variant v, k-anonymised by
+// generalisation: records whose combination of quasi-identifiers (every
+// column the variant writes) occurs fewer than k times are generalised
+// step by step (Steps: age band, referring organisation, forced-labour
+// industry, country of exploitation, citizenship — each dropped, never
+// replaced by a region), and records still in a combination rarer than k
+// are left out. k ≤ 0 means DefaultK; k = 1 writes every record at full
+// detail. Records are written sorted, so the order reveals nothing about
+// the input.
+func WriteCases(w io.Writer, rows []CaseRow, v Variant, k int) (Report, error) {
+	if !v.Valid() {
+		v = VariantHTCDS
+	}
 	if k <= 0 {
 		k = DefaultK
 	}
 	recs := make([]*record, len(rows))
 	for i, c := range rows {
 		c.Exploitation = slices.Clone(c.Exploitation)
-		recs[i] = &record{row: c}
-		recs[i].render()
+		recs[i] = &record{row: c, gen: map[string]bool{}}
+		recs[i].render(v)
 	}
 	var rep Report
 	small := func() map[string]bool {
@@ -283,22 +446,24 @@ func WriteHTCDS(w io.Writer, rows []CaseRow, k int) (Report, error) {
 		}
 		return out
 	}
-	for _, st := range steps {
+	for _, st := range Steps {
 		rare := small()
 		if len(rare) == 0 {
 			break
 		}
 		changed := 0
 		for _, r := range recs {
-			if rare[r.key] {
-				if st.apply(r) {
+			if rare[r.key] && !r.gen[st] {
+				before := r.key
+				r.gen[st] = true
+				r.render(v)
+				if r.key != before {
 					changed++
 				}
-				r.render()
 			}
 		}
 		if changed > 0 {
-			rep.Generalisations = append(rep.Generalisations, fmt.Sprintf("%s: %d records", st.name, changed))
+			rep.Generalisations = append(rep.Generalisations, Generalisation{Step: st, Records: changed})
 		}
 	}
 	rare := small()
@@ -312,5 +477,5 @@ func WriteHTCDS(w io.Writer, rows []CaseRow, k int) (Report, error) {
 	}
 	slices.SortFunc(out, func(a, b []string) int { return slices.Compare(a, b) })
 	rep.Rows = len(out)
-	return rep, writeRecords(w, HTCDSHeader, out)
+	return rep, writeRecords(w, v.Header(), out)
 }

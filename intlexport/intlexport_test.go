@@ -3,7 +3,6 @@ package intlexport
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"regexp"
@@ -41,7 +40,14 @@ func syntheticRows(n int) []CaseRow {
 		"RO": "Europe", "BG": "Europe", "HU": "Europe", "PL": "Europe", "LT": "Europe", "UA": "Europe", "BR": "Latin America", "IQ": "Middle East", "": ""}
 	var rows []CaseRow
 	for range n {
-		r := CaseRow{Year: 2010 + rng.IntN(3), ContactForm: nrm.ContactPolice, Authority: nrm.AuthorityUS}
+		r := CaseRow{Year: 2010 + rng.IntN(3), ContactForm: nrm.ContactPolice, Authority: nrm.AuthorityUS, Stage: nrm.StageFinal}
+		if rng.IntN(5) == 0 {
+			r.Authority = nrm.AuthorityCMM
+		}
+		if rng.IntN(8) == 0 {
+			r.Stage = nrm.StagePreliminary
+		}
+		r.ReferringOrg = pick(map[string]int{"Police": 50, "Reden International": 20, "HIV-Danmark": 5, "": 10})
 		r.Gender = nrm.Gender(pick(map[string]int{"female": 80, "male": 15, "transgender": 2, "unknown": 3}))
 		if rng.IntN(10) > 0 {
 			r.Age = ip(15 + rng.IntN(25) + rng.IntN(15))
@@ -58,9 +64,14 @@ func syntheticRows(n int) []CaseRow {
 			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationForcedCriminality}
 		case x < 97:
 			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationSexual, nrm.ExploitationForcedLabour}
+		case x < 98:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationBegging, nrm.ExploitationForcedMarriage}
+		case x < 99:
+			r.Exploitation = []nrm.ExploitationForm{nrm.ExploitationOrganRemoval, nrm.ExploitationOther}
 		}
 		if slices.Contains(r.Exploitation, nrm.ExploitationForcedLabour) {
-			r.LabourSector = nrm.LabourSector(pick(map[string]int{"domestic_work": 4, "agriculture": 4, "cleaning": 2, "": 1, "fishing": 1}))
+			r.LabourSector = nrm.LabourSector(pick(map[string]int{"domestic_work": 4, "agriculture": 4, "cleaning": 2, "": 1, "fishing": 1,
+				"construction": 1, "hospitality": 1, "manufacturing": 1, "transport": 1, "other": 1}))
 		}
 		r.ExploitationCountry = pick(map[string]int{"DK": 90, "DE": 3, "IT": 2, "NO": 2, "": 3})
 		rows = append(rows, r)
@@ -82,122 +93,124 @@ func TestHTCDSHeader(t *testing.T) {
 	if _, err := WriteHTCDS(&buf, nil, 11); err != nil {
 		t.Fatal(err)
 	}
-	want := "yearOfRegistration,Datasource,gender,ageBroad,majorityStatus,citizenship," +
+	want := "vic_TraffickingStatus,vic_TraffickingStatusDecisionMakingOrg,prs_Gender,prs_Citizenship," +
+		"vic_TypeOfExploitation,vic_ForcedLabourIndustry,vic_TypeOfSexExploitation,hte_Type,hte_Country,cas_ReferringOrganisation\n"
+	if buf.String() != want {
+		t.Fatalf("header\n%s\nwant\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if _, err := WriteCases(&buf, nil, VariantCTDC, 11); err != nil {
+		t.Fatal(err)
+	}
+	want = "yearOfRegistration,Datasource,gender,ageBroad,majorityStatus,citizenship," +
 		"isForcedLabour,isSexualExploit,isOtherExploit,isSexAndLabour,isForcedMarriage,isOrganRemoval," +
 		"typeOfExploitConcatenated,typeOfLabourAgriculture,typeOfLabourConstruction,typeOfLabourDomesticWork," +
 		"typeOfLabourHospitality,typeOfLabourManufacturing,typeOfLabourTransportation,typeOfLabourOther," +
 		"typeOfLabourNotSpecified,typeOfLabourConcatenated,typeOfSexProstitution,typeOfSexConcatenated,CountryOfExploitation\n"
 	if buf.String() != want {
-		t.Fatalf("header\n%s\nwant\n%s", buf.String(), want)
+		t.Fatalf("CTDC header\n%s\nwant\n%s", buf.String(), want)
 	}
 }
 
 func TestHTCDSKAnonymous(t *testing.T) {
 	in := syntheticRows(600)
-	for _, k := range []int{0, 5, 11} {
-		var buf bytes.Buffer
-		rep, err := WriteHTCDS(&buf, in, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := k
-		if k == 0 {
-			want = DefaultK
-		}
-		header, rows := readCSV(t, buf.Bytes())
-		if rep.Rows != len(rows) || rep.Rows+rep.Suppressed != len(in) {
-			t.Fatalf("k=%d report %+v for %d rows written of %d", k, rep, len(rows), len(in))
-		}
-		if len(rep.Generalisations) == 0 {
-			t.Fatalf("k=%d: this population needs generalisation", k)
-		}
-		// Identical input records at least k times are a class that needs
-		// nothing: all of them are written, so the export is never
-		// k-anonymous merely by leaving records out.
-		same := map[string]int{}
-		for _, c := range in {
-			age := -1 // the CTDC band's lower bound: 0, 9, 18, 21, 24, 27, 30, 39, 48
-			if c.Age != nil {
-				for _, lo := range []int{0, 9, 18, 21, 24, 27, 30, 39, 48} {
-					if *c.Age >= lo {
-						age = lo
-					}
+	for _, v := range Variants {
+		for _, k := range []int{0, 5, 11} {
+			var buf bytes.Buffer
+			rep, err := WriteCases(&buf, in, v, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := k
+			if k == 0 {
+				want = DefaultK
+			}
+			header, rows := readCSV(t, buf.Bytes())
+			if rep.Rows != len(rows) || rep.Rows+rep.Suppressed != len(in) {
+				t.Fatalf("%s k=%d report %+v for %d rows written of %d", v, k, rep, len(rows), len(in))
+			}
+			if len(rep.Generalisations) == 0 {
+				t.Fatalf("%s k=%d: this population needs generalisation", v, k)
+			}
+			// Identical input records at least k times are a class that needs
+			// nothing: all of them are written, so the export is never
+			// k-anonymous merely by leaving records out.
+			var exact bytes.Buffer
+			if _, err := WriteCases(&exact, in, v, 1); err != nil {
+				t.Fatal(err)
+			}
+			_, detailed := readCSV(t, exact.Bytes())
+			same := map[string]int{}
+			for _, r := range detailed {
+				same[strings.Join(r, ",")]++
+			}
+			common := 0
+			for _, n := range same {
+				if n >= want {
+					common += n
 				}
 			}
-			same[fmt.Sprint(c.Year, c.Gender, age, c.Nationality, c.Exploitation, c.LabourSector, c.ExploitationCountry)]++
-		}
-		common := 0
-		for _, n := range same {
-			if n >= want {
-				common += n
+			if common == 0 || rep.Rows < common {
+				t.Fatalf("%s k=%d: %d records written, but %d records come in classes of at least k as they are", v, k, rep.Rows, common)
 			}
-		}
-		if common == 0 || rep.Rows < common {
-			t.Fatalf("k=%d: %d records written, but %d records come in classes of at least k as they are", k, rep.Rows, common)
-		}
-		full := map[string]int{}
-		qi := map[string]int{}
-		qiCols := []string{"yearOfRegistration", "gender", "ageBroad", "majorityStatus", "citizenship", "CountryOfExploitation",
-			"isForcedLabour", "isSexualExploit", "isOtherExploit", "isForcedMarriage", "isOrganRemoval"}
-		for _, r := range rows {
-			full[strings.Join(r, ",")]++
-			var q []string
-			for _, c := range qiCols {
-				q = append(q, r[slices.Index(header, c)])
+			// Every column is a quasi-identifier: each whole row occurs at
+			// least k times.
+			full := map[string]int{}
+			for _, r := range rows {
+				full[strings.Join(r, ",")]++
 			}
-			qi[strings.Join(q, ",")]++
-		}
-		for key, n := range qi {
-			if n < want {
-				t.Fatalf("k=%d: combination %q occurs %d times", k, key, n)
+			for key, n := range full {
+				if n < want {
+					t.Fatalf("%s k=%d: row %q occurs %d times", v, k, key, n)
+				}
 			}
-		}
-		for key, n := range full {
-			if n < want {
-				t.Fatalf("k=%d: row %q occurs %d times", k, key, n)
+			if v == VariantCTDC {
+				checkPicklists(t, header, rows)
 			}
+			t.Logf("%s k=%d: %d rows, %d suppressed, %v", v, want, rep.Rows, rep.Suppressed, rep.Generalisations)
 		}
-		checkPicklists(t, header, rows)
-		t.Logf("k=%d: %d rows, %d suppressed, %v", want, rep.Rows, rep.Suppressed, rep.Generalisations)
 	}
 }
 
+// checkPicklists checks the CTDC variant's values: every cell is a value
+// of its column or -99, and an ISO column holds two capital letters.
 func checkPicklists(t *testing.T, header []string, rows [][]string) {
 	t.Helper()
 	iso := regexp.MustCompile(`^[A-Z]{2}$`)
-	regions := nrm.Codes("region")
 	oneOf := func(v string, set ...string) bool { return slices.Contains(set, v) }
 	for _, r := range rows {
 		for i, h := range header {
 			v := r[i]
 			ok := true
 			switch {
+			case v == "":
+				ok = false // unknown is -99, never empty
+			case v == CTDCUnknown:
+				ok = h != "yearOfRegistration" && h != "Datasource"
 			case h == "yearOfRegistration":
 				ok = regexp.MustCompile(`^20\d\d$`).MatchString(v)
 			case h == "Datasource":
 				ok = v == DatasourceCaseManagement
 			case h == "gender":
-				ok = oneOf(v, "Female", "Male", "Transgender/NonConforming", "Unknown")
+				ok = oneOf(v, "Female", "Male", "Transgender/NonConforming")
 			case h == "ageBroad":
-				ok = v == "" || slices.Contains(AgeBroad, v)
+				ok = slices.Contains(AgeBroad, v)
 			case h == "majorityStatus":
-				ok = oneOf(v, "", MajorityAdult, MajorityMinor)
-			case h == "citizenship":
-				ok = v == "" || iso.MatchString(v) || (slices.Contains(regions, v) && v != "Unknown")
-			case h == "CountryOfExploitation":
-				ok = v == "" || iso.MatchString(v) || oneOf(v, ExploitationEU, ExploitationNonEU)
+				ok = oneOf(v, MajorityAdult, MajorityMinor)
+			case h == "citizenship" || h == "CountryOfExploitation":
+				ok = iso.MatchString(v)
 			case strings.HasPrefix(h, "is") || (strings.HasPrefix(h, "typeOf") && !strings.HasSuffix(h, "Concatenated")):
-				ok = oneOf(v, "", "0", "1")
+				ok = oneOf(v, "0", "1")
 			case h == "typeOfLabourConcatenated":
-				ok = oneOf(v, "", "Agriculture", "Construction", "Domestic work", "Hospitality", "Manufacturing", "Transportation", "Other")
+				ok = oneOf(v, "Agriculture", "Construction", "Domestic work", "Hospitality", "Manufacturing", "Transportation", "Other")
 			case h == "typeOfSexConcatenated":
-				ok = oneOf(v, "", "Prostitution")
+				ok = oneOf(v, "Prostitution")
 			}
 			if !ok {
-				t.Fatalf("%s = %q is not a picklist value", h, v)
+				t.Fatalf("%s = %q is not a value of the column", h, v)
 			}
 		}
-		if age, maj := r[slices.Index(header, "ageBroad")], r[slices.Index(header, "majorityStatus")]; age != "" {
+		if age, maj := r[slices.Index(header, "ageBroad")], r[slices.Index(header, "majorityStatus")]; age != CTDCUnknown {
 			minor := age == "0--8" || age == "9--17"
 			if (maj == MajorityMinor) != minor {
 				t.Fatalf("ageBroad %s with majorityStatus %s", age, maj)
@@ -209,7 +222,7 @@ func checkPicklists(t *testing.T, header []string, rows [][]string) {
 func TestHTCDSNoGeneralisationAtK1(t *testing.T) {
 	in := syntheticRows(200)
 	var buf bytes.Buffer
-	rep, err := WriteHTCDS(&buf, in, 1)
+	rep, err := WriteCases(&buf, in, VariantCTDC, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +241,7 @@ func TestHTCDSNoGeneralisationAtK1(t *testing.T) {
 	}
 	gotAge, gotNat := 0, 0
 	for _, r := range rows {
-		if r[slices.Index(header, "ageBroad")] != "" {
+		if r[slices.Index(header, "ageBroad")] != CTDCUnknown {
 			gotAge++
 		}
 		if len(r[slices.Index(header, "citizenship")]) == 2 {
@@ -241,27 +254,48 @@ func TestHTCDSNoGeneralisationAtK1(t *testing.T) {
 }
 
 func TestHTCDSMapping(t *testing.T) {
-	rows := []CaseRow{{Year: 2011, Gender: nrm.GenderTransgender, Age: ip(17), Nationality: "RO", Region: nrm.RegionEurope,
-		Exploitation: []nrm.ExploitationForm{nrm.ExploitationSexual, nrm.ExploitationForcedLabour}, LabourSector: "domestic_work", ExploitationCountry: "DK"}}
-	var buf bytes.Buffer
-	if _, err := WriteHTCDS(&buf, rows, 1); err != nil {
-		t.Fatal(err)
+	rows := []CaseRow{{Year: 2011, Stage: nrm.StageFinal, Gender: nrm.GenderTransgender, Age: ip(17), Nationality: "RO", Region: nrm.RegionEurope,
+		Exploitation: []nrm.ExploitationForm{nrm.ExploitationSexual, nrm.ExploitationForcedLabour, nrm.ExploitationForcedCriminality, nrm.ExploitationBegging},
+		LabourSector: "domestic_work", ExploitationCountry: "DK", ReferringOrg: "Reden International", Authority: nrm.AuthorityCMM}}
+	get := func(v Variant) map[string]string {
+		var buf bytes.Buffer
+		if _, err := WriteCases(&buf, rows, v, 1); err != nil {
+			t.Fatal(err)
+		}
+		header, recs := readCSV(t, buf.Bytes())
+		got := map[string]string{}
+		for i, h := range header {
+			got[h] = recs[0][i]
+		}
+		return got
 	}
-	header, recs := readCSV(t, buf.Bytes())
-	got := map[string]string{}
-	for i, h := range header {
-		got[h] = recs[0][i]
-	}
-	want := map[string]string{"yearOfRegistration": "2011", "Datasource": "Case Management", "gender": "Transgender/NonConforming",
-		"ageBroad": "9--17", "majorityStatus": "Minor", "citizenship": "RO", "isForcedLabour": "1", "isSexualExploit": "1",
-		"isOtherExploit": "0", "isSexAndLabour": "1", "typeOfExploitConcatenated": "Sexual exploitation;Forced labour",
-		"typeOfLabourDomesticWork": "1", "typeOfLabourAgriculture": "0", "typeOfLabourConcatenated": "Domestic work",
-		"typeOfSexProstitution": "1", "CountryOfExploitation": "DK"}
-	for h, v := range want {
-		if got[h] != v {
-			t.Errorf("%s = %q, want %q", h, got[h], v)
+	check := func(v Variant, want map[string]string) {
+		t.Helper()
+		got := get(v)
+		for h, w := range want {
+			if got[h] != w {
+				t.Errorf("%s: %s = %q, want %q", v, h, got[h], w)
+			}
 		}
 	}
+	check(VariantCTDC, map[string]string{"yearOfRegistration": "2011", "Datasource": "Case Management", "gender": "Transgender/NonConforming",
+		"ageBroad": "9--17", "majorityStatus": "Minor", "citizenship": "RO", "isForcedLabour": "1", "isSexualExploit": "1",
+		"isOtherExploit": "1", "isSexAndLabour": "1", "isForcedMarriage": "0", "typeOfExploitConcatenated": "Sexual exploitation;Forced labour;Other",
+		"typeOfLabourDomesticWork": "1", "typeOfLabourAgriculture": "0", "typeOfLabourConcatenated": "Domestic work",
+		"typeOfSexProstitution": "1", "CountryOfExploitation": "DK"})
+	check(VariantHTCDS, map[string]string{"vic_TraffickingStatus": "ActualVictimOfTrafficking",
+		"vic_TraffickingStatusDecisionMakingOrg": "NonPoliceGovernmentalOrganization", "prs_Gender": "NonSpecifiedUnknown",
+		"prs_Citizenship": "RO", "vic_TypeOfExploitation": "ForcedLabour;SexualExploitation;ForcedBegging;Other",
+		"vic_ForcedLabourIndustry": "T_ActivitiesOfHouseholdsAsEmployers", "vic_TypeOfSexExploitation": "Prostitution",
+		"hte_Type": "Exploitation", "hte_Country": "DK", "cas_ReferringOrganisation": "Reden International"})
+
+	// A presumed victim without a recorded form, sector or country.
+	rows = []CaseRow{{Year: 2011, Stage: nrm.StagePreliminary, Gender: nrm.GenderFemale, Authority: nrm.AuthorityUS}}
+	check(VariantHTCDS, map[string]string{"vic_TraffickingStatus": "PossibleVictimOfTrafficking", "prs_Gender": "Feminine",
+		"prs_Citizenship": "", "vic_TypeOfExploitation": "", "vic_ForcedLabourIndustry": "", "hte_Type": "", "hte_Country": "",
+		"cas_ReferringOrganisation": ""})
+	check(VariantCTDC, map[string]string{"gender": "Female", "ageBroad": "-99", "majorityStatus": "-99", "citizenship": "-99",
+		"isForcedLabour": "-99", "typeOfLabourConcatenated": "-99", "CountryOfExploitation": "-99"})
 }
 
 func TestHTCDSOrderIndependent(t *testing.T) {
@@ -277,13 +311,20 @@ func TestHTCDSOrderIndependent(t *testing.T) {
 }
 
 func TestHTCDSInvalidCodesAreUnknown(t *testing.T) {
-	rows := []CaseRow{{Year: 2011, Gender: "x", Nationality: "=HYPERLINK(\"http://x\")", ExploitationCountry: "@SUM(1)"}}
-	var buf bytes.Buffer
-	if _, err := WriteHTCDS(&buf, rows, 1); err != nil {
-		t.Fatal(err)
-	}
-	if s := buf.String(); strings.Contains(s, "HYPERLINK") || strings.Contains(s, "SUM") || !strings.Contains(s, "Unknown") {
-		t.Fatalf("invalid codes reached the file: %s", s)
+	rows := []CaseRow{{Year: 2011, Gender: "x", Nationality: "=HYPERLINK(\"http://x\")", ExploitationCountry: "@SUM(1)",
+		ReferringOrg: "=cmd|' /C calc'!A0"}}
+	for _, v := range Variants {
+		var buf bytes.Buffer
+		if _, err := WriteCases(&buf, rows, v, 1); err != nil {
+			t.Fatal(err)
+		}
+		s := buf.String()
+		if strings.Contains(s, "HYPERLINK") || strings.Contains(s, "SUM") || strings.Contains(s, ",=") || strings.Contains(s, "\n=") {
+			t.Fatalf("%s: invalid codes or a formula reached the file: %s", v, s)
+		}
+		if v == VariantCTDC && !strings.Contains(s, ",-99,") || v == VariantHTCDS && !strings.Contains(s, "NonSpecifiedUnknown") {
+			t.Fatalf("%s: unknown not written as unknown: %s", v, s)
+		}
 	}
 }
 
@@ -406,11 +447,12 @@ func TestEurostatProtected(t *testing.T) {
 }
 
 // TestHTCDSHandCounted is a population small enough to count by hand,
-// with k = 5: five identical records (exactly k) are written as they are;
-// three Thai and two Vietnamese women, identical otherwise but for their
-// age, become one class of five once the age band is dropped and the
-// citizenship is generalised to Asia, and are written; a lone man is
-// generalised as far as it goes and still left out.
+// with k = 5 in the CTDC variant: five identical records (exactly k) are
+// written as they are; three Thai and two Vietnamese women, identical
+// otherwise but for their age, become one class of five once the age
+// band, the country of exploitation and the citizenship are dropped (never
+// replaced by "Asia"), and are written; a lone man is generalised as far
+// as it goes and still left out.
 func TestHTCDSHandCounted(t *testing.T) {
 	row := func(nat string, region nrm.Region, age int) CaseRow {
 		return CaseRow{Year: 2011, Gender: nrm.GenderFemale, Age: ip(age), Nationality: nat, Region: region,
@@ -424,7 +466,7 @@ func TestHTCDSHandCounted(t *testing.T) {
 	in = append(in, CaseRow{Year: 2011, Gender: nrm.GenderMale, Age: ip(52), Nationality: "BR", Region: "Latin America",
 		Exploitation: []nrm.ExploitationForm{nrm.ExploitationForcedLabour}, LabourSector: "fishing", ExploitationCountry: "NO"})
 	var buf bytes.Buffer
-	rep, err := WriteHTCDS(&buf, in, 5)
+	rep, err := WriteCases(&buf, in, VariantCTDC, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,11 +482,17 @@ func TestHTCDSHandCounted(t *testing.T) {
 			t.Errorf("row %v", r)
 		}
 	}
-	want := map[string]int{"Female/24--26/Adult/NG/DK": 5, "Female//Adult/Asia/DK": 5}
+	want := map[string]int{"Female/24--26/Adult/NG/DK": 5, "Female/-99/Adult/-99/-99": 5}
 	if !reflect.DeepEqual(classes, want) {
 		t.Fatalf("classes %v, want %v", classes, want)
 	}
-	if len(rep.Generalisations) < 2 || !strings.Contains(rep.Generalisations[0], "age") || !strings.Contains(rep.Generalisations[1], "citizenship") {
-		t.Fatalf("generalisations %v", rep.Generalisations)
+	wantGen := []Generalisation{{StepAge, 6}, {StepSector, 1}, {StepCountry, 6}, {StepCitizenship, 6}}
+	if !reflect.DeepEqual(rep.Generalisations, wantGen) {
+		t.Fatalf("generalisations %v, want %v", rep.Generalisations, wantGen)
+	}
+	for _, g := range rep.Generalisations {
+		if StepLabel(g.Step, nrm.LangDA) == StepLabel(g.Step, nrm.LangEN) || StepLabel(g.Step, nrm.LangDA) == g.Step {
+			t.Errorf("step %s has no Danish label", g.Step)
+		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 // gender, age at identification, nationality and its region of origin
 // (the editable countries mapping), the forms of exploitation, labour
 // sector and country of exploitation of the identifying assessment, the
-// first contact form and the assessing authority. No reference or
+// first contact's form and organisation (its name) and the assessing
+// authority. No reference or
 // identifier is read. It feeds the k-anonymised case-level export
 // (intlexport.WriteHTCDS); administrators, coordinators and analysts may
 // call it, and every call is audited.
@@ -39,7 +40,9 @@ func (d *DB) CaseRows(ctx context.Context, q nrm.StatsQuery) ([]intlexport.CaseR
 		out = out[:0]
 		index := map[int64]int{}
 		rows, err := tx.query(ctx, `SELECT c.id, c.gender, c.identified_age, c.nationality, k.region, a.labour_sector,
-			c.first_contact_form, a.exploitation_country, c.identified_authority
+			c.first_contact_form, a.exploitation_country, c.identified_authority,
+			(SELECT COALESCE(NULLIF(o.name_en, ''), o.name_da, ct.org) FROM contacts ct LEFT JOIN organisations o ON o.code = ct.org
+				WHERE ct.case_id = c.id ORDER BY ct.date, ct.id LIMIT 1)
 			FROM cases c JOIN assessments a ON a.id = c.identified_assessment_id
 			LEFT JOIN countries k ON k.code = c.nationality
 			WHERE `+cohort+` ORDER BY c.id`, y0, upper)
@@ -51,13 +54,14 @@ func (d *DB) CaseRows(ctx context.Context, q nrm.StatsQuery) ([]intlexport.CaseR
 			var id int64
 			var gender, sector, country, authority string
 			var age sql.NullInt64
-			var nat, region, form sql.NullString
-			if err := rows.Scan(&id, &gender, &age, &nat, &region, &sector, &form, &country, &authority); err != nil {
+			var nat, region, form, referrer sql.NullString
+			if err := rows.Scan(&id, &gender, &age, &nat, &region, &sector, &form, &country, &authority, &referrer); err != nil {
 				return err
 			}
 			r := intlexport.CaseRow{Year: q.Year, Gender: nrm.Gender(gender), Nationality: nat.String, Region: nrm.RegionUnknown,
 				LabourSector: nrm.LabourSector(sector), ContactForm: nrm.ContactForm(form.String),
-				ExploitationCountry: country, Authority: nrm.Authority(authority)}
+				ExploitationCountry: country, Authority: nrm.Authority(authority),
+				Stage: nrm.StageFinal, ReferringOrg: referrer.String}
 			if age.Valid {
 				a := int(age.Int64)
 				r.Age = &a
