@@ -164,6 +164,19 @@ type Chart struct {
 	Series        []Series // stacked in order for ChartStackedBar
 	CategoryLabel string   // axis title of the categories
 	ValueLabel    string   // axis title of the values ("Antal")
+	// Intervals, when set (one per category), puts the categories on a
+	// continuous axis as a histogram: each bar is as wide as its interval
+	// and as tall as its value divided by that width (ValueLabel says "per
+	// year"), so that its area is the value and unequal bands (ages 18–19
+	// beside 50–59) do not mislead. Labels still show the values.
+	Intervals []Interval
+}
+
+// Interval is a category's span on a continuous axis, [From, To); Open
+// marks a band without an upper end ("60+"), drawn To−From wide.
+type Interval struct {
+	From, To float64
+	Open     bool
 }
 
 // Series is one named row of values, one per category; Labels are the

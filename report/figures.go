@@ -2,7 +2,12 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+
+	"nrm"
+	"nrm/refdata"
 )
 
 // item is one category of a one-way table or chart.
@@ -31,6 +36,9 @@ func (b *builder) chartValue(c count) (float64, string) {
 // categories that are 0 are left out of the chart but stay in the data
 // table, and a note names them, so no category disappears silently.
 func (b *builder) barFigure(id, caption, catHeader string, items []item, horizontal, omitZero bool) *Figure {
+	if id == "nationality" {
+		items = b.countryLabels(items)
+	}
 	n, full := b.nextFigure(caption)
 	f := &Figure{Number: n, ID: id, Caption: full,
 		Chart: Chart{Kind: ChartBar, Horizontal: horizontal, CategoryLabel: catHeader, ValueLabel: b.tr("Antal", "Number")}}
@@ -51,6 +59,22 @@ func (b *builder) barFigure(id, caption, catHeader string, items []item, horizon
 	}
 	f.Chart.Series = []Series{s}
 	f.Data = data
+	if iv, ok := intervals(f.Chart.Categories); ok && id == "age" {
+		f.Chart.Intervals = iv
+		f.Chart.ValueLabel = b.tr("Antal pr. aldersår", "Number per year of age")
+		last := iv[len(iv)-1]
+		f.Notes = append(f.Notes, fmt.Sprintf(b.tr("Søjlens bredde er aldersgruppens spænd og dens højde antallet pr. aldersår, så søjlens areal svarer til antallet; %s er tegnet som %s år.",
+			"A bar's width is the age band's span and its height the number per year of age, so that its area is the number; %s is drawn as %s years."),
+			f.Chart.Categories[len(iv)-1], strconv.FormatFloat(last.To-last.From, 'f', -1, 64)))
+	}
+	if emptyChart(f.Chart) {
+		// No chart of nothing: the caption, the note and the data table
+		// say it.
+		f.Chart.Categories, f.Chart.Series, f.Chart.Intervals = nil, nil, nil
+		f.Notes = append(f.Notes, fmt.Sprintf(b.tr("Figuren er udeladt, da antallet er 0 i alle kategorier i %s.",
+			"The figure is left out as the number is 0 in every category in %s."), b.year()))
+		omitted = nil
+	}
 	if len(omitted) > 0 {
 		f.Notes = append(f.Notes, fmt.Sprintf(b.tr("Ikke vist i figuren, da antallet er 0 i %s: %s.", "Not shown in the figure as the number is 0 in %s: %s."),
 			b.year(), strings.Join(omitted, ", ")))
@@ -88,4 +112,84 @@ func (b *builder) tableWithheldNote(t *Table) {
 			}
 		}
 	}
+}
+
+// emptyChart reports whether a chart would show nothing: no category, or
+// only zeros that are not withheld.
+func emptyChart(c Chart) bool {
+	for _, s := range c.Series {
+		for i, v := range s.Values {
+			if v != 0 || (i < len(s.Labels) && (strings.HasPrefix(s.Labels[i], "<") || s.Labels[i] == "x")) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// intervals reads contiguous bands such as "18-19" (18 to 20 on the axis)
+// and a last open band "60+" (drawn as wide as the band before it).
+func intervals(cats []string) ([]Interval, bool) {
+	if len(cats) < 2 {
+		return nil, false
+	}
+	var out []Interval
+	for i, c := range cats {
+		if lo, ok := strings.CutSuffix(c, "+"); ok && i == len(cats)-1 {
+			from, err := strconv.Atoi(lo)
+			if err != nil || i == 0 {
+				return nil, false
+			}
+			prev := out[i-1]
+			out = append(out, Interval{From: float64(from), To: float64(from) + prev.To - prev.From, Open: true})
+			break
+		}
+		lo, hi, ok := strings.Cut(c, "-")
+		from, err1 := strconv.Atoi(lo)
+		to, err2 := strconv.Atoi(hi)
+		if !ok || err1 != nil || err2 != nil || to < from {
+			return nil, false
+		}
+		out = append(out, Interval{From: float64(from), To: float64(to + 1)})
+	}
+	for i := 1; i < len(out); i++ {
+		if out[i].From != out[i-1].To {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// countryLabels names the countries that reach a figure as bare ISO codes
+// (the nationalities of other years with 0) from the shipped mapping, and
+// puts each run of such zeros in name order, so that no table, figure or
+// note shows a code.
+func (b *builder) countryLabels(items []item) []item {
+	names := map[string]string{}
+	if cs, err := refdata.Countries(); err == nil {
+		for _, c := range cs {
+			names[c.Code] = c.Name(b.lang)
+		}
+	}
+	out := slices.Clone(items)
+	renamed := make([]bool, len(out))
+	for i, it := range out {
+		if it.label == it.code && nrm.ValidCountry(it.code) && names[it.code] != "" {
+			out[i].label = names[it.code]
+			renamed[i] = true
+		}
+	}
+	for i := 0; i < len(out); {
+		j := i
+		for j < len(out) && renamed[j] {
+			j++
+		}
+		if j > i {
+			slices.SortStableFunc(out[i:j], func(x, y item) int { return strings.Compare(x.label, y.label) })
+			i = j
+			continue
+		}
+		i++
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"nrm"
 	"nrm/disclosure"
+	"nrm/refdata"
 	"nrm/report"
 	"nrm/report/markdown"
 	"nrm/report/reporttest"
@@ -182,6 +183,10 @@ func expected(s *nrm.Stats, p *disclosure.PublishedStats, lang nrm.Lang) expecta
 	}
 	list("nationality.data", report.TabNationality, p.ByNationality, func(c string) string {
 		if n, ok := names[c]; ok && s.ByNationality[c] > 0 {
+			return n
+		}
+		// A country is named, never shown as its code.
+		if n, ok := countryNames(lang)[c]; ok {
 			return n
 		}
 		return c
@@ -860,4 +865,14 @@ func TestPublishUniform(t *testing.T) {
 	if text := narrative(d); !strings.Contains(text, "et ikke oplyst antal personer fra Mellemøsten") {
 		t.Errorf("narrative: %s", text)
 	}
+}
+
+// countryNames maps the shipped countries' codes to their names in lang.
+func countryNames(lang nrm.Lang) map[string]string {
+	out := map[string]string{}
+	cs, _ := refdata.Countries()
+	for _, c := range cs {
+		out[c.Code] = c.Name(lang)
+	}
+	return out
 }
