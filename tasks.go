@@ -230,6 +230,7 @@ func init() {
 		"email":     {"E-mailadresse", "E-mail address"},
 		"from":      {"Afsenderadresse", "Sender address"},
 		"smtp":      {"SMTP-server", "SMTP server"},
+		"digest_at": {"Tidspunkt for opgaveoversigten", "Time of the task digest"},
 	} {
 		if _, ok := fieldLabels[k]; !ok {
 			fieldLabels[k] = l
@@ -239,5 +240,7 @@ func init() {
 		{"a number of days from 0 to {}", "et antal dage fra 0 til {}"},
 		{"a number of days from 0 to {}, e.g. 14d or 2w", "et antal dage fra 0 til {}, fx 14d eller 2w"},
 		{"an e-mail address, e.g. name@example.org", "en e-mailadresse, fx navn@example.org"},
+		{"host:port", "vært:port"},
+		{"a time of day as HH:MM, e.g. 07:00", "et klokkeslæt som TT:MM, fx 07:00"},
 	}...)
 }

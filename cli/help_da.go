@@ -788,7 +788,7 @@ SOURCE_DATE_EPOCH fastlægger det viste tidspunkt for dannelsen, så output kan 
 			"k":         "diskretionsgrænse: tal under k vises som <k (0 = fra; eurostat: standard 3)",
 			"org":       "tæl kun de sager, denne organisation kan se (præcise tal, ikke til offentliggørelse)",
 			"output":    "fil at skrive til, eller mappe for eurostat (standard: standardoutput)",
-			"period":    "handlingsplanens statusperiode, der vises, fx 2012-spring (forår 2012) (standard: hver aktivitets seneste)",
+			"period":    "handlingsplanens statusperiode, der vises, fx 2012-spring (forår 2012) (standard: den seneste, der er begyndt inden opgørelsesdatoen)",
 			"published": "offentliggjort rapport: diskretion med k = 3, medmindre --k angives",
 			"year":      "rapportår, fx 2011",
 		},
@@ -820,9 +820,16 @@ NRM_TRUSTED_PROXIES, adskilt af komma), så begrænsningen af loginforsøg og
 revisionsloggen ser hver klients adresse fra X-Forwarded-For i stedet for proxyens.
 --anchor-dir MAPPE (eller NRM_ANCHOR_DIR) skriver et signeret kontrolpunkt for
 revisionskæden til MAPPE ved start, hver --anchor-every (NRM_ANCHOR_EVERY, standard 10m)
-og ved stop, som nrm audit anchor gør.`,
+og ved stop, som nrm audit anchor gør.
+--digest-at TT:MM (eller NRM_DIGEST_AT) sender hver dag på det tidspunkt hver bruger med en
+e-mailadresse en oversigt over deres opgaver, som nrm tasks digest gør; SMTP-serveren og
+afsenderen angives med --digest-smtp og --digest-from eller NRM_SMTP_ADDR og NRM_SMTP_FROM
+(et login med NRM_SMTP_USER og NRM_SMTP_PASSWORD).`,
 		flags: map[string]string{
 			"addr":           "adresse at lytte på",
+			"digest-at":      "send opgaveoversigterne med e-mail hver dag på dette tidspunkt, TT:MM (NRM_DIGEST_AT)",
+			"digest-smtp":    "SMTP-server for oversigterne som vært:port (NRM_SMTP_ADDR)",
+			"digest-from":    "afsenderadresse for oversigterne (NRM_SMTP_FROM)",
 			"anchor-dir":     "mappe uden for databasen, som revisionskæden forankres i (NRM_ANCHOR_DIR)",
 			"anchor-every":   "interval mellem ankrene med --anchor-dir (NRM_ANCHOR_EVERY)",
 			"demo":           "indlæs demodata før start (kan gentages uden virkning)",

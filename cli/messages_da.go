@@ -29,6 +29,7 @@ var messagesDA = textpat.Compile([][2]string{
 	{`The e-mail address is not valid.`, `E-mailadressen er ikke gyldig.`},
 	{`The sender's e-mail address is not valid.`, `Afsenderens e-mailadresse er ikke gyldig.`},
 	{`No SMTP server is given.`, `Der er ikke angivet en SMTP-server.`},
+	{`The time of the digest is not valid.`, `Tidspunktet for opgaveoversigten er ikke gyldigt.`},
 	{`Unknown role.`, `Ukendt rolle.`},
 	{`digest to user {}: {}`, `oversigten til bruger {} kunne ikke sendes: {}`},
 	{`The two cases cannot be merged: they record different facts about the person that cannot both be true.`, `Sagerne kan ikke lægges sammen: de indeholder oplysninger om personen, der ikke begge kan være sande.`},

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"nrm/notify"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -33,6 +34,7 @@ func serveCmd(env *Env) *cobra.Command {
 	var proxies []string
 	var anchorDir string
 	var anchorEvery time.Duration
+	var digestAt, digestSMTP, digestFrom string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the web application and the JSON API",
@@ -47,13 +49,25 @@ throttling and the audit log see each client's address from
 X-Forwarded-For instead of the proxy's.
 --anchor-dir DIR (or NRM_ANCHOR_DIR) writes a signed checkpoint of the
 audit chain to DIR at start, every --anchor-every (NRM_ANCHOR_EVERY,
-default 10m) and at shutdown, as nrm audit anchor does.`,
+default 10m) and at shutdown, as nrm audit anchor does.
+--digest-at HH:MM (or NRM_DIGEST_AT) e-mails every user with an address
+their task digest each day at that time, as nrm tasks digest does; the
+SMTP server and sender come from --digest-smtp and --digest-from or
+NRM_SMTP_ADDR and NRM_SMTP_FROM (a login from NRM_SMTP_USER and
+NRM_SMTP_PASSWORD).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if v := os.Getenv("NRM_TRUSTED_PROXIES"); v != "" && !cmd.Flags().Changed("trusted-proxy") {
 				proxies = strings.Split(v, ",")
 			}
 			trusted, err := parseProxies(env, proxies)
+			if err != nil {
+				return err
+			}
+			if digestAt == "" {
+				digestAt = os.Getenv("NRM_DIGEST_AT")
+			}
+			clock, digestOpts, digests, err := digestSchedule(digestAt, digestSMTP, digestFrom)
 			if err != nil {
 				return err
 			}
@@ -90,6 +104,10 @@ default 10m) and at shutdown, as nrm audit anchor does.`,
 			logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 			// Runs before db.Close: the last anchor records the final head.
 			defer startAnchoring(sctx, db, anchorDir, anchorEvery, logger)()
+			if digests {
+				defer startDigests(sctx, db, clock, digestOpts, notify.SendDigests, time.Now, logger)()
+				fmt.Fprint(env.Stdout, describeDigest(env.lang(), clock))
+			}
 			srv, err := web.New(web.Config{DB: db, Auth: db, Users: db, Plans: db, Network: db,
 				Render: reportRenderer(env, cmd, db), Publish: EditionPublisher(env, db), SecureCookies: secure, Logger: logger, TrustedProxies: trusted,
 				DefaultLang: env.lang()})
@@ -136,6 +154,9 @@ default 10m) and at shutdown, as nrm audit anchor does.`,
 	cmd.Flags().BoolVar(&secure, "secure-cookies", false, "mark cookies Secure (set when served over HTTPS, e.g. behind a TLS proxy)")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil, "address or network (CIDR) of a reverse proxy whose X-Forwarded-For names the client (repeatable)")
 	cmd.Flags().StringVar(&anchorDir, "anchor-dir", anchorDirDefault(), "folder to anchor the audit chain in, outside the database (env NRM_ANCHOR_DIR)")
+	cmd.Flags().StringVar(&digestAt, "digest-at", "", "send the e-mail task digests every day at this time, HH:MM (env NRM_DIGEST_AT)")
+	cmd.Flags().StringVar(&digestSMTP, "digest-smtp", "", "SMTP server of the digests, host:port (env NRM_SMTP_ADDR)")
+	cmd.Flags().StringVar(&digestFrom, "digest-from", "", "sender address of the digests (env NRM_SMTP_FROM)")
 	cmd.Flags().DurationVar(&anchorEvery, "anchor-every", anchorEveryDefault(), "interval of the audit anchors with --anchor-dir (env NRM_ANCHOR_EVERY)")
 	return cmd
 }

@@ -139,24 +139,9 @@ NRM_SMTP_PASSWORD (sent only over TLS or to localhost).`,
 		Args: cobra.NoArgs,
 		RunE: env.withDB(func(cmd *cobra.Command, args []string, ctx context.Context, db *sqlstore.DB) error {
 			l := env.lang()
-			o := notify.Options{Addr: firstOf(addr, os.Getenv("NRM_SMTP_ADDR")), From: firstOf(from, os.Getenv("NRM_SMTP_FROM")), BaseURL: baseURL}
-			if within != "" {
-				n, err := nrm.ParseWithin(within)
-				if err != nil {
-					return err
-				}
-				o.Within = n
-			}
-			if roles != "" {
-				rs, err := parseRoles(roles)
-				if err != nil {
-					return err
-				}
-				o.Roles = rs
-			}
-			if u := os.Getenv("NRM_SMTP_USER"); u != "" {
-				host, _, _ := strings.Cut(o.Addr, ":")
-				o.Auth = smtp.PlainAuth("", u, os.Getenv("NRM_SMTP_PASSWORD"), host)
+			o, err := digestOptions(addr, from, roles, within, baseURL)
+			if err != nil {
+				return err
 			}
 			res, err := notify.SendDigests(ctx, db, o)
 			if err != nil {
@@ -206,6 +191,33 @@ func tasksEmailCmd(env *Env) *cobra.Command {
 	}
 	c.Flags().BoolVar(&remove, "remove", false, "remove the address")
 	return c
+}
+
+// digestOptions builds the options of an e-mail digest from the flags
+// of nrm tasks digest (or serve --digest-at), the server, sender and login
+// falling back to NRM_SMTP_ADDR, NRM_SMTP_FROM, NRM_SMTP_USER and
+// NRM_SMTP_PASSWORD.
+func digestOptions(addr, from, roles, within, baseURL string) (notify.Options, error) {
+	o := notify.Options{Addr: firstOf(addr, os.Getenv("NRM_SMTP_ADDR")), From: firstOf(from, os.Getenv("NRM_SMTP_FROM")), BaseURL: baseURL}
+	if within != "" {
+		n, err := nrm.ParseWithin(within)
+		if err != nil {
+			return o, err
+		}
+		o.Within = n
+	}
+	if roles != "" {
+		rs, err := parseRoles(roles)
+		if err != nil {
+			return o, err
+		}
+		o.Roles = rs
+	}
+	if u := os.Getenv("NRM_SMTP_USER"); u != "" {
+		host, _, _ := strings.Cut(o.Addr, ":")
+		o.Auth = smtp.PlainAuth("", u, os.Getenv("NRM_SMTP_PASSWORD"), host)
+	}
+	return o, nil
 }
 
 func firstOf(xs ...string) string {

@@ -50,19 +50,29 @@ type Result struct {
 	Sent, Skipped int
 }
 
+// Check checks that the options name a sender and an SMTP server, and
+// returns the sender's address as it is sent.
+func (o Options) Check() (from string, err error) {
+	from, err = nrm.CheckEmail(o.From)
+	if err != nil || from == "" {
+		return "", &nrm.Error{Code: nrm.EINVALID, Message: "The sender's e-mail address is not valid.",
+			Fields: []nrm.FieldError{{Field: "from", Rule: nrm.RuleFormat, Value: o.From, Expected: "an e-mail address, e.g. name@example.org"}}}
+	}
+	if strings.TrimSpace(o.Addr) == "" {
+		return "", &nrm.Error{Code: nrm.EINVALID, Message: "No SMTP server is given.",
+			Fields: []nrm.FieldError{{Field: "smtp", Rule: nrm.RuleRequired, Expected: "host:port"}}}
+	}
+	return from, nil
+}
+
 // SendDigests sends each recipient's digest and audits it (the context's
 // actor must be an administrator, as on the command line). A failure to
 // send stops the run: the digests sent before it stay sent and audited.
 func SendDigests(ctx context.Context, db *sqlstore.DB, o Options) (Result, error) {
 	var res Result
-	from, err := nrm.CheckEmail(o.From)
-	if err != nil || from == "" {
-		return res, &nrm.Error{Code: nrm.EINVALID, Message: "The sender's e-mail address is not valid.",
-			Fields: []nrm.FieldError{{Field: "from", Rule: nrm.RuleFormat, Value: o.From, Expected: "an e-mail address, e.g. name@example.org"}}}
-	}
-	if strings.TrimSpace(o.Addr) == "" {
-		return res, &nrm.Error{Code: nrm.EINVALID, Message: "No SMTP server is given.",
-			Fields: []nrm.FieldError{{Field: "smtp", Rule: nrm.RuleRequired, Expected: "host:port"}}}
+	from, err := o.Check()
+	if err != nil {
+		return res, err
 	}
 	rs, err := db.DigestRecipients(ctx, o.Roles)
 	if err != nil {
