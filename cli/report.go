@@ -643,7 +643,7 @@ func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
 	if err := mkdirPrivate(dir); err != nil {
 		return invalid(env, "Kan ikke oprette mappen %s: %v", "Cannot create the folder %s: %v", dir, err)
 	}
-	tables := intlexport.EurostatTablesK(s, k)
+	tables := intlexport.SDMXTables(s, k)
 	var names []string
 	for _, t := range tables {
 		var buf bytes.Buffer
@@ -672,21 +672,32 @@ func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
 }
 
 // eurostatNote is the README.txt beside the Eurostat/UNODC tables: what
-// the symbols mean, in the user's language.
+// the files hold and what the flags mean, in the user's language.
 func eurostatNote(lang nrm.Lang, s *nrm.Stats, k int) string {
+	head := fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s, i SDMX-CSV som Eurostats tabeller over menneskehandel (crim_thb): "+
+		"én observation pr. række med geo, TIME_PERIOD, OBS_VALUE og OBS_FLAG.\n"+
+		"Ofrene er de personer, der er identificeret ved en endelig vurdering i året; formodede ofre uden endelig vurdering er ikke med, "+
+		"da statistikken endnu ikke fordeler dem på køn, alder, statsborgerskab og udnyttelsesform.\n"+
+		"%s i OBS_FLAG i crim_thb_lstat (definitionen afviger): politiets tal tæller sigtelser og afgørelser, ikke personer.\n",
+		"Eurostat/UNODC tables for %d, as of %s, in SDMX-CSV as Eurostat publishes its trafficking tables (crim_thb): "+
+			"one observation per row with geo, TIME_PERIOD, OBS_VALUE and OBS_FLAG.\n"+
+			"The victims are the persons identified by a final decision in the year; presumed victims without a final decision are not included, "+
+			"as the statistics do not yet break them down by sex, age, citizenship and form of exploitation.\n"+
+			"%s in OBS_FLAG of crim_thb_lstat (definition differs): the police's figures count charges and decisions, not persons.\n"),
+		s.Year, s.Cutoff, intlexport.FlagDefinitionDiffers)
 	if k <= 1 {
-		return fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s.\nPræcise tal uden diskretion: kun til en sikret forbindelse, ikke til offentliggørelse.\n",
-			"Eurostat/UNODC tables for %d, as of %s.\nExact figures without disclosure control: for a secured channel only, not for publication.\n"), s.Year, s.Cutoff)
+		return head + msg(lang, "Præcise tal uden diskretion: kun til en sikret forbindelse, ikke til offentliggørelse.\n",
+			"Exact figures without disclosure control: for a secured channel only, not for publication.\n")
 	}
-	return fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s, med diskretionsgrænse %d.\n"+
-		"%s i en tabel (Eurostats flag for fortrolige tal): tallet er udeladt – enten mellem 1 og %d, eller større og udeladt, så det ikke kan afsløre et lille tal; Eurostats format har ét tegn for begge.\n"+
+	return head + fmt.Sprintf(msg(lang, "Diskretionsgrænse %d. "+
+		"%s i OBS_FLAG med tom OBS_VALUE (Eurostats flag for fortrolige tal): tallet er udeladt – enten mellem 1 og %d, eller større og udeladt, så det ikke kan afsløre et lille tal; Eurostats format har ét tegn for begge.\n"+
 		"Nuller vises altid og skjules aldrig; %s står altså aldrig for 0.\n"+
 		"Tabellerne skjuler præcis det, den offentliggjorte statusrapport og dens JSON skjuler.\n",
-		"Eurostat/UNODC tables for %d, as of %s, with disclosure threshold %d.\n"+
-			"%s in a table (Eurostat's flag for confidential values): the number is withheld — either from 1 to %d, or larger and withheld so that it cannot reveal a small one; Eurostat's format has one symbol for both.\n"+
+		"Disclosure threshold %d. "+
+			"%s in OBS_FLAG with an empty OBS_VALUE (Eurostat's flag for confidential values): the number is withheld — either from 1 to %d, or larger and withheld so that it cannot reveal a small one; Eurostat's format has one symbol for both.\n"+
 			"Zeros are always shown and never withheld, so %s never stands for 0.\n"+
 			"The tables withhold exactly what the published status report and its JSON withhold.\n"),
-		s.Year, s.Cutoff, k, intlexport.Confidential, k-1, intlexport.Confidential)
+		k, intlexport.FlagConfidential, k-1, intlexport.FlagConfidential)
 }
 
 // exportHTCDSCmd is "nrm export htcds": the k-anonymised case-level CSV

@@ -374,7 +374,7 @@ func TestReportCommand(t *testing.T) {
 		if !strings.Contains(msg, "diskretionsgrænse 3") {
 			t.Errorf("message: %s", msg)
 		}
-		tables := intlexport.EurostatTablesK(&stats, 3)
+		tables := intlexport.SDMXTables(&stats, 3)
 		all := ""
 		for _, tab := range tables {
 			b, err := os.ReadFile(filepath.Join(out, tab.Code+".csv"))
@@ -387,22 +387,24 @@ func TestReportCommand(t *testing.T) {
 			}
 			all += string(b)
 		}
-		if !strings.Contains(all, ","+intlexport.Confidential) || strings.Contains(all, "<3") || !strings.Contains(all, "total,") {
+		if !strings.Contains(all, ",DK,2011,,"+intlexport.FlagConfidential+"\n") || strings.Contains(all, "<3") || !strings.Contains(all, ",TOTAL,T,DK,2011,") ||
+			!strings.Contains(all, "PER_SUSP,T,DK,2011,") {
 			t.Errorf("Eurostat tables:\n%s", all)
 		}
 		// The folder says what the flag means and that zeros are never
 		// withheld.
 		note, err := os.ReadFile(filepath.Join(out, "README.txt"))
-		if err != nil || !strings.Contains(string(note), "Nuller vises altid") || !strings.Contains(string(note), "mellem 1 og 2") {
+		if err != nil || !strings.Contains(string(note), "Nuller vises altid") || !strings.Contains(string(note), "mellem 1 og 2") ||
+			!strings.Contains(string(note), "ikke personer") {
 			t.Errorf("README.txt: %v\n%s", err, note)
 		}
 		exact := filepath.Join(dir, "eurostat-exact")
 		run(t, append(base, "--format", "eurostat", "--k", "1", "-o", exact)...)
-		b, err := os.ReadFile(filepath.Join(exact, intlexport.CodeVictimsSex+".csv"))
+		b, err := os.ReadFile(filepath.Join(exact, "crim_thb_vage.csv"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(b), "total,60") || strings.Contains(string(b), "<") {
+		if !strings.Contains(string(b), "ESTAT:CRIM_THB_VAGE(1.0),A,NR,TOTAL,T,DK,2011,60,\n") || strings.Contains(string(b), ",c\n") {
 			t.Errorf("exact sex table:\n%s", b)
 		}
 	})

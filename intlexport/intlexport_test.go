@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -494,5 +495,109 @@ func TestHTCDSHandCounted(t *testing.T) {
 		if StepLabel(g.Step, nrm.LangDA) == StepLabel(g.Step, nrm.LangEN) || StepLabel(g.Step, nrm.LangDA) == g.Step {
 			t.Errorf("step %s has no Danish label", g.Step)
 		}
+	}
+}
+
+// TestSDMX: the Eurostat tables in SDMX-CSV carry the exact figures at
+// k = 1; protected, a withheld cell is an empty OBS_VALUE flagged c, no
+// published count is below k, no group of parts and total has a single
+// withheld cell (which the others would give back), every published value
+// equals the exact one, and the police's counts are flagged d.
+func TestSDMX(t *testing.T) {
+	s := eurostatStats()
+	parse := func(ts []Table) map[string][2]string {
+		out := map[string][2]string{}
+		for _, tb := range ts {
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, tb); err != nil {
+				t.Fatal(err)
+			}
+			header, rows := readCSV(t, buf.Bytes())
+			if !slices.Equal(header[:3], []string{"DATAFLOW", "freq", "unit"}) || !slices.Equal(header[len(header)-4:], []string{"geo", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"}) {
+				t.Fatalf("%s header %v", tb.Code, header)
+			}
+			for _, r := range rows {
+				if r[0] != "ESTAT:"+strings.ToUpper(tb.Code)+"(1.0)" || r[1] != "A" || r[2] != "NR" || r[len(r)-4] != "DK" || r[len(r)-3] != strconv.Itoa(s.Year) {
+					t.Fatalf("%s row %v", tb.Code, r)
+				}
+				key := tb.Code + ":" + strings.Join(r[3:len(r)-4], ",")
+				if _, dup := out[key]; dup {
+					t.Fatalf("%s twice", key)
+				}
+				out[key] = [2]string{r[len(r)-2], r[len(r)-1]}
+			}
+		}
+		return out
+	}
+	exact := parse(SDMXTables(s, 1))
+	want := map[string]string{
+		"crim_thb_vage:TOTAL,F": "56", "crim_thb_vage:TOTAL,M": "3", "crim_thb_vage:TOTAL,UNK": "1", "crim_thb_vage:TOTAL,T": "60",
+		"crim_thb_vage:Y_LT18,T": "2", "crim_thb_vage:Y_GE18,T": "55", "crim_thb_vage:UNK,T": "3",
+		"crim_thb_vctz:NAT,T": "4", "crim_thb_vctz:EU27_2007_FOR,T": "16", "crim_thb_vctz:NEU27_2007_FOR,T": "38", "crim_thb_vctz:UNK,T": "2", "crim_thb_vctz:TOTAL,T": "60",
+		"crim_thb_vexp:SEX,F": "55", "crim_thb_vexp:SEX,UNK": "1", "crim_thb_vexp:LAB,M": "2", "crim_thb_vexp:OTH,T": "3",
+		"crim_thb_lstat:PER_SUSP,T": "30", "crim_thb_lstat:PER_PROS,T": "20", "crim_thb_lstat:PER_CNV,T": "10",
+	}
+	for key, v := range want {
+		if exact[key][0] != v {
+			t.Errorf("k=1: %s = %q, want %s", key, exact[key][0], v)
+		}
+	}
+	for key, o := range exact {
+		if strings.HasPrefix(key, "crim_thb_lstat") != (o[1] == FlagDefinitionDiffers) || o[1] == FlagConfidential {
+			t.Errorf("k=1: %s flag %q", key, o[1])
+		}
+	}
+	prot := parse(SDMXTables(s, 3))
+	if len(prot) != len(exact) {
+		t.Fatalf("%d observations protected, %d exact", len(prot), len(exact))
+	}
+	hidden := 0
+	for key, o := range prot {
+		switch {
+		case o[1] == FlagConfidential:
+			hidden++
+			if o[0] != "" {
+				t.Errorf("%s: withheld but OBS_VALUE %q", key, o[0])
+			}
+		case o[0] != exact[key][0]:
+			t.Errorf("%s: published %q, exact %q", key, o[0], exact[key][0])
+		case !strings.HasPrefix(key, "crim_thb_lstat") && (o[0] == "1" || o[0] == "2"):
+			t.Errorf("%s: publishes %s, below k = 3", key, o[0])
+		}
+	}
+	if hidden == 0 {
+		t.Fatal("nothing withheld at k = 3")
+	}
+	groups := [][]string{
+		{"crim_thb_vage:TOTAL,T", "crim_thb_vage:TOTAL,F", "crim_thb_vage:TOTAL,M", "crim_thb_vage:TOTAL,UNK"},
+		{"crim_thb_vage:TOTAL,T", "crim_thb_vage:Y_LT18,T", "crim_thb_vage:Y_GE18,T", "crim_thb_vage:UNK,T"},
+		{"crim_thb_vctz:TOTAL,T", "crim_thb_vctz:NAT,T", "crim_thb_vctz:EU27_2007_FOR,T", "crim_thb_vctz:NEU27_2007_FOR,T", "crim_thb_vctz:UNK,T"},
+	}
+	for _, e := range []string{"SEX", "LAB", "OTH"} {
+		groups = append(groups, []string{"crim_thb_vexp:" + e + ",T", "crim_thb_vexp:" + e + ",F", "crim_thb_vexp:" + e + ",M", "crim_thb_vexp:" + e + ",UNK"})
+	}
+	for _, g := range groups {
+		n := 0
+		for _, key := range g {
+			if _, ok := prot[key]; !ok {
+				t.Fatalf("no observation %s", key)
+			}
+			if prot[key][1] == FlagConfidential {
+				n++
+			}
+		}
+		if n == 1 {
+			t.Errorf("%v: one withheld cell, which the others give back", g)
+		}
+	}
+	s.Prosecution = nrm.ProsecutionStats{}
+	for key := range parse(SDMXTables(s, 3)) {
+		if strings.HasPrefix(key, "crim_thb_lstat") {
+			t.Errorf("%s: a year the police did not report has no observations", key)
+		}
+	}
+	s.Year = 2014
+	if _, ok := parse(SDMXTables(s, 1))["crim_thb_vctz:EU28_FOR,T"]; !ok {
+		t.Error("2014: other EU is the EU-28")
 	}
 }
