@@ -5,22 +5,28 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"nrm/report"
+	"nrm/report/chart"
 )
 
 // Write renders d as an XLSX workbook.
 func Write(w io.Writer, d *report.Document) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	x := &book{f: f, d: d, used: map[string]bool{}}
+	x := &book{f: f, d: d, used: map[string]bool{}, cache: map[string][]any{}}
 	if err := x.styles(); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
@@ -39,17 +45,100 @@ func Write(w io.Writer, d *report.Document) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	f.SetActiveSheet(0)
-	if _, err := f.WriteTo(w); err != nil {
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	return nil
+	out, err := x.withCaches(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// chartRef matches a chart's reference to cells, with excelize's empty
+// number cache or no string cache.
+var chartRef = regexp.MustCompile(`<f>([^<]*)</f>(<numCache><formatCode></formatCode></numCache>)?</(numRef|strRef)>`)
+
+// withCaches writes the cached values into every chart's references, so
+// that a reader that does not recalculate (a viewer, a converter, Excel
+// in protected view) shows the charts with their numbers and names.
+func (x *book) withCaches(b []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			data = chartRef.ReplaceAllFunc(data, func(m []byte) []byte {
+				sub := chartRef.FindSubmatch(m)
+				ref := html.UnescapeString(string(sub[1]))
+				vals, ok := x.cache[ref]
+				if !ok {
+					return m
+				}
+				var c strings.Builder
+				if string(sub[3]) == "numRef" {
+					c.WriteString(`<numCache><formatCode>General</formatCode>`)
+				} else {
+					c.WriteString(`<strCache>`)
+				}
+				fmt.Fprintf(&c, `<ptCount val="%d"></ptCount>`, len(vals))
+				for i, v := range vals {
+					var text string
+					switch v := v.(type) {
+					case nil:
+						continue
+					case float64:
+						text = strconv.FormatFloat(v, 'f', -1, 64)
+					case string:
+						text = html.EscapeString(v)
+					}
+					fmt.Fprintf(&c, `<pt idx="%d"><v>%s</v></pt>`, i, text)
+				}
+				if string(sub[3]) == "numRef" {
+					c.WriteString(`</numCache>`)
+				} else {
+					c.WriteString(`</strCache>`)
+				}
+				return []byte("<f>" + string(sub[1]) + "</f>" + c.String() + "</" + string(sub[3]) + ">")
+			})
+		}
+		hdr := zf.FileHeader
+		w, err := zw.CreateHeader(&hdr)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 type book struct {
 	f    *excelize.File
 	d    *report.Document
 	used map[string]bool
-	st   struct{ title, subtitle, bold, header, wrap, note, int, dec, total, totalInt, withheld int }
+	// cache holds the values behind each chart reference ("'Figur 1'!$B$3:$B$7"),
+	// a float64, string or nil (an empty or withheld cell) per cell.
+	cache map[string][]any
+	st    struct{ title, subtitle, area, bold, header, wrap, note, int, dec, total, totalInt, withheld int }
 }
 
 func (x *book) styles() error {
@@ -58,11 +147,12 @@ func (x *book) styles() error {
 		id *int
 		s  *excelize.Style
 	}{
-		{&x.st.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: "1F4E79"}}},
+		{&x.st.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: report.Hex(report.Accent)}}},
+		{&x.st.area, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 13, Color: report.Hex(report.Accent)}}},
 		{&x.st.subtitle, &excelize.Style{Font: &excelize.Font{Size: 12, Color: "555555"}}},
 		{&x.st.bold, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}}},
 		{&x.st.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top,
-			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF4"}},
+			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{report.Hex(report.Shade)}},
 			Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}}},
 		{&x.st.wrap, &excelize.Style{Alignment: top}},
 		{&x.st.note, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "555555"}, Alignment: top}},
@@ -212,6 +302,7 @@ func (x *book) front() error {
 type entry struct {
 	table  *report.Table
 	figure *report.Figure
+	area   string // the heading of the section the table is in
 }
 
 // tables writes the tables and figure data, grouped by sheet in order of
@@ -227,6 +318,7 @@ func (x *book) tables() error {
 	}
 	n := 0
 	for _, s := range x.d.Sections {
+		area := s.Heading
 		for _, b := range s.Blocks {
 			switch b.Kind {
 			case report.KindTable:
@@ -235,7 +327,7 @@ func (x *book) tables() error {
 				if sheet == "" {
 					sheet = fmt.Sprintf("%s %d", x.d.Words.Table, n)
 				}
-				add(sheet, entry{table: b.Table})
+				add(sheet, entry{table: b.Table, area: area})
 			case report.KindFigure:
 				if b.Figure.Data == nil {
 					continue
@@ -244,7 +336,7 @@ func (x *book) tables() error {
 				if sheet == "" {
 					sheet = fmt.Sprintf("%s %d", x.d.Words.Figure, b.Figure.Number)
 				}
-				add(sheet, entry{table: b.Figure.Data, figure: b.Figure})
+				add(sheet, entry{table: b.Figure.Data, figure: b.Figure, area: area})
 			}
 		}
 	}
@@ -282,9 +374,27 @@ func (x *book) sheet(name string, entries []entry) error {
 			return err
 		}
 	}
+	// A sheet that holds the tables of several sections (the action
+	// plan's areas) heads each section's tables with its heading.
+	areas := false
+	for _, e := range entries {
+		areas = areas || e.area != entries[0].area
+	}
+	lastArea := ""
+	frozen := false
 	for _, e := range entries {
 		t := e.table
-		if t.Caption != "" {
+		if areas && e.area != lastArea {
+			if row > 1 {
+				row++
+			}
+			if err := x.set(name, 1, row, e.area, x.st.area); err != nil {
+				return err
+			}
+			row++
+			lastArea = e.area
+		}
+		if t.Caption != "" && !(areas && t.Caption == e.area) {
 			if err := x.set(name, 1, row, t.Caption, x.st.bold); err != nil {
 				return err
 			}
@@ -297,8 +407,16 @@ func (x *book) sheet(name string, entries []entry) error {
 			}
 		}
 		row++
+		if !frozen {
+			// The first header row stays in view while scrolling.
+			frozen = true
+			if err := x.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: headerRow,
+				TopLeftCell: cellName(1, headerRow+1), ActivePane: "bottomLeft"}); err != nil {
+				return err
+			}
+		}
 		first := row
-		for _, r := range t.Rows {
+		for ri, r := range t.Rows {
 			tall := 0.0
 			for i, c := range r.Cells {
 				if err := x.cell(name, i+1, row, c, r.Total); err != nil {
@@ -317,6 +435,11 @@ func (x *book) sheet(name string, entries []entry) error {
 					return err
 				}
 			}
+			if r.Total {
+				if err := x.totals(name, t, ri, first, row); err != nil {
+					return err
+				}
+			}
 			row++
 		}
 		last := row - 1
@@ -326,12 +449,52 @@ func (x *book) sheet(name string, entries []entry) error {
 			}
 			row++
 		}
-		if e.figure != nil && last >= first {
+		if e.figure != nil && last >= first && !chart.Empty(e.figure.Chart) {
 			if err := x.chart(name, e.figure, t, headerRow, first, last, len(t.Columns)+2); err != nil {
 				return err
 			}
 		}
 		row++
+	}
+	return nil
+}
+
+// totals turns a total row's numbers into SUM formulas over the rows
+// above it (back to the previous total), keeping the number as the cached
+// value — but only where the sum is that number: a total of persons is
+// not the sum of their several forms, and a column with a withheld cell
+// keeps its printed value.
+func (x *book) totals(sheet string, t *report.Table, ri, first, row int) error {
+	from := 0
+	for i := ri - 1; i >= 0; i-- {
+		if t.Rows[i].Total {
+			from = i + 1
+			break
+		}
+	}
+	if from == ri {
+		return nil
+	}
+	for ci, c := range t.Rows[ri].Cells {
+		if !c.IsNumber || c.Number != math.Trunc(c.Number) {
+			continue
+		}
+		sum, ok := 0.0, true
+		for _, r := range t.Rows[from:ri] {
+			if ci >= len(r.Cells) || r.Cells[ci].Withheld || (!r.Cells[ci].IsNumber && strings.TrimSpace(r.Cells[ci].Text) != "") {
+				ok = false
+				break
+			}
+			sum += r.Cells[ci].Number
+		}
+		if !ok || sum != c.Number {
+			continue
+		}
+		top := first + from
+		formula := fmt.Sprintf("SUM(%s:%s)", cellName(ci+1, top), cellName(ci+1, row-1))
+		if err := x.f.SetCellFormula(sheet, cellName(ci+1, row), formula); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -373,12 +536,28 @@ func (x *book) chart(sheet string, f *report.Figure, t *report.Table, header, fi
 		return fmt.Sprintf("$%s$%d", name, r)
 	}
 	var series []excelize.ChartSeries
+	cats := ref + abs(1, first) + ":" + abs(1, last)
+	for _, r := range t.Rows {
+		x.cache[cats] = append(x.cache[cats], r.Cells[0].Text)
+	}
 	for i := 1; i < len(t.Columns); i++ {
-		series = append(series, excelize.ChartSeries{
+		s := excelize.ChartSeries{
 			Name:       ref + abs(i+1, header),
-			Categories: ref + abs(1, first) + ":" + abs(1, last),
+			Categories: cats,
 			Values:     ref + abs(i+1, first) + ":" + abs(i+1, last),
-		})
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{report.Hex(report.SeriesColor(i - 1))}},
+		}
+		x.cache[s.Name] = []any{t.Columns[i].Label}
+		var vals []any
+		for _, r := range t.Rows {
+			if i < len(r.Cells) && r.Cells[i].IsNumber {
+				vals = append(vals, r.Cells[i].Number)
+			} else {
+				vals = append(vals, nil)
+			}
+		}
+		x.cache[s.Values] = vals
+		series = append(series, s)
 	}
 	c := &excelize.Chart{
 		Series:    series,
