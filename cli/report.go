@@ -218,7 +218,7 @@ SOURCE_DATE_EPOCH fixes the generation time shown, for reproducible output.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file, or folder for eurostat (default: standard output)")
 	cmd.Flags().IntVar(&k, "k", 0, "disclosure threshold: counts below k are shown as <k (0 = off; eurostat: default 3)")
 	cmd.Flags().BoolVar(&published, "published", false, "published report: disclosure control with k = 3 unless --k is given")
-	cmd.Flags().StringVar(&period, "period", "", "action-plan status period to show, e.g. 2012-spring (default: each activity's latest)")
+	cmd.Flags().StringVar(&period, "period", "", "action-plan status period to show, e.g. 2012-spring (default: the latest begun by the cut-off)")
 	cmd.Flags().StringVar(&org, "org", "", "count only the cases this organisation can see (exact figures, not for publication)")
 	return cmd
 }
@@ -311,6 +311,16 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 	}
 	if len(plans) > 0 {
 		in.Plan = plans[0]
+		if o.period != "" && !in.Plan.HasPeriod(o.period) {
+			return nil, periodMissing(env, in.Plan, o.period)
+		}
+		if g, ok := src.(interface {
+			FindWorkGroups(context.Context) ([]*nrm.WorkGroup, error)
+		}); ok {
+			if in.WorkGroups, err = g.FindWorkGroups(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if o, ok := src.(interface {
 			FindOutputs(context.Context, string) ([]*nrm.Output, error)
 		}); ok {
@@ -363,6 +373,18 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 		in = report.Publish(in, disclosure.SuppressStats(s, o.k))
 	}
 	return report.Build(in)
+}
+
+// periodMissing refuses a --period the plan has no status for, naming
+// the periods it has.
+func periodMissing(env *Env, p *nrm.Plan, period string) error {
+	have := p.Periods()
+	if len(have) == 0 {
+		return invalid(env, "Handlingsplanen har ingen status for perioden %s (--period); den har endnu ingen status for nogen periode.",
+			"The action plan has no status for the period %s (--period); it has no status for any period yet.", period)
+	}
+	return invalid(env, "Handlingsplanen har ingen status for perioden %s (--period); den har status for %s.",
+		"The action plan has no status for the period %s (--period); it has status for %s.", period, strings.Join(have, ", "))
 }
 
 // renderPublishedJSON writes the statistics contract after disclosure

@@ -135,7 +135,7 @@ func TestReportCommand(t *testing.T) {
 		}
 		var row string
 		for _, l := range strings.Split(out, "\n") {
-			if strings.HasPrefix(l, "| "+activity+" |") {
+			if strings.HasPrefix(l, "| 1.1.1 | "+activity+" |") {
 				row = l
 			}
 		}
@@ -145,11 +145,17 @@ func TestReportCommand(t *testing.T) {
 		if !strings.Contains(out, "| Mellemøsten | 1 |") {
 			t.Error("Markdown lacks the Middle East row")
 		}
+		if !strings.Contains(row, "| Center Mod Menneskehandel (CMM) | Igangsat | ") {
+			t.Errorf("action-plan row without its responsible body and state: %s", row)
+		}
 		// --period picks the status period: the demo plan's statuses are
-		// of spring 2012.
-		early := run(t, append(base, "--format", "md", "--period", "2011")...)
-		if !strings.Contains(early, "| "+activity+" | Center Mod Menneskehandel (CMM) | Der foreligger ingen status for perioden. |") {
-			t.Error("--period 2011 shows a status")
+		// of spring 2012, so a period without status is refused in the
+		// user's language, naming the periods there are.
+		if got := runFail(t, append(base, "--format", "md", "--period", "2011")...); !strings.Contains(got, "Handlingsplanen har ingen status for perioden 2011 (--period); den har status for 2012-spring.") {
+			t.Errorf("--period 2011: %q", got)
+		}
+		if got := runFail(t, append([]string{"--lang", "en"}, append(base, "--format", "html", "--period", "2013-autumn")...)...); !strings.Contains(got, "The action plan has no status for the period 2013-autumn (--period); it has status for 2012-spring.") {
+			t.Errorf("--period 2013-autumn in English: %q", got)
 		}
 		if spring := run(t, append(base, "--format", "md", "--period", "2012-Spring")...); !strings.Contains(spring, status) ||
 			!strings.Contains(spring, "Status for aktiviteter:** foråret 2012") {

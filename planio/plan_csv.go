@@ -17,6 +17,9 @@ import (
 // PlanCSVColumns are the columns of the plan CSV form, in the order
 // WritePlanCSV writes them. responsible holds organisation codes separated
 // by ";". A row with an empty period is an activity without status entries.
+// The plan's head, background and funding come from the head given to
+// ReadPlanCSV; the areas' introduction wording, footnotes and the English
+// responsible text are kept in the YAML form only.
 var PlanCSVColumns = []string{
 	"area_number", "area_da", "area_en",
 	"goal_code", "goal_da", "goal_en",

@@ -25,6 +25,15 @@ func Build(in Input) (*Document, error) {
 	if in.Lang != nrm.LangEN {
 		in.Lang = nrm.LangDA
 	}
+	if in.Plan != nil && in.Period == "" {
+		// The latest status period begun by the cut-off, never a later
+		// one.
+		cut := in.Stats.Cutoff
+		if cut.IsZero() {
+			cut = nrm.DefaultCutoff(in.Stats.Year)
+		}
+		in.Period = in.Plan.DefaultPeriod(cut)
+	}
 	b := &builder{in: in, s: in.Stats, lang: in.Lang, k: in.K}
 	b.doc = &Document{Lang: b.lang, Year: b.s.Year, Cutoff: b.cutoff(), Generated: in.Generated, K: in.K}
 	b.front()
@@ -43,6 +52,8 @@ type builder struct {
 	doc  *Document
 	cur  *Section
 	fig  int
+	// notes counts the footnotes of the activity tables.
+	notes int
 }
 
 func (b *builder) tr(da, en string) string { return tr(b.lang, da, en) }
@@ -167,7 +178,7 @@ func (b *builder) front() {
 		Field{b.tr("Opgjort pr.", "Figures as of"), cut})
 	if p := b.in.Plan; p != nil {
 		d.Meta = append(d.Meta, Field{b.tr("Handlingsplan", "Action plan"), b.planName(p)})
-		period := b.tr("seneste status for hver aktivitet", "latest status of each activity")
+		period := b.tr("ingen status indberettet", "no status reported")
 		if b.in.Period != "" {
 			period = FormatPeriod(b.in.Period, b.lang)
 		}
@@ -256,6 +267,9 @@ func splitParagraphs(text string) []string {
 }
 
 func (b *builder) defaultIntro() string {
+	if p := b.in.Plan; p != nil && p.Background != nil {
+		return b.planIntro(p)
+	}
 	paras := []string{b.tr(introCrime[0], introCrime[1]), b.tr(introHistory[0], introHistory[1])}
 	if p := b.in.Plan; p != nil {
 		var areas []string
@@ -298,7 +312,7 @@ func (b *builder) activities() {
 		return
 	}
 	b.para(b.tr(activitiesIntro[0], activitiesIntro[1]))
-	period := b.tr("den seneste status for hver aktivitet", "the latest status of each activity")
+	period := b.tr("at der endnu ikke er indberettet status", "that no status has been reported yet")
 	if b.in.Period != "" {
 		period = b.tr("status pr. ", "the status as of ") + FormatPeriod(b.in.Period, b.lang)
 	}
@@ -322,10 +336,13 @@ func (b *builder) activities() {
 				caption = areaName
 			}
 			t := &Table{ID: "plan." + orDefault(g.Code, fmt.Sprintf("%d.%d", ai+1, gi+1)), Caption: caption, Sheet: sheet,
-				Columns: []Column{{Label: b.tr("Aktivitet", "Activity"), Weight: 1.1},
-					{Label: b.tr("Ansvarlig", "Responsible"), Weight: 0.8},
-					{Label: b.tr("Status for implementering", "Status of implementation"), Weight: 2.2}}}
+				Columns: []Column{{Label: b.tr("Nr.", "No."), Weight: 0.3},
+					{Label: b.tr("Aktivitet", "Activity"), Weight: 1.1},
+					{Label: b.tr("Ansvarlig", "Responsible"), Weight: 0.7},
+					{Label: b.tr("Status", "State"), Weight: 0.5},
+					{Label: b.tr("Status for implementering", "Status of implementation"), Weight: 2.0}}}
 			danish := false
+			t.Caption += b.footnotes(t, g.Footnotes, &danish)
 			for _, act := range g.Activities {
 				total++
 				text := act.TextDA
@@ -337,8 +354,10 @@ func (b *builder) activities() {
 					}
 				}
 				status := b.tr("Der foreligger ingen status for perioden.", "No status has been reported for the period.")
-				if st, ok := act.LatestStatus(b.in.Period); ok {
+				state := b.tr("Ingen status", "No status")
+				if st, ok := act.LatestStatus(b.in.Period); ok && b.in.Period != "" {
 					states[st.State]++
+					state = nrm.Label("state", string(st.State), b.lang)
 					status = st.TextDA
 					if b.lang == nrm.LangEN {
 						if st.TextEN != "" {
@@ -350,7 +369,10 @@ func (b *builder) activities() {
 				} else {
 					states[""]++
 				}
-				t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text}, {Text: b.responsible(&act)}, {Text: status}}})
+				text += b.footnotes(t, act.Footnotes, &danish)
+				resp, respDA := b.responsible(&act)
+				danish = danish || respDA
+				t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: act.Code}, {Text: text}, {Text: resp}, {Text: state}, {Text: status}}})
 			}
 			if danish {
 				t.Notes = append(t.Notes, "Texts not yet translated are shown in Danish.")
@@ -389,16 +411,50 @@ func intCell(n int, lang nrm.Lang) Cell {
 	return Cell{Text: FormatInt(n, lang), Number: float64(n), IsNumber: true}
 }
 
-// responsible is the responsible bodies as written, else their names.
-func (b *builder) responsible(a *nrm.Activity) string {
-	if a.ResponsibleText != "" {
-		return a.ResponsibleText
+// responsible is the responsible bodies as written in the report's
+// language, else their names; danish reports an English report showing
+// the Danish text.
+func (b *builder) responsible(a *nrm.Activity) (text string, danish bool) {
+	if b.lang == nrm.LangEN && a.ResponsibleTextEN != "" {
+		return a.ResponsibleTextEN, false
+	}
+	if a.ResponsibleText != "" && (b.lang != nrm.LangEN || len(a.Responsible) == 0) {
+		return a.ResponsibleText, b.lang == nrm.LangEN
 	}
 	var names []string
 	for _, c := range a.Responsible {
 		names = append(names, b.orgName(c))
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, ", "), false
+}
+
+// superscripts are the footnote markers' digits.
+var superscripts = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+// marker is footnote n's marker: its number in superscript digits.
+func marker(n int) string {
+	var out []rune
+	for _, d := range fmt.Sprint(n) {
+		out = append(out, superscripts[d-'0'])
+	}
+	return string(out)
+}
+
+// footnotes numbers fs on from the report's last footnote, adds them to
+// t's notes and returns their markers to append to the text they belong
+// to; danish is set when an English report shows a Danish footnote.
+func (b *builder) footnotes(t *Table, fs []nrm.Footnote, danish *bool) string {
+	var marks []string
+	for _, f := range fs {
+		b.notes++
+		m := marker(b.notes)
+		marks = append(marks, m)
+		if b.lang == nrm.LangEN && strings.TrimSpace(f.TextEN) == "" {
+			*danish = true
+		}
+		t.Notes = append(t.Notes, m+" "+b.pick(f.TextDA, f.TextEN))
+	}
+	return strings.Join(marks, ",")
 }
 
 // orgName is an organisation's name, else its code.

@@ -137,13 +137,18 @@ func TestStructure(t *testing.T) {
 	if plan == nil {
 		t.Fatal("no plan table 5.1")
 	}
-	if plan.Columns[0].Label != "Aktivitet" || plan.Columns[1].Label != "Ansvarlig" || plan.Columns[2].Label != "Status for implementering" {
-		t.Errorf("plan columns %+v", plan.Columns)
+	want := []string{"Nr.", "Aktivitet", "Ansvarlig", "Status", "Status for implementering"}
+	for i, c := range plan.Columns {
+		if i >= len(want) || c.Label != want[i] {
+			t.Errorf("plan columns %+v, want %v", plan.Columns, want)
+			break
+		}
 	}
-	if got := plan.Rows[0].Cells[2].Text; !strings.Contains(got, "forventer, at de vil blive offentliggjort") {
-		t.Errorf("2012-spring status not chosen: %q", got)
+	if r := plan.Rows[0].Cells; r[0].Text != "5.1.1" || r[3].Text != "Igangsat" || !strings.Contains(r[4].Text, "forventer, at de vil blive offentliggjort") {
+		t.Errorf("2012-spring status not chosen: %q | %q | %q", r[0].Text, r[3].Text, r[4].Text)
 	}
-	// The latest status when no period is given.
+	// Without a period the report shows the latest period begun by its
+	// cut-off (1 March 2012: spring 2012), never the later autumn 2012.
 	in := reporttest.Input(t, nrm.LangDA)
 	in.Period = ""
 	d2, err := report.Build(in)
@@ -151,10 +156,38 @@ func TestStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tb := range d2.Tables() {
-		if tb.ID == "plan.5.1" && tb.Rows[0].Cells[2].Text != "Retningslinjerne er offentliggjort." {
-			t.Errorf("latest status not chosen: %q", tb.Rows[0].Cells[2].Text)
+		if tb.ID == "plan.5.1" && (tb.Rows[0].Cells[3].Text != "Igangsat" || tb.Rows[0].Cells[4].Text == "Retningslinjerne er offentliggjort.") {
+			t.Errorf("default period: %q %q", tb.Rows[0].Cells[3].Text, tb.Rows[0].Cells[4].Text)
 		}
 	}
+	if f := fieldOf(d2, "Status for aktiviteter"); f != "foråret 2012" {
+		t.Errorf("period shown as %q", f)
+	}
+	// A cut-off in 2013 takes autumn 2012.
+	in = reporttest.Input(t, nrm.LangDA)
+	in.Period = ""
+	st := *in.Stats
+	st.Cutoff = nrm.MustDate("2013-03-01")
+	in.Stats = &st
+	d3, err := report.Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range d3.Tables() {
+		if tb.ID == "plan.5.1" && (tb.Rows[0].Cells[3].Text != "Gennemført" || tb.Rows[0].Cells[4].Text != "Retningslinjerne er offentliggjort.") {
+			t.Errorf("cut-off 2013: %q %q", tb.Rows[0].Cells[3].Text, tb.Rows[0].Cells[4].Text)
+		}
+	}
+}
+
+// fieldOf is the title-page field with label.
+func fieldOf(d *report.Document, label string) string {
+	for _, f := range d.Meta {
+		if f.Label == label {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 func TestNoPlan(t *testing.T) {

@@ -28,9 +28,13 @@ type Input struct {
 	// the change against the year before (report/outreach.go).
 	OutreachServices []*nrm.OutreachService
 	OutreachStats    []*nrm.OutreachStat
-	// Period selects the status period shown, e.g. "2012-spring"; "" shows
-	// each activity's latest status.
+	// Period selects the status period shown, e.g. "2012-spring"; ""
+	// shows the plan's default: the latest period begun by the cut-off
+	// (nrm.Plan.DefaultPeriod).
 	Period string
+	// WorkGroups are the plan's working groups; the introduction names
+	// the chair and members of the inter-ministerial one.
+	WorkGroups []*nrm.WorkGroup
 	// OrgNames maps organisation codes to display names (fallback: code).
 	OrgNames map[string]string
 	// K is the disclosure threshold; 0 or 1 turns disclosure control off
