@@ -929,6 +929,7 @@ var fieldLabels = map[string]label{
 	"first-contact-to":   {"Første kontakt til (--first-contact-to)", "First contact to (--first-contact-to)"},
 	"identified-from":    {"Identificeret fra (--identified-from)", "Identified from (--identified-from)"},
 	"identified-to":      {"Identificeret til (--identified-to)", "Identified to (--identified-to)"},
+	"variant":            {"Variant af sagsfilen (htcds eller ctdc)", "Variant of the case file (htcds or ctdc)"},
 }
 
 // FieldLabel returns the Danish or English label of a field name; unknown

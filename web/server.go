@@ -211,6 +211,7 @@ func (s *Server) routes() {
 	s.taskRoutes()
 	s.searchRoutes()
 	s.journalRoutes()
+	s.intlexportRoutes()
 	s.apiRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 }
