@@ -86,6 +86,9 @@ func LoadDemo(ctx context.Context, db *sqlstore.DB, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("demo plan work: %w", err)
 	}
+	if _, _, err := loadDemoStatsNotes(ctx, db); err != nil {
+		return fmt.Errorf("demo source notes: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, msg(env.lang(), "Demodata indlæst: %d organisationer, %d nye og %d uændrede sager, handlingsplanen %s, %d referencegrupper.\n",
 		"Demo data loaded: %d organisations, %d new and %d unchanged cases, action plan %s, %d reference groups.\n"),
 		len(orgs), res.Created, res.Unchanged, plan.Code, len(net.Groups))

@@ -352,6 +352,9 @@ func buildReportCtx(ctx context.Context, env *Env, s *nrm.Stats, o reportOptions
 		}
 		in.OrgNames[org.Code] = name
 	}
+	if err := narrativeInput(ctx, src, s, &in); err != nil {
+		return nil, err
+	}
 	keys := []string{"report.intro"}
 	if lang == nrm.LangEN {
 		keys = []string{"report.intro.en", "report.intro"}

@@ -55,6 +55,18 @@ type Input struct {
 	Uniform Mask
 	// Generated is the time shown in the footer.
 	Generated time.Time
+	// Facts are the earlier years' identified persons and the year's
+	// crisis-shelter providers ("for første gang", "to mænd i 2010 og én
+	// mand i 2009", "(Reden International krisecenter, …)"); nil leaves
+	// those phrases out.
+	Facts *nrm.NarrativeFacts
+	// SourceNotes are what the sources say about the reporting year's
+	// sections; each is printed after its section's narrative, and an
+	// attributed one makes the figures read as reported by the source.
+	SourceNotes []*nrm.SourceNote
+	// Screenings are the reporting year's interview and screening
+	// figures per organisation, stated in the narrative.
+	Screenings []*nrm.Screening
 }
 
 // Mask reports whether the count at (table, row, col) must be withheld.

@@ -83,6 +83,7 @@ func (b *builder) identifications(total count) {
 		}
 	}
 	b.narr(first, prev)
+	b.sourceNotes("identifications")
 
 	// Figure 1: identifications per year by authority, stacked.
 	n, caption := b.nextFigure(b.tr("Antal identifikationer fordelt pr. år på CMM og US", "Number of identifications per year, CMM and US"))
@@ -169,243 +170,307 @@ func (b *builder) contactForms(total count) {
 		}
 		b.narr(sentences...)
 	}
+	b.narr(b.screenings(nrm.GroupAdults, nrm.GroupAll)...)
+	b.sourceNotes("contact_form")
 	b.barFigure("contact_form", b.tr("Identifikationer fordelt på kontaktform ", "Identifications by contact form ")+b.year(),
 		b.tr("Kontaktform", "Contact form"), items, false, true)
 }
 
+// nationality is "Identifikationer fordelt på nationaliteter": the
+// countries and their regions, the regions (Figure 3), the largest
+// nationalities and the rest (Figure 4).
 func (b *builder) nationality(total count) {
-	s := b.s
 	b.section("nationality", 2, b.tr("Identifikationer fordelt på nationaliteter", "Identifications by nationality"))
-	ranking := make([]nrm.NationalityCount, 0, len(s.NationalityRanking))
-	for _, r := range s.NationalityRanking {
+	ranking := b.nationalityRanking()
+	anyHidden, anyX := b.withheldNationalities()
+	b.narr(b.countriesSentence(ranking, anyHidden)...)
+	b.narr(b.regionSentences(total)...)
+	b.regionFigure()
+	b.narr(b.largestNationalities(ranking, total, anyX)...)
+	b.sourceNotes("nationality")
+	b.nationalityFigure(ranking)
+}
+
+// nationalityRanking is the nationalities with victims, largest first,
+// then by name in the report's language.
+func (b *builder) nationalityRanking() []nrm.NationalityCount {
+	ranking := make([]nrm.NationalityCount, 0, len(b.s.NationalityRanking))
+	for _, r := range b.s.NationalityRanking {
 		if r.Count > 0 {
 			ranking = append(ranking, r)
 		}
 	}
 	nrm.SortNationalities(ranking, b.lang)
-	name := func(r nrm.NationalityCount) string {
-		if b.lang == nrm.LangEN && r.NameEN != "" {
-			return r.NameEN
-		}
-		if r.NameDA != "" {
-			return r.NameDA
-		}
-		return r.Code
-	}
+	return ranking
+}
 
-	// Withheld nationalities: when there are any, the number of countries
-	// and the ranking of the shown ones would tell which withheld counts
-	// are zero or how large they are, so the text leaves both out.
-	natAt := func(code string) count { return b.n(TabNationality, code, "", s.ByNationality[code]) }
-	anyHidden, anyX := false, false
-	for code := range s.ByNationality {
-		if c := natAt(code); c.hidden {
+// nationalityName is a nationality's name in the report's language.
+func (b *builder) nationalityName(r nrm.NationalityCount) string {
+	if b.lang == nrm.LangEN && r.NameEN != "" {
+		return r.NameEN
+	}
+	if r.NameDA != "" {
+		return r.NameDA
+	}
+	return r.Code
+}
+
+func (b *builder) natAt(code string) count {
+	return b.n(TabNationality, code, "", b.s.ByNationality[code])
+}
+
+// withheldNationalities reports whether any nationality is withheld and
+// whether any shows "x". When there are any, the number of countries and
+// the ranking of the shown ones would tell which withheld counts are zero
+// or how large they are, so the text leaves both out.
+func (b *builder) withheldNationalities() (anyHidden, anyX bool) {
+	for code := range b.s.ByNationality {
+		if c := b.natAt(code); c.hidden {
 			anyHidden = true
 			anyX = anyX || !b.below(c)
 		}
 	}
+	return anyHidden, anyX
+}
 
-	// Countries and their regions.
-	var p1 []string
-	if len(ranking) > 1 && !anyHidden {
-		perRegion := map[string]int{}
-		for _, r := range ranking {
-			perRegion[r.Region]++
-		}
-		regs := byCount(keys(perRegion, "region"), perRegion)
-		sentence := fmt.Sprintf(b.tr("De officielt vurderede ofre for menneskehandel har oprindelse i %s forskellige lande",
-			"The officially identified victims of trafficking come from %s different countries"), WordsNeuter(len(ranking), b.lang))
-		if top := regs[0]; perRegion[top] > 1 && regionAdj[top] != [2]string{} {
-			k := perRegion[top]
-			q, ok := Fraction(float64(k)/float64(len(ranking)), b.lang)
-			if !ok || k == len(ranking) {
-				q = b.tr(WordsNeuter(k, b.lang), Words(k, b.lang))
-				if k == len(ranking) {
-					q = b.tr("alle", "all")
-				}
-			}
-			sentence += fmt.Sprintf(b.tr(", hvoraf %s er %s lande", ", of which %s are %s countries"), q, b.phrase(regionAdj, top, top))
-		}
-		p1 = append(p1, sentence+".")
+// countriesSentence is "De officielt vurderede ofre for menneskehandel
+// har oprindelse i 16 forskellige lande, hvoraf omkring halvdelen er
+// afrikanske lande."
+func (b *builder) countriesSentence(ranking []nrm.NationalityCount, anyHidden bool) []string {
+	if len(ranking) <= 1 || anyHidden {
+		return nil
 	}
-	b.narr(p1...)
+	perRegion := map[string]int{}
+	for _, r := range ranking {
+		perRegion[r.Region]++
+	}
+	regs := byCount(keys(perRegion, "region"), perRegion)
+	sentence := fmt.Sprintf(b.tr("De officielt vurderede ofre for menneskehandel har oprindelse i %s forskellige lande",
+		"The officially identified victims of trafficking come from %s different countries"), WordsNeuter(len(ranking), b.lang))
+	if top := regs[0]; perRegion[top] > 1 && regionAdj[top] != [2]string{} {
+		k := perRegion[top]
+		q, ok := Fraction(float64(k)/float64(len(ranking)), b.lang)
+		if !ok || k == len(ranking) {
+			q = b.tr(WordsNeuter(k, b.lang), Words(k, b.lang))
+			if k == len(ranking) {
+				q = b.tr("alle", "all")
+			}
+		}
+		sentence += fmt.Sprintf(b.tr(", hvoraf %s er %s lande", ", of which %s are %s countries"), q, b.phrase(regionAdj, top, top))
+	}
+	return []string{sentence + "."}
+}
 
-	// Regions.
-	regCodes := keys(s.ByRegion, "region")
-	var regItems []item
-	for _, c := range regCodes {
-		regItems = append(regItems, item{code: c, label: nrm.Label("region", c, b.lang), c: b.n(TabRegion, c, "", s.ByRegion[c])})
+func (b *builder) regionAt(code string) count { return b.n(TabRegion, code, "", b.s.ByRegion[code]) }
+
+// regionSentences are "Personer fra Afrika udgør mere end 50 pct. af det
+// samlede antal. Herefter følger Asien med 18 pct., … For første gang er
+// der i 2011 identificeret én person fra Mellemøsten."
+func (b *builder) regionSentences(total count) []string {
+	s := b.s
+	sorted := b.byShown(keys(s.ByRegion, "region"), s.ByRegion, b.regionAt)
+	if len(sorted) == 0 || s.ByRegion[sorted[0]] == 0 || total.hidden || total.v <= 0 {
+		return nil
 	}
-	sortedRegs := b.byShown(regCodes, s.ByRegion, func(c string) count { return b.n(TabRegion, c, "", s.ByRegion[c]) })
-	var p2 []string
-	if len(sortedRegs) > 0 && s.ByRegion[sortedRegs[0]] > 0 && !total.hidden && total.v > 0 {
-		top := b.n(TabRegion, sortedRegs[0], "", s.ByRegion[sortedRegs[0]])
-		if !top.hidden {
-			x := float64(top.v) / float64(total.v)
-			share := PercentOf(x, b.lang)
-			if x > 0.5 && x < 0.595 {
-				share = b.tr("mere end 50 pct.", "more than 50 per cent")
-			}
-			p2 = append(p2, fmt.Sprintf(b.tr("Personer %s udgør %s af det samlede antal.", "Persons %s account for %s of the total."),
-				b.fromRegion(sortedRegs[0]), share))
-			var follow, small []string
-			for _, c := range sortedRegs[1:] {
-				rc := b.n(TabRegion, c, "", s.ByRegion[c])
-				if rc.v == 0 && !rc.hidden {
-					continue
-				}
-				if !rc.hidden && float64(rc.v)/float64(total.v) >= 0.05 {
-					follow = append(follow, fmt.Sprintf(b.tr("%s med %s", "%s with %s"), b.regionText(c), Percent(rc.v, total.v, b.lang)))
-				} else {
-					small = append(small, b.persons(rc)+" "+b.fromRegion(c))
-				}
-			}
-			if len(follow) > 0 {
-				p2 = append(p2, b.tr("Herefter følger ", "They are followed by ")+joinAnd(follow, b.lang)+".")
-			}
-			if len(small) > 0 {
-				verb := "were"
-				if len(small) == 1 && strings.HasPrefix(small[0], "one ") {
-					verb = "was"
-				}
-				p2 = append(p2, b.f("Herudover er der identificeret %[1]s.", "In addition, %[1]s %[2]s identified.", joinAnd(small, b.lang), verb))
-			}
+	top := b.regionAt(sorted[0])
+	if top.hidden {
+		return nil
+	}
+	x := float64(top.v) / float64(total.v)
+	share := PercentOf(x, b.lang)
+	if x > 0.5 && x < 0.595 {
+		share = b.tr("mere end 50 pct.", "more than 50 per cent")
+	}
+	out := []string{fmt.Sprintf(b.tr("Personer %s udgør %s af det samlede antal.", "Persons %s account for %s of the total."),
+		b.fromRegion(sorted[0]), share)}
+	var follow, small, first []string
+	for _, c := range sorted[1:] {
+		rc := b.regionAt(c)
+		if rc.v == 0 && !rc.hidden {
+			continue
+		}
+		switch {
+		case b.firstTime(func(y *nrm.YearFacts) int { return y.ByRegion[c] }):
+			first = append(first, b.firstRegion(c, rc))
+		case !rc.hidden && float64(rc.v)/float64(total.v) >= 0.05:
+			follow = append(follow, fmt.Sprintf(b.tr("%s med %s", "%s with %s"), b.regionText(c), Percent(rc.v, total.v, b.lang)))
+		default:
+			small = append(small, b.persons(rc)+" "+b.fromRegion(c))
 		}
 	}
-	b.narr(p2...)
+	if len(follow) > 0 {
+		out = append(out, b.tr("Herefter følger ", "They are followed by ")+joinAnd(follow, b.lang)+".")
+	}
+	if len(small) > 0 {
+		verb := "were"
+		if len(small) == 1 && strings.HasPrefix(small[0], "one ") {
+			verb = "was"
+		}
+		out = append(out, b.f("Herudover er der identificeret %[1]s.", "In addition, %[1]s %[2]s identified.", joinAnd(small, b.lang), verb))
+	}
+	return append(out, first...)
+}
+
+// regionFigure is Figure 3.
+func (b *builder) regionFigure() {
+	var items []item
+	for _, c := range keys(b.s.ByRegion, "region") {
+		items = append(items, item{code: c, label: nrm.Label("region", c, b.lang), c: b.regionAt(c)})
+	}
 	b.barFigure("region", b.tr("Ofre for menneskehandel fordelt på afsenderområde ", "Victims of trafficking by region of origin ")+b.year(),
-		b.tr("Afsenderområde", "Region of origin"), regItems, false, true)
+		b.tr("Afsenderområde", "Region of origin"), items, false, true)
+}
 
-	// The largest nationalities.
-	var p3 []string
-	type nat struct {
-		code, name string
-		c          count
-	}
+// nat is a nationality as the text names it.
+type nat struct {
+	code, name string
+	c          count
+}
+
+// largestNationalities names the largest nationalities with their shares
+// and numbers, then sums up the others ("Nigeria er det land, der fylder
+// mest i statistikken …"). A withheld count shown "x" may be larger than
+// the largest shown one: then no country is named as the largest.
+func (b *builder) largestNationalities(ranking []nrm.NationalityCount, total count, anyX bool) []string {
 	var vis []nat
 	for _, r := range ranking {
-		c := b.n(TabNationality, r.Code, "", r.Count)
-		if !c.hidden {
-			vis = append(vis, nat{r.Code, name(r), c})
+		if c := b.natAt(r.Code); !c.hidden {
+			vis = append(vis, nat{r.Code, b.nationalityName(r), c})
 		}
 	}
-	mentioned := 0
-	// A withheld count shown "x" may be larger than the largest shown one:
-	// then no country is named as the largest.
-	if len(vis) > 0 && !total.hidden && total.v > 0 && !anyX {
-		top := vis[0]
-		ties := 1
-		for ties < len(vis) && vis[ties].c.v == top.c.v {
-			ties++
-		}
-		sh := Share(top.c.v, total.v, b.lang)
-		if ties == 1 {
-			p3 = append(p3, fmt.Sprintf(b.tr("%s er det land, der fylder mest i statistikken med %s vurderet handlet til Danmark, svarende til %s af det samlede antal.",
-				"%s is the country that figures most prominently in the statistics, with %s identified as trafficked to Denmark, corresponding to %s of the total."),
-				top.name, b.persons(top.c), sh))
-		} else {
-			var names []string
-			for _, v := range vis[:ties] {
-				names = append(names, v.name)
-			}
-			p3 = append(p3, fmt.Sprintf(b.tr("%s er de lande, der fylder mest i statistikken med hver %s vurderet handlet til Danmark, svarende til hver %s af det samlede antal.",
-				"%s are the countries that figure most prominently in the statistics, each with %s identified as trafficked to Denmark, corresponding to %s of the total each."),
-				joinAnd(names, b.lang), b.persons(top.c), sh))
-		}
-		mentioned = ties
-		// The next two with at least three persons, with their shares.
-		var next []nat
-		for _, v := range vis[mentioned:] {
-			if len(next) == 2 || v.c.v < 3 {
-				break
-			}
-			next = append(next, v)
-		}
-		switch len(next) {
-		case 1:
-			p3 = append(p3, fmt.Sprintf(b.tr("Med %s udgør %s %s.", "With %s, %s accounts for %s."),
-				b.persons(next[0].c), next[0].name, Share(next[0].c.v, total.v, b.lang)))
-		case 2:
-			p3 = append(p3, fmt.Sprintf(b.tr("Med %s udgør %s %s og %s udgør %s med %s.", "With %s, %s accounts for %s, and %s for %s with %s."),
-				b.persons(next[0].c), next[0].name, Share(next[0].c.v, total.v, b.lang),
-				next[1].name, Share(next[1].c.v, total.v, b.lang), b.persons(next[1].c)))
-		}
-		mentioned += len(next)
-		// Then up to two more, with their numbers only.
-		var more []nat
-		if len(next) == 2 {
-			for _, v := range vis[mentioned:] {
-				if len(more) == 2 || v.c.v < 3 {
-					break
-				}
-				more = append(more, v)
-			}
-		}
-		switch len(more) {
-		case 1:
-			p3 = append(p3, fmt.Sprintf(b.tr("Sammen med %s, med %s %s, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
-				"Together with %s, with %s %s, the countries above are the individual countries from which most victims were identified."),
-				more[0].name, b.wn(more[0].c), b.victimWord(more[0].c)))
-		case 2:
-			p3 = append(p3, fmt.Sprintf(b.tr("Sammen med %s og %s, med henholdsvis %s og %s ofre for menneskehandel, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
-				"Together with %s and %s, with %s and %s victims respectively, the countries above are the individual countries from which most victims were identified."),
-				more[0].name, more[1].name, b.w(more[0].c), b.wn(more[1].c)))
-		}
+	if len(vis) == 0 || total.hidden || total.v <= 0 || anyX {
+		return nil
+	}
+	out, mentioned := b.topNationalities(vis, total)
+	next := b.nextNationalities(vis[mentioned:], 2)
+	out = append(out, b.nextNationalitiesSentence(next, total)...)
+	mentioned += len(next)
+	if len(next) == 2 {
+		more := b.nextNationalities(vis[mentioned:], 2)
+		out = append(out, b.moreNationalitiesSentence(more)...)
 		mentioned += len(more)
 	}
 	said := map[string]bool{}
 	for _, v := range vis[:mentioned] {
 		said[v.code] = true
 	}
-	// The other countries: those with victims and, under disclosure
-	// control, every withheld one (whether a withheld count is zero is
-	// not told).
-	var restCodes []string
+	return append(out, b.otherNationalities(ranking, said)...)
+}
+
+// topNationalities is the sentence on the largest nationality (or the
+// tied largest ones) and how many it names.
+func (b *builder) topNationalities(vis []nat, total count) ([]string, int) {
+	top := vis[0]
+	ties := 1
+	for ties < len(vis) && vis[ties].c.v == top.c.v {
+		ties++
+	}
+	sh := Share(top.c.v, total.v, b.lang)
+	if ties == 1 {
+		return []string{fmt.Sprintf(b.tr("%s er det land, der fylder mest i statistikken med %s vurderet handlet til Danmark, svarende til %s af det samlede antal.",
+			"%s is the country that figures most prominently in the statistics, with %s identified as trafficked to Denmark, corresponding to %s of the total."),
+			top.name, b.persons(top.c), sh)}, 1
+	}
+	var names []string
+	for _, v := range vis[:ties] {
+		names = append(names, v.name)
+	}
+	return []string{fmt.Sprintf(b.tr("%s er de lande, der fylder mest i statistikken med hver %s vurderet handlet til Danmark, svarende til hver %s af det samlede antal.",
+		"%s are the countries that figure most prominently in the statistics, each with %s identified as trafficked to Denmark, corresponding to %s of the total each."),
+		joinAnd(names, b.lang), b.persons(top.c), sh)}, ties
+}
+
+// nextNationalities are up to n of vis with at least three persons.
+func (b *builder) nextNationalities(vis []nat, n int) []nat {
+	var next []nat
+	for _, v := range vis {
+		if len(next) == n || v.c.v < 3 {
+			break
+		}
+		next = append(next, v)
+	}
+	return next
+}
+
+// nextNationalitiesSentence states the next one or two with their shares.
+func (b *builder) nextNationalitiesSentence(next []nat, total count) []string {
+	switch len(next) {
+	case 1:
+		return []string{fmt.Sprintf(b.tr("Med %s udgør %s %s.", "With %s, %s accounts for %s."),
+			b.persons(next[0].c), next[0].name, Share(next[0].c.v, total.v, b.lang))}
+	case 2:
+		return []string{fmt.Sprintf(b.tr("Med %s udgør %s %s og %s udgør %s med %s.", "With %s, %s accounts for %s, and %s for %s with %s."),
+			b.persons(next[0].c), next[0].name, Share(next[0].c.v, total.v, b.lang),
+			next[1].name, Share(next[1].c.v, total.v, b.lang), b.persons(next[1].c))}
+	}
+	return nil
+}
+
+// moreNationalitiesSentence states up to two more with their numbers only.
+func (b *builder) moreNationalitiesSentence(more []nat) []string {
+	switch len(more) {
+	case 1:
+		return []string{fmt.Sprintf(b.tr("Sammen med %s, med %s %s, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
+			"Together with %s, with %s %s, the countries above are the individual countries from which most victims were identified."),
+			more[0].name, b.wn(more[0].c), b.victimWord(more[0].c))}
+	case 2:
+		return []string{fmt.Sprintf(b.tr("Sammen med %s og %s, med henholdsvis %s og %s ofre for menneskehandel, udgør ovennævnte de enkelte lande, hvorfra der er flest identificerede ofre for menneskehandel.",
+			"Together with %s and %s, with %s and %s victims respectively, the countries above are the individual countries from which most victims were identified."),
+			more[0].name, more[1].name, b.w(more[0].c), b.wn(more[1].c))}
+	}
+	return nil
+}
+
+// otherNationalities sums up the countries not named: those with victims
+// and, under disclosure control, every withheld one (whether a withheld
+// count is zero is not told).
+func (b *builder) otherNationalities(ranking []nrm.NationalityCount, said map[string]bool) []string {
+	var rest []string
 	for _, r := range ranking {
 		if !said[r.Code] {
 			said[r.Code] = true
-			restCodes = append(restCodes, r.Code)
+			rest = append(rest, r.Code)
 		}
 	}
-	for code := range s.ByNationality {
-		if !said[code] && natAt(code).hidden {
-			restCodes = append(restCodes, code)
+	for code := range b.s.ByNationality {
+		if !said[code] && b.natAt(code).hidden {
+			rest = append(rest, code)
 		}
 	}
-	if rest := len(restCodes); mentioned > 0 && rest > 0 {
-		small, hiddenRest := true, false
-		for _, code := range restCodes {
-			c := natAt(code)
-			hiddenRest = hiddenRest || c.hidden
-			if (c.hidden && !b.below(c)) || (!c.hidden && c.v > 3) {
-				small = false
-			}
-		}
-		switch {
-		case rest >= 3 && small:
-			p3 = append(p3, b.tr("Herudover er opgørelsen på nationaliteter præget af få handlede fra mange forskellige lande.",
-				"Beyond these, the breakdown by nationality is characterised by few trafficked persons from many different countries."))
-		case hiddenRest:
-			p3 = append(p3, b.tr("De øvrige nationaliteter fremgår af figuren nedenfor.", "The other nationalities are shown in the figure below."))
-		default:
-			other := b.tr(WordsNeuter(rest, b.lang)+" andre lande", Words(rest, b.lang)+" other countries")
-			if rest == 1 {
-				other = b.tr("ét andet land", "one other country")
-			}
-			p3 = append(p3, fmt.Sprintf(b.tr("Herudover er der identificeret ofre fra %s.", "In addition, victims from %s were identified."), other))
+	if len(rest) == 0 {
+		return nil
+	}
+	small, hiddenRest := true, false
+	for _, code := range rest {
+		c := b.natAt(code)
+		hiddenRest = hiddenRest || c.hidden
+		if (c.hidden && !b.below(c)) || (!c.hidden && c.v > 3) {
+			small = false
 		}
 	}
-	b.narr(p3...)
+	switch {
+	case len(rest) >= 3 && small:
+		return []string{b.tr("Herudover er opgørelsen på nationaliteter præget af få handlede fra mange forskellige lande.",
+			"Beyond these, the breakdown by nationality is characterised by few trafficked persons from many different countries.")}
+	case hiddenRest:
+		return []string{b.tr("De øvrige nationaliteter fremgår af figuren nedenfor.", "The other nationalities are shown in the figure below.")}
+	case len(rest) == 1:
+		return []string{b.tr("Herudover er der identificeret ofre fra ét andet land.", "In addition, victims from one other country were identified.")}
+	}
+	return []string{fmt.Sprintf(b.tr("Herudover er der identificeret ofre fra %s andre lande.", "In addition, victims from %s other countries were identified."),
+		WordsNeuter(len(rest), b.lang))}
+}
 
-	// Figure 4 lists the nationalities with victims; the data table keeps
-	// the nationalities of other years with 0. Under disclosure control
-	// the withheld ones follow the shown ones in name order, so that their
-	// order says nothing about their size.
+// nationalityFigure is Figure 4: the nationalities with victims; the data
+// table keeps the nationalities of other years with 0. Under disclosure
+// control the withheld ones follow the shown ones in name order, so that
+// their order says nothing about their size.
+func (b *builder) nationalityFigure(ranking []nrm.NationalityCount) {
 	var natItems, withheld []item
 	inRanking := map[string]bool{}
 	for _, r := range ranking {
 		inRanking[r.Code] = true
-		it := item{code: r.Code, label: name(r), c: b.n(TabNationality, r.Code, "", r.Count)}
+		it := item{code: r.Code, label: b.nationalityName(r), c: b.n(TabNationality, r.Code, "", r.Count)}
 		if b.published() && it.c.hidden {
 			withheld = append(withheld, it)
 			continue
@@ -413,14 +478,14 @@ func (b *builder) nationality(total count) {
 		natItems = append(natItems, it)
 	}
 	var zero []string
-	for code, v := range s.ByNationality {
+	for code, v := range b.s.ByNationality {
 		if !inRanking[code] && v == 0 {
 			zero = append(zero, code)
 		}
 	}
 	sort.Strings(zero)
 	for _, code := range zero {
-		it := item{code: code, label: code, c: natAt(code)}
+		it := item{code: code, label: code, c: b.natAt(code)}
 		if b.published() && it.c.hidden {
 			withheld = append(withheld, it)
 			continue
@@ -523,12 +588,15 @@ func (b *builder) exploitation(total count) {
 		}
 		for _, f := range others {
 			p2 = append(p2, b.formSentence(f, fc(f)))
+			if b.firstTime(func(y *nrm.YearFacts) int { return y.ByExploitation[f] }) {
+				p2 = append(p2, b.firstForm(f))
+			}
 		}
 	}
 	male := b.n(TabGender, "male", "", s.ByGender["male"])
 	if !male.hidden && male.v == 0 {
 		p2 = append(p2, fmt.Sprintf(b.tr("Der er i %s ikke identificeret mandlige ofre for menneskehandel.",
-			"No male victims of trafficking were identified in %s."), b.year()))
+			"No male victims of trafficking were identified in %s."), b.year()), b.earlierMen())
 	} else if !male.hidden {
 		if male.v == 1 {
 			p2 = append(p2, fmt.Sprintf(b.tr("Der er i %s identificeret ét mandligt offer for menneskehandel.",
@@ -543,6 +611,7 @@ func (b *builder) exploitation(total count) {
 	}
 	b.narr(p1...)
 	b.narr(p2...)
+	b.sourceNotes("exploitation")
 
 	// Table: form × gender, with the persons as the last row.
 	genders := b.genderCodes()
@@ -740,6 +809,7 @@ func (b *builder) age() {
 		p1 = append(p1, fmt.Sprintf(b.tr("For %s er alderen ikke kendt.", "The age of %s is not known."), b.persons(u)))
 	}
 	b.narr(p1...)
+	b.sourceNotes("age")
 
 	var bands []item
 	for _, band := range nrm.AgeBands {
@@ -902,9 +972,14 @@ func bandBounds(band string) (int, int) {
 	return lo, hi
 }
 
+// minors is "Mindreårige": the year's interviews with minors and the
+// sources' notes, then the minors identified, each described only in an
+// internal report.
 func (b *builder) minors() {
 	s := b.s
 	b.section("minors", 2, b.tr("Mindreårige", "Minors"))
+	b.narr(b.screenings(nrm.GroupMinors)...)
+	b.sourceNotes("minors")
 	m := b.n(TabMinors, "count", "", s.Minors.Count)
 	if !m.hidden && m.v == 0 {
 		b.narr(fmt.Sprintf(b.tr("Der er i %s ikke vurderet mindreårige handlet.", "No minors were identified as victims of trafficking in %s."), b.year()))
@@ -919,50 +994,55 @@ func (b *builder) minors() {
 			"For disclosure control, the minors are not described individually in this edition of the report."))
 		return
 	}
-	cases := s.Minors.Cases
-	var sents []string
+	b.narr(append([]string{first}, b.minorSentences(s.Minors.Cases)...)...)
+	if len(s.Minors.Cases) > 2 {
+		b.minorsTable(s.Minors.Cases)
+	}
+}
+
+// minorWhat is how a minor was exploited: "udnyttet til husarbejde".
+func (b *builder) minorWhat(c nrm.MinorCase) string {
+	var parts []string
+	for _, f := range c.Exploitation {
+		if f == "forced_labour" && c.LabourSector != "" {
+			parts = append(parts, b.tr("udnyttet til ", "exploited in ")+lower(nrm.Label("labour_sector", c.LabourSector, b.lang)))
+			continue
+		}
+		parts = append(parts, b.phrase(minorForm, f, f))
+	}
+	return joinAnd(parts, b.lang)
+}
+
+// minorDesc is "blev udnyttet til husarbejde og blev identificeret i
+// forbindelse med …".
+func (b *builder) minorDesc(c nrm.MinorCase) string {
+	var parts []string
+	if w := b.minorWhat(c); w != "" {
+		parts = append(parts, b.tr("blev ", "was ")+w)
+	}
+	if h := b.phrase(contactPhrase, orDefault(c.ContactForm, "unknown"), ""); h != "" {
+		parts = append(parts, b.tr("blev identificeret ", "was identified ")+h)
+	}
+	return strings.Join(parts, b.tr(" og ", " and "))
+}
+
+// minorSentences describe one minor, two minors or the group.
+func (b *builder) minorSentences(cases []nrm.MinorCase) []string {
+	if len(cases) == 0 {
+		return nil
+	}
 	sameGender, sameRegion := true, true
 	for _, c := range cases {
 		sameGender = sameGender && c.Gender == cases[0].Gender
 		sameRegion = sameRegion && c.Region == cases[0].Region
 	}
-	what := func(c nrm.MinorCase) string {
-		var parts []string
-		for _, f := range c.Exploitation {
-			if f == "forced_labour" && c.LabourSector != "" {
-				parts = append(parts, b.tr("udnyttet til ", "exploited in ")+lower(nrm.Label("labour_sector", c.LabourSector, b.lang)))
-				continue
-			}
-			parts = append(parts, b.phrase(minorForm, f, f))
-		}
-		if len(parts) == 0 {
-			return ""
-		}
-		return joinAnd(parts, b.lang)
-	}
-	how := func(c nrm.MinorCase) string {
-		form := c.ContactForm
-		if form == "" {
-			form = "unknown"
-		}
-		return b.phrase(contactPhrase, form, "")
-	}
-	desc := func(c nrm.MinorCase) string {
-		var parts []string
-		if w := what(c); w != "" {
-			parts = append(parts, b.tr("blev ", "was ")+w)
-		}
-		if h := how(c); h != "" {
-			parts = append(parts, b.tr("blev identificeret ", "was identified ")+h)
-		}
-		return strings.Join(parts, b.tr(" og ", " and "))
-	}
+	var sents []string
 	switch n := len(cases); {
 	case n == 1:
 		c := cases[0]
 		sents = append(sents, fmt.Sprintf(b.tr("Der er tale om %s %s på %d år.", "The minor is %s %s aged %d."),
 			b.noun4(minorNoun, c.Gender, false), b.fromRegion(c.Region), c.Age))
-		if d := desc(c); d != "" {
+		if d := b.minorDesc(c); d != "" {
 			pron := map[string][2]string{"female": {"Hun", "She"}, "male": {"Han", "He"}}
 			p, ok := pron[c.Gender]
 			who := b.tr("Den mindreårige", "The minor")
@@ -980,7 +1060,7 @@ func (b *builder) minors() {
 			sents = append(sents, fmt.Sprintf(b.tr("Den ene er %s %s på %d år, den anden %s %s på %d år.", "One is %s %s aged %d, the other %s %s aged %d."),
 				b.noun4(minorNoun, c0.Gender, false), b.fromRegion(c0.Region), c0.Age, b.noun4(minorNoun, c1.Gender, false), b.fromRegion(c1.Region), c1.Age))
 		}
-		d0, d1 := desc(c0), desc(c1)
+		d0, d1 := b.minorDesc(c0), b.minorDesc(c1)
 		if d0 != "" && d1 != "" {
 			one := b.tr("Den ene", "One")
 			if sameGender {
@@ -1003,42 +1083,53 @@ func (b *builder) minors() {
 			sents = append(sents, fmt.Sprintf(b.tr("De er i alderen %d-%d år.", "They are aged %d-%d."), lo, hi))
 		}
 	}
-	b.narr(append([]string{first}, sents...)...)
-	if len(cases) > 2 {
-		t := &Table{ID: "minors", Caption: b.tr("Mindreårige vurderet handlet i ", "Minors identified in ") + b.year(), Sheet: b.tr("Mindreårige", "Minors"),
-			Columns: []Column{{Label: b.tr("Alder", "Age"), Numeric: true}, {Label: b.tr("Køn", "Gender")}, {Label: b.tr("Afsenderområde", "Region of origin")},
-				{Label: b.tr("Udnyttelsesform", "Form of exploitation"), Weight: 1.5}, {Label: b.tr("Kontaktform", "Contact form"), Weight: 1.5}}}
-		for _, c := range cases {
-			var forms []string
-			for _, f := range c.Exploitation {
-				l := nrm.Label("exploitation", f, b.lang)
-				if f == "forced_labour" && c.LabourSector != "" {
-					l += " (" + lower(nrm.Label("labour_sector", c.LabourSector, b.lang)) + ")"
-				}
-				forms = append(forms, l)
-			}
-			t.Rows = append(t.Rows, Row{Cells: []Cell{intCell(c.Age, b.lang), {Text: nrm.Label("gender", c.Gender, b.lang)},
-				{Text: nrm.Label("region", c.Region, b.lang)}, {Text: strings.Join(forms, ", ")}, {Text: b.label("contact_form", orDefault(c.ContactForm, "unknown"))}}})
-		}
-		b.table(t)
-	}
+	return sents
 }
 
+// minorsTable lists three or more minors (internal reports only).
+func (b *builder) minorsTable(cases []nrm.MinorCase) {
+	t := &Table{ID: "minors", Caption: b.tr("Mindreårige vurderet handlet i ", "Minors identified in ") + b.year(), Sheet: b.tr("Mindreårige", "Minors"),
+		Columns: []Column{{Label: b.tr("Alder", "Age"), Numeric: true}, {Label: b.tr("Køn", "Gender")}, {Label: b.tr("Afsenderområde", "Region of origin")},
+			{Label: b.tr("Udnyttelsesform", "Form of exploitation"), Weight: 1.5}, {Label: b.tr("Kontaktform", "Contact form"), Weight: 1.5}}}
+	for _, c := range cases {
+		var forms []string
+		for _, f := range c.Exploitation {
+			l := nrm.Label("exploitation", f, b.lang)
+			if f == "forced_labour" && c.LabourSector != "" {
+				l += " (" + lower(nrm.Label("labour_sector", c.LabourSector, b.lang)) + ")"
+			}
+			forms = append(forms, l)
+		}
+		t.Rows = append(t.Rows, Row{Cells: []Cell{intCell(c.Age, b.lang), {Text: nrm.Label("gender", c.Gender, b.lang)},
+			{Text: nrm.Label("region", c.Region, b.lang)}, {Text: strings.Join(forms, ", ")}, {Text: b.label("contact_form", orDefault(c.ContactForm, "unknown"))}}})
+	}
+	b.table(t)
+}
+
+// support is "Forløb efter identifikation": the stays in crisis shelters
+// and private housing.
 func (b *builder) support() {
-	s := b.s
 	b.section("after-identification", 2, b.tr("Forløb efter identifikation", "After identification"))
 	b.para(b.tr(afterIdentification[0], afterIdentification[1]))
+	sc, still := b.shelter()
+	b.privateHousing(sc, still)
+}
 
+// shelter is "Ophold på krisecentre" with Figure 8; it returns the shelter
+// count and those still there at the year's end for the accommodation
+// table.
+func (b *builder) shelter() (sc, still count) {
+	s := b.s
 	b.section("shelter", 3, b.tr("Ophold på krisecentre", "Stays in crisis shelters"))
-	sc := b.n(TabShelter, "count", "", s.Shelter.Count)
-	still := b.n(TabShelter, "still_at_year_end", "", s.Shelter.StillAtYearEnd)
+	sc = b.n(TabShelter, "count", "", s.Shelter.Count)
+	still = b.n(TabShelter, "still_at_year_end", "", s.Shelter.StillAtYearEnd)
 	var p []string
 	if !sc.hidden && sc.v == 0 {
 		p = append(p, fmt.Sprintf(b.tr("Ingen af de personer, som er vurderet handlet i %s, blev indkvarteret på krisecenter.",
 			"None of the persons identified as trafficked in %s stayed in a crisis shelter."), b.year()))
 	} else {
-		p = append(p, fmt.Sprintf(b.tr("%s, som er vurderet handlet i %s, blev indkvarteret på krisecenter.",
-			"%s identified as trafficked in %s stayed in a crisis shelter."), Capitalize(b.persons(sc)), b.year()))
+		p = append(p, fmt.Sprintf(b.tr("%s, som er vurderet handlet i %s, blev indkvarteret på krisecenter%s.",
+			"%s identified as trafficked in %s stayed in a crisis shelter%s."), Capitalize(b.persons(sc)), b.year(), b.shelterProviders(sc)))
 		if !still.hidden && still.v == 0 {
 			p = append(p, b.tr("Ingen havde fortsat ophold ved årets udgang.", "None was still in a shelter at the end of the year."))
 		} else {
@@ -1061,6 +1152,7 @@ func (b *builder) support() {
 		}
 	}
 	b.narr(p...)
+	b.sourceNotes("shelter")
 	bucketLabel := map[string][2]string{"<=30": {"Op til 30 dage", "Up to 30 days"}, "31-99": {"31-99 dage", "31-99 days"}, ">=100": {"100 dage eller derover", "100 days or more"}}
 	var buckets []item
 	for _, k := range nrm.ShelterBuckets {
@@ -1070,9 +1162,13 @@ func (b *builder) support() {
 	}
 	b.barFigure("shelter", b.tr("Ophold på krisecenter fordelt på antal dage ", "Stays in crisis shelters by number of days ")+b.year(),
 		b.tr("Antal dage", "Number of days"), buckets, false, false)
+	return sc, still
+}
 
+// privateHousing is "Privat indkvartering" and the accommodation table.
+func (b *builder) privateHousing(sc, still count) {
 	b.section("private-housing", 3, b.tr("Privat indkvartering", "Private housing"))
-	ph := s.PrivateHousing
+	ph := b.s.PrivateHousing
 	pc := b.n(TabPrivateHousing, "count", "", ph.Count)
 	pStill := b.n(TabPrivateHousing, "still_at_year_end", "", ph.StillAtYearEnd)
 	pGone := b.n(TabPrivateHousing, "disappeared", "", ph.Disappeared)
@@ -1099,6 +1195,7 @@ func (b *builder) support() {
 		}
 		b.narr(first, second)
 	}
+	b.sourceNotes("private_housing")
 	t := &Table{ID: "accommodation", Caption: b.tr("Indkvartering efter identifikation ", "Accommodation after identification ") + b.year(),
 		Sheet:   b.tr("Indkvartering", "Accommodation"),
 		Columns: []Column{{Label: b.tr("Indkvartering", "Accommodation"), Weight: 3}, {Label: b.tr("Antal personer", "Persons"), Numeric: true}}}
@@ -1112,92 +1209,141 @@ func (b *builder) support() {
 	b.table(t)
 }
 
+// returns is "Forberedte hjemsendelser": the prepared returns of the
+// year (period view), of the year's identified (cohort view), the other
+// returns, the sources' notes and both tables. A source's attributed
+// note makes the first two read as reported by it ("Udlændingestyrelsen
+// har oplyst, at …").
 func (b *builder) returns() {
-	s := b.s
-	per, coh := s.Returns.Period, s.Returns.Cohort
 	b.section("returns", 2, b.tr("Forberedte hjemsendelser", "Prepared returns"))
-	const pr = "prepared_return"
-	pc := b.n(TabReturnsPeriod, pr, "", per.ByKind[pr])
-	var p1 string
-	if !pc.hidden && pc.v == 0 {
-		p1 = fmt.Sprintf(b.tr("I %s blev der ikke gennemført forberedte hjemsendelser af personer, som er vurderet som ofre for menneskehandel.",
-			"In %s, no prepared returns were carried out for persons identified as victims of trafficking."), b.year())
-	} else {
-		what := b.np(pc, b.tr("forberedt hjemsendelse", "prepared return"), b.tr("forberedte hjemsendelser", "prepared returns"))
-		verb := b.verb(pc, "was", "were")
-		var years []string
-		for y := range per.ByIdentificationYear {
-			years = append(years, y)
-		}
-		sort.Sort(sort.Reverse(sort.StringSlice(years)))
-		var parts []string
-		for _, y := range years {
-			v := per.ByIdentificationYear[y][pr]
-			c := b.n(TabReturnsPeriodByYear, y, pr, v)
-			if v == 0 && !c.hidden {
-				continue
-			}
-			if len(parts) == 0 {
-				parts = append(parts, b.f("%[1]s, som blev vurderet handlet i %[3]s", "%[1]s %[2]s identified as trafficked in %[3]s",
-					b.persons(c), b.verb(c, "was", "were"), y))
-			} else {
-				parts = append(parts, fmt.Sprintf(b.tr("%s, som blev vurderet handlet i %s", "%s in %s"), b.persons(c), y))
-			}
-		}
-		detail := ""
-		switch {
-		case len(parts) == 1 && len(years) > 0:
-			detail = fmt.Sprintf(b.tr(" (alle vurderet handlet i %s)", " (all identified as trafficked in %s)"), years[0])
-			for _, y := range years {
-				if per.ByIdentificationYear[y][pr] > 0 {
-					detail = fmt.Sprintf(b.tr(" (alle vurderet handlet i %s)", " (all identified as trafficked in %s)"), y)
-				}
-			}
-		case len(parts) > 1:
-			if b.lang == nrm.LangEN {
-				detail = " (of whom " + joinAnd(parts, b.lang) + ")"
-			} else {
-				detail = " (heraf " + strings.Join(parts[:len(parts)-1], ", ") + ", og " + parts[len(parts)-1] + ")"
-			}
-		}
-		p1 = b.f("I %[1]s blev der gennemført %[2]s af personer, som er vurderet som ofre for menneskehandel%[4]s.",
-			"In %[1]s, %[2]s %[3]s carried out for persons identified as victims of trafficking%[4]s.", b.year(), what, verb, detail)
-	}
-	cc := b.n(TabReturnsCohort, pr, "", coh.ByKind[pr])
-	cut := FormatDate(b.doc.Cutoff, b.lang)
-	var p2 string
-	if !cc.hidden && cc.v == 0 {
-		p2 = fmt.Sprintf(b.tr("Af de personer, som blev vurderet handlet i %s, har ingen indtil videre (opgjort pr. %s) gennemført en forberedt hjemsendelse.",
-			"Of the persons identified as trafficked in %s, none has so far (as of %s) completed a prepared return."), b.year(), cut)
-	} else {
-		var later []string
-		var ys []string
-		for y := range coh.ByExitYear {
-			ys = append(ys, y)
-		}
-		sort.Strings(ys)
-		for _, y := range ys {
-			if y <= b.year() {
-				continue
-			}
-			v := coh.ByExitYear[y][pr]
-			c := b.n(TabReturnsCohortByYear, y, pr, v)
-			if v > 0 || c.hidden {
-				later = append(later, b.f("%[1]s i %[2]s", "%[1]s of them in %[2]s", b.w(c), y))
-			}
-		}
-		tail := ""
-		if len(later) > 0 {
-			tail = b.tr(", heraf ", ", ") + joinAnd(later, b.lang)
-		}
-		p2 = b.f("Af de personer, som blev vurderet handlet i %[1]s, har %[2]s indtil videre (opgjort pr. %[4]s) gennemført en forberedt hjemsendelse%[5]s.",
-			"Of the persons identified as trafficked in %[1]s, %[2]s %[3]s so far (as of %[4]s) completed a prepared return%[5]s.",
-			b.year(), b.w(cc), b.verb(cc, "has", "have"), cut, tail)
-	}
-	b.narr(p1)
-	b.narr(p2)
+	src := b.attributedSource("returns")
+	b.narr(b.returnsPeriodSentence(src))
+	b.narr(b.returnsCohortSentence(src))
+	b.narr(b.otherReturnsSentence())
+	b.sourceNotes("returns")
+	b.note(b.tr(returnsViews[0], returnsViews[1]))
+	b.returnsPeriodTable()
+	b.returnsCohortTable()
+}
 
-	// Other returns in the year.
+const preparedReturn = "prepared_return"
+
+// returnsPeriodSentence is "I 2011 blev der gennemført tolv forberedte
+// hjemsendelser af personer, som er vurderet som ofre for menneskehandel
+// (heraf elleve personer, som blev vurderet handlet i 2011, og én …)."
+func (b *builder) returnsPeriodSentence(src string) string {
+	per := b.s.Returns.Period
+	pc := b.n(TabReturnsPeriod, preparedReturn, "", per.ByKind[preparedReturn])
+	if !pc.hidden && pc.v == 0 {
+		da := fmt.Sprintf("der i %s ikke blev gennemført forberedte hjemsendelser af personer, som er vurderet som ofre for menneskehandel.", b.year())
+		en := fmt.Sprintf("In %s, no prepared returns were carried out for persons identified as victims of trafficking.", b.year())
+		if src != "" {
+			return b.attributed(src, da, en, false)
+		}
+		return b.tr(fmt.Sprintf("I %s blev der ikke gennemført forberedte hjemsendelser af personer, som er vurderet som ofre for menneskehandel.", b.year()), en)
+	}
+	what := b.np(pc, b.tr("forberedt hjemsendelse", "prepared return"), b.tr("forberedte hjemsendelser", "prepared returns"))
+	verb := b.verb(pc, "was", "were")
+	detail := b.returnsByIdentificationYear()
+	if src != "" {
+		return b.attributed(src,
+			fmt.Sprintf("der i %s blev gennemført %s af personer, som er vurderet som ofre for menneskehandel%s.", b.year(), what, detail),
+			fmt.Sprintf("In %s, %s %s carried out for persons identified as victims of trafficking%s.", b.year(), what, verb, detail), false)
+	}
+	return b.f("I %[1]s blev der gennemført %[2]s af personer, som er vurderet som ofre for menneskehandel%[4]s.",
+		"In %[1]s, %[2]s %[3]s carried out for persons identified as victims of trafficking%[4]s.", b.year(), what, verb, detail)
+}
+
+// returnsByIdentificationYear is the parenthesis splitting the year's
+// prepared returns by the year the persons were identified.
+func (b *builder) returnsByIdentificationYear() string {
+	per := b.s.Returns.Period
+	var years []string
+	for y := range per.ByIdentificationYear {
+		years = append(years, y)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(years)))
+	var parts []string
+	for _, y := range years {
+		v := per.ByIdentificationYear[y][preparedReturn]
+		c := b.n(TabReturnsPeriodByYear, y, preparedReturn, v)
+		if v == 0 && !c.hidden {
+			continue
+		}
+		if len(parts) == 0 {
+			parts = append(parts, b.f("%[1]s, som blev vurderet handlet i %[3]s", "%[1]s %[2]s identified as trafficked in %[3]s",
+				b.persons(c), b.verb(c, "was", "were"), y))
+		} else {
+			parts = append(parts, fmt.Sprintf(b.tr("%s, som blev vurderet handlet i %s", "%s in %s"), b.persons(c), y))
+		}
+	}
+	switch {
+	case len(parts) == 1 && len(years) > 0:
+		detail := fmt.Sprintf(b.tr(" (alle vurderet handlet i %s)", " (all identified as trafficked in %s)"), years[0])
+		for _, y := range years {
+			if per.ByIdentificationYear[y][preparedReturn] > 0 {
+				detail = fmt.Sprintf(b.tr(" (alle vurderet handlet i %s)", " (all identified as trafficked in %s)"), y)
+			}
+		}
+		return detail
+	case len(parts) > 1:
+		if b.lang == nrm.LangEN {
+			return " (of whom " + joinAnd(parts, b.lang) + ")"
+		}
+		return " (heraf " + strings.Join(parts[:len(parts)-1], ", ") + ", og " + parts[len(parts)-1] + ")"
+	}
+	return ""
+}
+
+// returnsCohortSentence is "Af de personer, som blev vurderet handlet i
+// 2011, har 13 indtil videre (opgjort pr. 1. marts 2012) gennemført en
+// forberedt hjemsendelse, heraf to i 2012."
+func (b *builder) returnsCohortSentence(src string) string {
+	coh := b.s.Returns.Cohort
+	cc := b.n(TabReturnsCohort, preparedReturn, "", coh.ByKind[preparedReturn])
+	cut := FormatDate(b.doc.Cutoff, b.lang)
+	if !cc.hidden && cc.v == 0 {
+		da := fmt.Sprintf("Af de personer, som blev vurderet handlet i %s, har ingen indtil videre (opgjort pr. %s) gennemført en forberedt hjemsendelse.", b.year(), cut)
+		en := fmt.Sprintf("Of the persons identified as trafficked in %s, none has so far (as of %s) completed a prepared return.", b.year(), cut)
+		if src != "" {
+			return b.attributed(src, lowerFirst(da), en, true)
+		}
+		return b.tr(da, en)
+	}
+	var later, ys []string
+	for y := range coh.ByExitYear {
+		ys = append(ys, y)
+	}
+	sort.Strings(ys)
+	for _, y := range ys {
+		if y <= b.year() {
+			continue
+		}
+		v := coh.ByExitYear[y][preparedReturn]
+		c := b.n(TabReturnsCohortByYear, y, preparedReturn, v)
+		if v > 0 || c.hidden {
+			later = append(later, b.f("%[1]s i %[2]s", "%[1]s of them in %[2]s", b.w(c), y))
+		}
+	}
+	tail := ""
+	if len(later) > 0 {
+		tail = b.tr(", heraf ", ", ") + joinAnd(later, b.lang)
+	}
+	da := fmt.Sprintf("Af de personer, som blev vurderet handlet i %s, har %s indtil videre (opgjort pr. %s) gennemført en forberedt hjemsendelse%s.",
+		b.year(), b.w(cc), cut, tail)
+	en := fmt.Sprintf("Of the persons identified as trafficked in %s, %s %s so far (as of %s) completed a prepared return%s.",
+		b.year(), b.w(cc), b.verb(cc, "has", "have"), cut, tail)
+	if src != "" {
+		return b.attributed(src, lowerFirst(da), en, true)
+	}
+	return b.tr(da, en)
+}
+
+// otherReturnsSentence is "Udover antallet af ofre, der har taget imod en
+// forberedt hjemsendelse via IOM, er tre personer rejst hjem med støtte
+// via CMM/social organisation, …".
+func (b *builder) otherReturnsSentence() string {
+	per := b.s.Returns.Period
 	type other struct{ kind, da, en string }
 	var parts []string
 	for _, o := range []other{
@@ -1219,12 +1365,17 @@ func (b *builder) returns() {
 		}
 		parts = append(parts, who+" "+b.tr(o.da, en))
 	}
-	if len(parts) > 0 {
-		b.narr(b.tr("Udover antallet af ofre, der har taget imod en forberedt hjemsendelse via IOM, er ", "In addition to the victims who accepted a prepared return via IOM, ") +
-			joinAnd(parts, b.lang) + ".")
+	if len(parts) == 0 {
+		return ""
 	}
-	b.note(b.tr(returnsViews[0], returnsViews[1]))
+	return b.tr("Udover antallet af ofre, der har taget imod en forberedt hjemsendelse via IOM, er ", "In addition to the victims who accepted a prepared return via IOM, ") +
+		joinAnd(parts, b.lang) + "."
+}
 
+// returnsPeriodTable is the year's returns and other exits by the year of
+// identification.
+func (b *builder) returnsPeriodTable() {
+	per := b.s.Returns.Period
 	kinds := keys(per.ByKind, "exit_kind")
 	var pYears []string
 	for y := range per.ByIdentificationYear {
@@ -1247,7 +1398,13 @@ func (b *builder) returns() {
 		t.Rows = append(t.Rows, row)
 	}
 	b.table(t)
+}
 
+// returnsCohortTable is the returns and other exits of the year's
+// identified by the year of the exit.
+func (b *builder) returnsCohortTable() {
+	coh := b.s.Returns.Cohort
+	cut := FormatDate(b.doc.Cutoff, b.lang)
 	ckinds := keys(coh.ByKind, "exit_kind")
 	var cYears []string
 	for y := range coh.ByExitYear {
@@ -1305,4 +1462,5 @@ func (b *builder) prosecution() {
 	}
 	t.Notes = append(t.Notes, note)
 	b.table(t)
+	b.sourceNotes("prosecution")
 }

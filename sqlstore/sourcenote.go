@@ -20,16 +20,28 @@ var (
 // the notes behind them: everyone signed in but the auditor.
 func readsStatsNotes(a *nrm.Actor) bool { return a.Role.Valid() && a.Role != nrm.RoleAuditor }
 
-// checkOrg refuses an organisation code that is not registered, as a
-// field error of the record being saved.
-func (tx *Tx) checkOrg(ctx context.Context, code, msg string) error {
-	var one int
-	err := tx.queryRow(ctx, "SELECT 1 FROM organisations WHERE code = ?", code).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &nrm.Error{Code: nrm.EINVALID, Message: msg,
-			Fields: []nrm.FieldError{{Field: "org", Rule: nrm.RuleUnknownReference, Value: code, Expected: "a registered organisation code"}}}
+// validateWithOrg validates a record and checks that its organisation
+// is registered, all faults in one error: the record's own field errors
+// and, for an unregistered code, one more on the organisation.
+func (d *DB) validateWithOrg(ctx context.Context, verr error, code, msg string) error {
+	fields := nrm.FieldErrors(verr)
+	if verr != nil && fields == nil {
+		return verr
 	}
-	return err
+	if code != "" && !slices.ContainsFunc(fields, func(f nrm.FieldError) bool { return f.Field == "org" }) {
+		var one int
+		err := d.queryRow(ctx, "SELECT 1 FROM organisations WHERE code = ?", code).Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			fields = append(fields, nrm.FieldError{Field: "org", Rule: nrm.RuleUnknownReference, Value: code, Expected: "a registered organisation code"})
+		case err != nil:
+			return err
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &nrm.Error{Code: nrm.EINVALID, Message: msg, Fields: fields}
 }
 
 // FindSourceNotes returns the source notes of a year (0: every year) in
@@ -70,13 +82,10 @@ func (d *DB) SaveSourceNote(ctx context.Context, n *nrm.SourceNote) error {
 	if !writesPlan(actorOf(ctx)) {
 		return forbidden()
 	}
-	if err := n.Validate(); err != nil {
+	if err := d.validateWithOrg(ctx, n.Validate(), n.Org, "The source note has invalid fields."); err != nil {
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		if err := tx.checkOrg(ctx, n.Org, "The source note has invalid fields."); err != nil {
-			return err
-		}
 		if _, err := tx.exec(ctx, `INSERT INTO source_notes (year, section, org, attributed, text_da, text_en) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (year, section, org) DO UPDATE SET attributed = excluded.attributed, text_da = excluded.text_da, text_en = excluded.text_en`,
 			n.Year, string(n.Section), n.Org, n.Attributed, n.TextDA, n.TextEN); err != nil {
@@ -131,13 +140,10 @@ func (d *DB) SaveScreening(ctx context.Context, s *nrm.Screening) error {
 	if !writesPlan(actorOf(ctx)) {
 		return forbidden()
 	}
-	if err := s.Validate(); err != nil {
+	if err := d.validateWithOrg(ctx, s.Validate(), s.Org, "The screening figure has invalid fields."); err != nil {
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		if err := tx.checkOrg(ctx, s.Org, "The screening figure has invalid fields."); err != nil {
-			return err
-		}
 		if _, err := tx.exec(ctx, `INSERT INTO screenings (year, org, kind, target_group, persons) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (year, org, kind, target_group) DO UPDATE SET persons = excluded.persons`,
 			s.Year, s.Org, string(s.Kind), string(s.Group), s.Persons); err != nil {

@@ -56,6 +56,10 @@ func TestSourceNotesAndScreeningsRoundTripRightsAndValidation(t *testing.T) {
 		if fe := nrm.FieldErrors(err); len(fe) != 5 {
 			t.Fatalf("five faults: %v", err)
 		}
+		err = db.SaveScreening(coord, &nrm.Screening{Year: 2011, Org: "NOPE", Kind: "chat", Group: nrm.GroupAdults, Persons: 3})
+		if fe := nrm.FieldErrors(err); len(fe) != 2 {
+			t.Fatalf("the kind and the unknown organisation at once: %v", err)
+		}
 		err = db.SaveScreening(coord, &nrm.Screening{Year: 2011, Org: "NOPE", Kind: nrm.ScreeningScreening, Group: nrm.GroupAdults, Persons: 3})
 		if fe := nrm.FieldErrors(err); len(fe) != 1 || fe[0].Field != "org" || fe[0].Rule != nrm.RuleUnknownReference {
 			t.Fatalf("unknown organisation: %v", err)
