@@ -148,6 +148,17 @@ func TestAttackSeveralForms(t *testing.T) {
 	}
 }
 
+// statisticsChapter returns text from the statistics chapter's heading on
+// (Markdown or HTML, Danish or English), or all of text when it has none.
+func statisticsChapter(text string) string {
+	for _, h := range []string{"## Statistiske opgørelser", "<h2>Statistiske opgørelser", "## Statistics", "<h2>Statistics"} {
+		if i := strings.Index(text, h); i >= 0 {
+			return text[i:]
+		}
+	}
+	return text
+}
+
 // ageRange is an age span such as "16-59 år" or "16–58 years".
 var ageRange = regexp.MustCompile(`(\d{1,3})\s?[-–]\s?(\d{1,3})\s*(år|years|year)`)
 
@@ -166,7 +177,10 @@ func TestAttackAgeExtremes(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := string(b)
-			for _, m := range ageRange.FindAllStringSubmatch(text, -1) {
+			// Ages of persons are published in the statistics chapter
+			// only; the plan's chapter may name a campaign's audience
+			// ("mænd 18–25 år"), which is nobody's age.
+			for _, m := range ageRange.FindAllStringSubmatch(statisticsChapter(text), -1) {
 				if !bands[m[1]+"-"+m[2]] {
 					t.Errorf("the %s report prints an age range %q (a minimum and a maximum)", f, m[0])
 				}
