@@ -84,7 +84,7 @@ func TestPlanPagesInBrowser(t *testing.T) {
 		}
 	}
 	base := e.ts.URL
-	ctx := newBrowser(t, 4*time.Minute)
+	ctx := newBrowser(t, 8*time.Minute) // 36 pages at two widths; a loaded machine is slow
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
