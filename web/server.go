@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.route("GET /stats/figures/{id}", 0, statsRoles, s.statsFigure)
 	s.route("GET /stats/report/{format}", 0, statsRoles, s.statsDownload)
 	s.editionRoutes()
+	s.sourceRoutes()
 
 	s.route("GET /admin/users", 0, adminRoles, s.userList)
 	s.route("POST /admin/users", maxFormBytes, adminRoles, s.userCreate)
