@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"nrm"
 )
@@ -174,8 +175,39 @@ func (d *DB) DeleteScreening(ctx context.Context, year int, org string, kind nrm
 // the earlier years' identified persons by gender, region, nationality
 // and form (each counted up to the cut-off, as Figure 1 counts them) and
 // the crisis-shelter providers of the year's shelter count. The same
-// rights as the statistics apply.
+// rights as the statistics apply. Results are kept under the data version
+// they were computed at, as the statistics are (every report format asks
+// again); the caller must not change them.
 func (d *DB) NarrativeFacts(ctx context.Context, q nrm.StatsQuery) (*nrm.NarrativeFacts, error) {
+	return d.narrativeFacts(ctx, q, true)
+}
+
+// ComputeNarrativeFacts is NarrativeFacts without the cache, for
+// benchmarks.
+func (d *DB) ComputeNarrativeFacts(ctx context.Context, q nrm.StatsQuery) (*nrm.NarrativeFacts, error) {
+	return d.narrativeFacts(ctx, q, false)
+}
+
+type narrativeKey struct {
+	db *DB
+	q  nrm.StatsQuery
+}
+
+type narrativeEntry struct {
+	version int64
+	facts   *nrm.NarrativeFacts
+}
+
+// narrativeCache holds the latest facts per database and query; it is
+// emptied when it holds narrativeCacheMax entries.
+var narrativeCache struct {
+	sync.Mutex
+	m map[narrativeKey]narrativeEntry
+}
+
+const narrativeCacheMax = 32
+
+func (d *DB) narrativeFacts(ctx context.Context, q nrm.StatsQuery, cached bool) (*nrm.NarrativeFacts, error) {
 	q, err := checkStatsQuery(ctx, q)
 	if err != nil {
 		return nil, err
@@ -186,6 +218,19 @@ func (d *DB) NarrativeFacts(ctx context.Context, q nrm.StatsQuery) (*nrm.Narrati
 	}
 	defer release()
 	tx := txs[0]
+	version, err := tx.dataVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("narrative facts: %w", err)
+	}
+	key := narrativeKey{d, q}
+	if cached {
+		narrativeCache.Lock()
+		e, ok := narrativeCache.m[key]
+		narrativeCache.Unlock()
+		if ok && e.version == version {
+			return e.facts, nil
+		}
+	}
 	c := &statsCalc{d: d.dialect, q: q, s: newStats(q), y0: nrm.NewDate(q.Year, 1, 1), y1: q.YearEnd()}
 	c.upper = c.y1
 	if q.Cutoff.Before(c.upper) {
@@ -198,23 +243,41 @@ func (d *DB) NarrativeFacts(ctx context.Context, q nrm.StatsQuery) (*nrm.Narrati
 	if err := c.shelterProviders(ctx, tx, f); err != nil {
 		return nil, fmt.Errorf("narrative facts: %w", err)
 	}
+	narrativeCache.Lock()
+	if narrativeCache.m == nil || len(narrativeCache.m) >= narrativeCacheMax {
+		narrativeCache.m = map[narrativeKey]narrativeEntry{}
+	}
+	narrativeCache.m[key] = narrativeEntry{version, f}
+	narrativeCache.Unlock()
 	return f, nil
 }
 
 // earlierYears counts the persons identified before the reporting year.
+// Regions come from the editable mapping in Go, as in the statistics,
+// rather than from a join on every case.
 func (c *statsCalc) earlierYears(ctx context.Context, tx *Tx, f *nrm.NarrativeFacts) error {
+	region := map[string]string{}
+	if err := each(ctx, tx, "SELECT code, region FROM countries", nil, func(r *sql.Rows) error {
+		var code, reg string
+		if err := r.Scan(&code, &reg); err != nil {
+			return err
+		}
+		region[code] = reg
+		return nil
+	}); err != nil {
+		return err
+	}
 	sc, args := c.scope("c")
 	forms := nrm.Codes("exploitation")
-	return each(ctx, tx, `SELECT c.identified_on, c.gender, COALESCE(k.region, ''), COALESCE(c.nationality, ''), COALESCE(c.identified_forms, 0), COUNT(*)
-		FROM cases c LEFT JOIN countries k ON k.code = c.nationality
-		WHERE c.identified_on < ? AND c.identified_on <= ?`+sc+`
-		GROUP BY c.identified_on, c.gender, k.region, c.nationality, c.identified_forms`,
+	return each(ctx, tx, `SELECT c.identified_on, c.gender, COALESCE(c.nationality, ''), COALESCE(c.identified_forms, 0), COUNT(*)
+		FROM cases c WHERE c.identified_on < ? AND c.identified_on <= ?`+sc+`
+		GROUP BY c.identified_on, c.gender, c.nationality, c.identified_forms`,
 		append([]any{c.y0, c.q.Cutoff}, args...), func(r *sql.Rows) error {
 			var on nrm.Date
-			var gender, region, nat string
+			var gender, nat string
 			var mask int64
 			var n int
-			if err := r.Scan(&on, &gender, &region, &nat, &mask, &n); err != nil {
+			if err := r.Scan(&on, &gender, &nat, &mask, &n); err != nil {
 				return err
 			}
 			y := f.Earlier[on.Year()]
@@ -222,12 +285,13 @@ func (c *statsCalc) earlierYears(ctx context.Context, tx *Tx, f *nrm.NarrativeFa
 				y = &nrm.YearFacts{ByGender: map[string]int{}, ByRegion: map[string]int{}, ByNationality: map[string]int{}, ByExploitation: map[string]int{}}
 				f.Earlier[on.Year()] = y
 			}
-			if region == "" {
-				region = string(nrm.RegionUnknown)
+			reg, ok := region[nat]
+			if !ok || reg == "" {
+				reg = string(nrm.RegionUnknown)
 			}
 			y.Total += n
 			y.ByGender[gender] += n
-			y.ByRegion[region] += n
+			y.ByRegion[reg] += n
 			if nat != "" {
 				y.ByNationality[nat] += n
 			}

@@ -5,6 +5,7 @@ import (
 
 	"nrm"
 	"nrm/bundle"
+	"nrm/gen"
 	"nrm/sqlstore"
 	"nrm/sqlstore/sqltest"
 )
@@ -147,6 +148,46 @@ func TestNarrativeFactsAgreeWithEarlierStatistics(t *testing.T) {
 		}
 		if s.Shelter.Count > 0 && (sum < s.Shelter.Count || len(f.ShelterProviders) == 0) {
 			t.Fatalf("providers %v cover fewer than the %d persons", f.ShelterProviders, s.Shelter.Count)
+		}
+	})
+}
+
+// BenchmarkNarrativeFacts measures the narrative facts against the
+// statistics of the same year over the same database (the floor): the
+// report computes both.
+func BenchmarkNarrativeFacts(b *testing.B) {
+	db := sqltest.MustOpenDB(b, "sqlite")
+	dir := b.TempDir()
+	if _, err := gen.WriteDir(dir, gen.Options{Cases: 20000, FromYear: 2007, ToYear: 2012, Seed: 5, Today: nrm.MustDate("2013-06-01")}); err != nil {
+		b.Fatal(err)
+	}
+	src, err := bundle.OpenPath(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := bundle.Import(admin, src, db, bundle.Options{Today: nrm.MustDate("2013-06-01")}); err != nil {
+		b.Fatal(err)
+	}
+	q := nrm.StatsQuery{Year: 2012}
+	b.Run("statistics", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.ComputeStatistics(admin, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("narrative_facts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.ComputeNarrativeFacts(admin, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("narrative_facts_cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.NarrativeFacts(admin, q); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
