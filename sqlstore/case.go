@@ -857,7 +857,7 @@ var summaryUpdateSQL = "UPDATE cases SET " + strings.Join(summaryColumns, " = ?,
 // summaryValues; the bulk import writes them with the row itself.
 var summaryColumns = []string{"first_contact_date", "first_contact_form", "identified_on", "identified_authority",
 	"identified_assessment_id", "identified_age", "latest_outcome", "closed_on", "identified_forms", "identified_labour_sector",
-	"reflection_due", "offer_since"}
+	"reflection_due", "offer_since", "shelter_since"}
 
 // summaryValues returns the derived facts of c, whose assessments carry
 // their ids, in the order of summaryColumns.
@@ -868,9 +868,9 @@ func summaryValues(c *nrm.Case) []any {
 		a := &c.Assessments[s.identifyingIndex]
 		assessmentID, forms, sector = a.ID, formMask(a.Exploitation), string(a.LabourSector)
 	}
-	reflectionDue, offerSince := taskDates(c, s.closedOn)
+	reflectionDue, offerSince, shelterSince := taskDates(c, s.closedOn)
 	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn,
-		forms, sector, reflectionDue, offerSince}
+		forms, sector, reflectionDue, offerSince, shelterSince}
 }
 
 func escapeLike(s string) string {

@@ -17,18 +17,19 @@ import (
 // The worklist is derived from deadlines already recorded on cases, with
 // one set-based query per kind of task, each read through a partial index
 // that holds only what can still be due (migration 00015): the derived
-// columns reflection_due and offer_since of open cases, ongoing
-// crisis-shelter stays, pending reconsiderations, referrals waiting or
+// columns reflection_due, offer_since and shelter_since of open cases
+// (migrations 00015 and 00022), pending reconsiderations, referrals waiting or
 // undecided, and closed cases not yet purged. The counts of every kind
 // are one statement (a UNION ALL), cheap enough for the navigation of
 // every page.
 
 // taskDates returns the derived task columns of c: the latest end of its
-// reflection periods and the date of its oldest unanswered offer, both
-// NULL (zero) once the case is closed.
-func taskDates(c *nrm.Case, closedOn nrm.Date) (reflectionDue, offerSince nrm.Date) {
+// reflection periods, the date of its oldest unanswered offer and the
+// start of its earliest ongoing crisis-shelter stay, all NULL (zero) once
+// the case is closed.
+func taskDates(c *nrm.Case, closedOn nrm.Date) (reflectionDue, offerSince, shelterSince nrm.Date) {
 	if !closedOn.IsZero() {
-		return nrm.Date{}, nrm.Date{}
+		return nrm.Date{}, nrm.Date{}, nrm.Date{}
 	}
 	for _, p := range c.ReflectionPeriods {
 		if p.End.After(reflectionDue) {
@@ -40,7 +41,12 @@ func taskDates(c *nrm.Case, closedOn nrm.Date) (reflectionDue, offerSince nrm.Da
 			offerSince = o.Offered
 		}
 	}
-	return reflectionDue, offerSince
+	for _, a := range c.Accommodations {
+		if a.Kind == nrm.AccommodationCrisisShelter && a.End.IsZero() && !a.Start.IsZero() && (shelterSince.IsZero() || a.Start.Before(shelterSince)) {
+			shelterSince = a.Start
+		}
+	}
+	return reflectionDue, offerSince, shelterSince
 }
 
 // taskSettings are the settings the worklist reads.
@@ -246,8 +252,10 @@ func (d *DB) taskQueries(ctx context.Context, f nrm.TaskFilter, horizon nrm.Date
 	}
 	add(&taskQuery{kind: nrm.TaskReconsiderationDeadline, from: "FROM reconsiderations x JOIN cases c ON c.id = x.case_id WHERE x.outcome = ''",
 		base: "x.deadline"}, recCond, recArgs...)
-	add(&taskQuery{kind: nrm.TaskLongStay, from: `FROM accommodations s JOIN cases c ON c.id = s.case_id
-		WHERE s.end_date IS NULL AND s.kind = 'crisis_shelter' AND c.closed_on IS NULL`, base: "s.start_date", offset: st.stayDays}, vis, visArgs...)
+	// One task per open case in a crisis shelter, from its earliest
+	// ongoing stay (the derived column shelter_since, migration 00022).
+	add(&taskQuery{kind: nrm.TaskLongStay, from: "FROM cases c WHERE c.shelter_since IS NOT NULL", base: "c.shelter_since", offset: st.stayDays},
+		vis, visArgs...)
 	add(&taskQuery{kind: nrm.TaskOfferUnanswered, from: "FROM cases c WHERE c.offer_since IS NOT NULL", base: "c.offer_since", offset: st.offerDays},
 		vis, visArgs...)
 	if all {
