@@ -298,10 +298,10 @@ type ActivityState string
 
 var activityStates = newCodeSet("state",
 	[3]string{"planned", "Planlagt", "Planned"},
-	[3]string{"in_progress", "Igangsat", "In progress"},
-	[3]string{"done", "Gennemført", "Done"},
+	[3]string{"in_progress", "Igangsat", "Started"},
+	[3]string{"done", "Gennemført", "Completed"},
 	[3]string{"delayed", "Forsinket", "Delayed"},
-	[3]string{"awaiting", "Afventer", "Awaiting"},
+	[3]string{"awaiting", "Afventer", "Waiting"},
 	[3]string{"dropped", "Opgivet", "Dropped"},
 )
 

@@ -6,9 +6,30 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"nrm"
 	"nrm/refdata"
 )
+
+// nameOrder compares names in the alphabetical order of lang: Danish puts
+// Æ, Ø and Å after Z, in that order (bytewise, Å would come first).
+// It returns a new comparison per call because a collator is not safe
+// for concurrent use.
+func nameOrder(lang nrm.Lang) func(a, b string) int {
+	tag := language.Danish
+	if lang == nrm.LangEN {
+		tag = language.English
+	}
+	c := collate.New(tag)
+	return func(a, b string) int {
+		if r := c.CompareString(a, b); r != 0 {
+			return r
+		}
+		return strings.Compare(a, b)
+	}
+}
 
 // item is one category of a one-way table or chart.
 type item struct {
@@ -185,7 +206,8 @@ func (b *builder) countryLabels(items []item) []item {
 			j++
 		}
 		if j > i {
-			slices.SortStableFunc(out[i:j], func(x, y item) int { return strings.Compare(x.label, y.label) })
+			cmp := nameOrder(b.lang)
+			slices.SortStableFunc(out[i:j], func(x, y item) int { return cmp(x.label, y.label) })
 			i = j
 			continue
 		}

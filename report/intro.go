@@ -55,9 +55,12 @@ func upperFirst(s string) string {
 // the is an organisation's name as running text names it: in English
 // with "the" before a ministry, agency or other body ("the Ministry of
 // Justice"), not before a name of its own ("Reden International").
-func (b *builder) the(code string) string {
-	name := b.orgName(code)
-	if b.lang != nrm.LangEN {
+func (b *builder) the(code string) string { return theName(b.orgName(code), b.lang) }
+
+// theName is the name of a body as running text names it (see the):
+// "the " before it in English where the name needs it.
+func theName(name string, lang nrm.Lang) string {
+	if lang != nrm.LangEN {
 		return name
 	}
 	for _, w := range []string{"Ministry", "Danish", "Director", "National", "International Organization", "Council", "Agency"} {

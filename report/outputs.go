@@ -78,7 +78,7 @@ func OutputSentences(outs []*nrm.Output, year int, lang nrm.Lang, orgNames map[s
 	})
 	for _, k := range keys {
 		s := training[k]
-		who := org(k.org)
+		who := theName(org(k.org), lang)
 		if k.org == "" {
 			who = tr(lang, "Der", "There")
 		}

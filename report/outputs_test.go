@@ -46,6 +46,22 @@ func TestOutputSentences(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, en)
 		}
 	}
+	// An English body's name takes "the" in running text, a name of its
+	// own does not.
+	enNames := map[string]string{"CMM": "Danish Centre against Human Trafficking", "RIGSPOLITIET": "Danish National Police", "JM": "Reden International"}
+	en11 := strings.Join(OutputSentences(seedOutputs(), 2011, nrm.LangEN, enNames), " ")
+	en12 := strings.Join(OutputSentences(seedOutputs(), 2012, nrm.LangEN, enNames), " ")
+	for _, want := range []string{
+		"In 2011, the Danish Centre against Human Trafficking held four courses for sundhedspersonale with 85 participants in all.",
+		"In 2012, the Danish National Police held two courses for politifolk.",
+	} {
+		if !strings.Contains(en11+" "+en12, want) {
+			t.Errorf("missing %q in:\n%s\n%s", want, en11, en12)
+		}
+	}
+	if strings.Contains(en11, "the Reden") {
+		t.Errorf("\"the\" before a name of its own: %s", en11)
+	}
 	if got := OutputSentences(seedOutputs(), 2009, nrm.LangDA, nil); len(got) != 0 {
 		t.Errorf("sentences for a year without outputs: %v", got)
 	}

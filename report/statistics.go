@@ -493,9 +493,10 @@ func (b *builder) nationalityFigure(ranking []nrm.NationalityCount) {
 		natItems = append(natItems, it)
 	}
 	if len(withheld) > 0 {
+		byName := nameOrder(b.lang)
 		sort.SliceStable(withheld, func(i, j int) bool {
 			if withheld[i].label != withheld[j].label {
-				return withheld[i].label < withheld[j].label
+				return byName(withheld[i].label, withheld[j].label) < 0
 			}
 			return withheld[i].code < withheld[j].code
 		})

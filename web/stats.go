@@ -475,5 +475,5 @@ func (s *Server) statsDownload(w http.ResponseWriter, r *http.Request) {
 // package, so the screen shows the same figures as the report. A nil
 // chartFunc shows each figure as its data table with bar gauges only.
 var defaultChart chartFunc = func(c report.Chart, lang nrm.Lang) ([]byte, error) {
-	return chart.SVG(c, chart.Options{})
+	return chart.SVG(c, chart.Options{Lang: lang})
 }
