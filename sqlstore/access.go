@@ -54,6 +54,20 @@ func visibleSQL(a *nrm.Actor) (string, []any) {
 		[]any{a.Org, a.Org, a.Org}
 }
 
+// visibleProbeSQL is visibleSQL with the accepted referrals probed per
+// case (one index lookup a row) instead of listed once per statement: for
+// queries that reach few cases through another index (the worklist),
+// where listing every referral an authority ever accepted (900,000 at a
+// million cases) costs seconds.
+func visibleProbeSQL(a *nrm.Actor) (string, []any) {
+	if a.Role == nrm.RoleAdmin {
+		return "1=1", nil
+	}
+	return `(c.owner_org = ? OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.org = ?)
+		OR EXISTS (SELECT 1 FROM referrals vr WHERE vr.case_id = c.id AND vr.to_org = ? AND vr.status = 'accepted' AND vr.access_revoked_on IS NULL))`,
+		[]any{a.Org, a.Org, a.Org}
+}
+
 // canSee reports whether the actor may see a case with this owner and
 // these other organisations with access: the shares and the receivers of
 // accepted, unrevoked referrals (nrm.Case.AccessOrgs).

@@ -207,7 +207,7 @@ func (d *DB) taskQueries(ctx context.Context, f nrm.TaskFilter, horizon nrm.Date
 		case all:
 			return "1=1", nil
 		}
-		return visibleSQL(a)
+		return visibleProbeSQL(a)
 	}
 	// Referrals are scoped by the organisation they were sent to: the
 	// receiver acts on them before it may see the case.
