@@ -204,7 +204,7 @@ func reportRenderer(env *Env, cmd *cobra.Command, db interface {
 	Statistics(context.Context, nrm.StatsQuery) (*nrm.Stats, error)
 	reportSource
 }) web.ReportRenderer {
-	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) ([]byte, string, error) {
 		s, err := db.Statistics(ctx, q)
 		if err != nil {
 			return nil, "", err
@@ -230,7 +230,7 @@ func reportRenderer(env *Env, cmd *cobra.Command, db interface {
 		}
 		e := *env
 		e.Lang = string(lang)
-		if err := render(&e, cmd, s, reportOptions{year: q.Year, cutoff: s.Cutoff, k: k, src: db}, &buf); err != nil {
+		if err := render(&e, cmd, s, reportOptions{year: q.Year, cutoff: s.Cutoff, k: k, period: period, src: db}, &buf); err != nil {
 			return nil, "", err
 		}
 		return buf.Bytes(), ct, nil

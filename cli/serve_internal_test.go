@@ -37,7 +37,7 @@ func TestServeReportRenderer(t *testing.T) {
 		{"json", 3, `"<3"`},
 		{"xlsx", 0, "PK"},
 	} {
-		body, ct, err := render(sctx, tc.format, q, nrm.LangDA, tc.k)
+		body, ct, err := render(sctx, tc.format, q, nrm.LangDA, tc.k, "")
 		if err != nil {
 			t.Fatalf("%s: %v", tc.format, err)
 		}
@@ -45,7 +45,26 @@ func TestServeReportRenderer(t *testing.T) {
 			t.Errorf("%s k=%d: content type %q, body lacks %q", tc.format, tc.k, ct, tc.want)
 		}
 	}
-	if _, _, err := render(sctx, "docx", q, nrm.LangDA, 0); nrm.ErrorCode(err) != nrm.ENOTFOUND {
+	if _, _, err := render(sctx, "docx", q, nrm.LangDA, 0, ""); nrm.ErrorCode(err) != nrm.ENOTFOUND {
 		t.Errorf("unknown format: %v", err)
+	}
+	// The status period the web asks for: the activity tables show it;
+	// without one, the latest begun by the cut-off (spring 2012).
+	plans, err := db.FindPlans(sctx)
+	if err != nil || len(plans) == 0 {
+		t.Fatalf("demo plan: %v", err)
+	}
+	act := plans[0].Areas[0].Goals[0].Activities[0]
+	if err := db.AddStatus(sctx, plans[0].Code, act.Code, nrm.StatusEntry{Period: "2011-autumn", State: "planned", TextDA: "Status for efteråret 2011 fra testen."}); err != nil {
+		t.Fatal(err)
+	}
+	for period, want := range map[string]string{"2011-autumn": "Tabellerne viser status pr. efteråret 2011.", "": "Tabellerne viser status pr. foråret 2012."} {
+		body, _, err := render(sctx, "md", q, nrm.LangDA, 0, period)
+		if err != nil || !strings.Contains(string(body), want) {
+			t.Errorf("period %q: %v; report lacks %q", period, err, want)
+		}
+		if got := strings.Contains(string(body), "Status for efteråret 2011 fra testen."); got != (period == "2011-autumn") {
+			t.Errorf("period %q: the autumn 2011 status shown: %v", period, got)
+		}
 	}
 }

@@ -236,7 +236,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 			s.apiError(w, r, nrm.Errorf(nrm.EFORBIDDEN, "disclosure-controlled statistics are not available"))
 			return
 		}
-		body, ct, err := s.cfg.Render(r.Context(), "json", q, langOf(r), k)
+		body, ct, err := s.cfg.Render(r.Context(), "json", q, langOf(r), k, "")
 		if err != nil {
 			s.apiError(w, r, err)
 			return

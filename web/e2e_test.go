@@ -31,7 +31,7 @@ const chromiumPath = "/usr/bin/chromium"
 // testRenderer renders report downloads with the report packages, as the
 // command line wires Config.Render.
 func testRenderer(db *sqlstore.DB) ReportRenderer {
-	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) ([]byte, string, error) {
 		st, err := db.Statistics(ctx, q)
 		if err != nil {
 			return nil, "", err

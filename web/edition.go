@@ -38,7 +38,7 @@ func (s *Server) withEditions(inner ReportRenderer) ReportRenderer {
 	if inner == nil {
 		return nil
 	}
-	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) ([]byte, string, error) {
 		f, err := nrm.PublishedFile(ctx, s.db, q, k, format, lang)
 		if err != nil {
 			return nil, "", err
@@ -46,7 +46,7 @@ func (s *Server) withEditions(inner ReportRenderer) ReportRenderer {
 		if f != nil {
 			return f.Body, f.ContentType, nil
 		}
-		return inner(ctx, format, q, lang, k)
+		return inner(ctx, format, q, lang, k, period)
 	}
 }
 

@@ -27,7 +27,7 @@ import (
 // published cells (a stand-in for the published contract, which lives in
 // the command line).
 func editionRenderer(e *testEnv) ReportRenderer {
-	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+	return func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) ([]byte, string, error) {
 		st, err := e.db.Statistics(ctx, q)
 		if err != nil {
 			return nil, "", err
@@ -286,7 +286,7 @@ func TestEditionServedAndPublished(t *testing.T) {
 	if err := e.db.CreateCase(system, c); err != nil {
 		t.Fatal(err)
 	}
-	live, _, err := editionRenderer(e)(system, "md", nrm.StatsQuery{Year: 2011}.Normalize(), nrm.LangDA, 3)
+	live, _, err := editionRenderer(e)(system, "md", nrm.StatsQuery{Year: 2011}.Normalize(), nrm.LangDA, 3, "")
 	if err != nil || bytes.Equal(live, md.Body) {
 		t.Fatalf("the live report does not differ from the edition (%v)", err)
 	}

@@ -23,8 +23,10 @@ import (
 )
 
 // ReportRenderer renders the annual report for q in a format (json, html,
-// pdf, xlsx or md), in lang, with disclosure threshold k (0: none).
-type ReportRenderer func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) (body []byte, contentType string, err error)
+// pdf, xlsx or md), in lang, with disclosure threshold k (0: none),
+// showing the action plan's status of period ("" the default: the latest
+// begun by the cut-off).
+type ReportRenderer func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) (body []byte, contentType string, err error)
 
 // Config wires the server to its services.
 type Config struct {

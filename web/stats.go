@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,8 +56,11 @@ type statsPage struct {
 	KeyNumbers []keyNumber
 	Figures    []figureView
 	Formats    []string
-	Query      string
-	Empty      bool
+	// Query is the downloads' query string (year=…&cutoff=…), typed as a
+	// URL so that the template keeps its & and = rather than escaping
+	// them into one parameter; every part is validated or escaped.
+	Query template.URL
+	Empty bool
 	// Cleared: the user has statistics clearance (exact figures).
 	Cleared bool
 	// Org is the organisation whose own cases are counted (exactly),
@@ -74,6 +78,48 @@ type statsPage struct {
 	Since       *nrm.Edition
 	Changes     []string
 	MoreChanges int
+	// Periods are the action plan's status periods the report can show,
+	// Period the one chosen (by default the latest begun by the cut-off,
+	// as nrm report chooses it); no periods: no selector.
+	Periods []periodOption
+	Period  string
+}
+
+// periodOption is one of the plan's status periods in the selector.
+type periodOption struct {
+	Value string // 2012-spring
+	Label string // forår 2012 / spring 2012
+}
+
+// statsPeriod reads ?period=, the action plan's status period the
+// report's activity tables show ("" when not given: the report's default).
+// A period the first action plan (the one the report shows) has no status
+// for is refused, naming the periods it has. It returns the plan's
+// periods too (nil without a plan).
+func (s *Server) statsPeriod(r *http.Request) (period string, plan *nrm.Plan, err error) {
+	period = strings.ToLower(strings.TrimSpace(r.URL.Query().Get("period")))
+	plans, err := s.cfg.Plans.FindPlans(r.Context())
+	if err != nil {
+		return "", nil, err
+	}
+	if len(plans) > 0 {
+		plan = plans[0]
+	}
+	if period == "" {
+		return "", plan, nil
+	}
+	var have []string
+	if plan != nil {
+		have = plan.Periods()
+	}
+	for _, p := range have {
+		if strings.EqualFold(p, period) {
+			return p, plan, nil // as the plan spells it
+		}
+	}
+	return "", plan, &nrm.Error{Code: nrm.EINVALID, Message: "The action plan has no status for this period.",
+		Fields: []nrm.FieldError{{Field: "period", Rule: nrm.RuleOneOf, Value: period, Expected: strings.Join(have, ", "),
+			Detail: "the action plan has no status for this period", DetailDA: "handlingsplanen har ingen status for denne periode"}}}
 }
 
 // statsQuery reads year, cut-off and the disclosure threshold of a
@@ -181,6 +227,11 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	period, plan, err := s.statsPeriod(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v, err := s.statsView(ctx, q, k, lang)
 	if err != nil {
 		s.fail(w, r, err)
@@ -207,11 +258,26 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) {
 	if q.Org != "" {
 		qs += "&scope=organisation"
 	}
-	p.Query = qs
 	p.Formats = []string{"json"}
 	if s.cfg.Render != nil {
 		p.Formats = reportFormats
+		if plan != nil && v.edition == nil {
+			// The report's activity tables: the status of the chosen
+			// period. A published edition's files keep the period they
+			// were published with.
+			for _, per := range plan.Periods() {
+				p.Periods = append(p.Periods, periodOption{per, report.PeriodName(per, lang)})
+			}
+			p.Period = period
+			if p.Period == "" {
+				p.Period = plan.DefaultPeriod(q.Cutoff)
+			}
+			if period != "" {
+				qs += "&period=" + url.QueryEscape(period)
+			}
+		}
 	}
+	p.Query = template.URL(qs)
 	if k <= 1 && q.Org == "" {
 		// Exact figures for a cleared user: what changed since the
 		// year's latest edition.
@@ -434,11 +500,21 @@ func (s *Server) statsDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	period, plan, err := s.statsPeriod(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if k > 1 {
-		// A published view of a year with an edition is its stored file.
+		// A published view of a year with an edition is its stored file,
+		// with the status period it was published with.
 		e, err := s.editionFor(r.Context(), q, k)
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if e != nil && period != "" && period != plan.DefaultPeriod(e.Cutoff) {
+			s.fail(w, r, editionPeriodFixed(period, plan.DefaultPeriod(e.Cutoff)))
 			return
 		}
 		if e != nil {
@@ -452,7 +528,7 @@ func (s *Server) statsDownload(w http.ResponseWriter, r *http.Request) {
 	contentType := "application/json; charset=utf-8"
 	switch {
 	case s.cfg.Render != nil:
-		body, contentType, err = s.cfg.Render(r.Context(), format, q, langOf(r), k)
+		body, contentType, err = s.cfg.Render(r.Context(), format, q, langOf(r), k, period)
 	case format == "json" && k <= 1:
 		var st *nrm.Stats
 		if st, err = s.db.Statistics(r.Context(), q); err == nil {
@@ -469,6 +545,14 @@ func (s *Server) statsDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", attachment(name))
 	w.Write(body)
+}
+
+// editionPeriodFixed refuses another status period than a published
+// edition's: its files are what was published.
+func editionPeriodFixed(asked, published string) error {
+	return &nrm.Error{Code: nrm.EINVALID, Message: "A published edition shows the status period it was published with.",
+		Fields: []nrm.FieldError{{Field: "period", Rule: nrm.RuleNotAllowed, Value: asked, Expected: published,
+			Detail: "a published edition shows the status period it was published with", DetailDA: "en offentliggjort udgave viser statusperioden, den blev offentliggjort med"}}}
 }
 
 // defaultChart draws the dashboard's charts with the report's own chart

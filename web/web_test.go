@@ -850,12 +850,12 @@ func TestReportDownloads(t *testing.T) {
 	e := newTestEnv(t)
 	var gotK []int
 	render := testRenderer(e.db)
-	srv, err := New(Config{DB: e.db, Auth: e.db, Users: e.db, Render: func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int) ([]byte, string, error) {
+	srv, err := New(Config{DB: e.db, Auth: e.db, Users: e.db, Render: func(ctx context.Context, format string, q nrm.StatsQuery, lang nrm.Lang, k int, period string) ([]byte, string, error) {
 		gotK = append(gotK, k)
 		if format == "json" {
 			return []byte(`{"year":2011}`), "application/json", nil
 		}
-		return render(ctx, format, q, lang, k)
+		return render(ctx, format, q, lang, k, period)
 	}})
 	if err != nil {
 		t.Fatal(err)
