@@ -115,6 +115,16 @@ func (f *hashFields) date(d Date) {
 	f.b = append(f.b, '"', '|')
 }
 
+// setting adds a labour setting only when one is given, behind a marker
+// no other field starts with, so that the hashes of cases from before
+// settings stay as they were.
+func (f *hashFields) setting(s LabourSetting) {
+	if s != "" {
+		f.b = append(f.b, '@')
+		f.field(string(s))
+	}
+}
+
 func (f *hashFields) int(n int) { f.b = strconv.AppendInt(f.b, int64(n), 10); f.b = append(f.b, '|') }
 
 func (f *hashFields) list(xs []string) {
@@ -150,6 +160,7 @@ func appendProjection(b []byte, p *Case) []byte {
 		f.b = append(f.b, ';')
 		f.field(string(a.LabourSector))
 		f.field(a.ExploitationCountry)
+		f.setting(a.LabourSetting)
 	}
 	for _, a := range p.Accommodations {
 		f.b = append(f.b, "\nH"...)
@@ -251,6 +262,7 @@ func appendRecord(b []byte, c *Case) []byte {
 			f.field(a.Reasons)
 			f.date(a.NotifiedOn)
 			f.field(a.DecidedBy)
+			f.setting(a.LabourSetting)
 		}
 	}
 	for _, p := range c.ReflectionPeriods {

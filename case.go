@@ -82,6 +82,7 @@ type Assessment struct {
 	// Exploitation is a set: one person can have several forms.
 	Exploitation        []ExploitationForm `json:"exploitation,omitempty"`
 	LabourSector        LabourSector       `json:"labour_sector,omitempty"`
+	LabourSetting       LabourSetting      `json:"labour_setting,omitempty"` // where, in general terms; only with forced labour
 	ExploitationCountry string             `json:"exploitation_country,omitempty"`
 	// OverrideReason allows an authority that does not match the
 	// residence status (see AuthorityFor).
@@ -535,6 +536,13 @@ func (c *Case) validateAssessment(v *invalid, a Assessment, first Contact, hasCo
 			v.add("labour_sector", RuleNotAllowed, string(a.LabourSector), "empty unless exploitation includes forced_labour")
 		}
 	}
+	if a.LabourSetting != "" {
+		if !a.LabourSetting.Valid() {
+			v.add("labour_setting", RuleOneOf, string(a.LabourSetting), labourSettings.expected())
+		} else if !labour {
+			v.add("labour_setting", RuleNotAllowed, string(a.LabourSetting), "empty unless exploitation includes forced_labour")
+		}
+	}
 	if a.ExploitationCountry != "" && !ValidCountry(a.ExploitationCountry) {
 		v.add("exploitation_country", RuleFormat, a.ExploitationCountry, "ISO 3166-1 alpha-2 code, e.g. DK")
 	}
@@ -728,6 +736,7 @@ var fieldLabels = map[string]label{
 	"assessment_outcome":           {"Vurdering", "Assessment outcome"},
 	"exploitation":                 {"Udnyttelsesform", "Form of exploitation"},
 	"labour_sector":                {"Branche (tvangsarbejde)", "Forced-labour sector"},
+	"labour_setting":               {"Arbejdssted (tvangsarbejde)", "Forced-labour setting"},
 	"exploitation_country":         {"Udnyttelsesland", "Country of exploitation"},
 	"override_reason":              {"Begrundelse for tilsidesættelse", "Override reason"},
 	"reflection_start":             {"Refleksionsperiodens start", "Reflection period start"},

@@ -197,6 +197,22 @@ var labourSectors = newCodeSet("labour_sector",
 	[3]string{"other", "Andet", "Other"},
 )
 
+// LabourSetting is where forced labour took place, in general terms (never
+// a named place): "rengøring på kontorer og skoler".
+type LabourSetting string
+
+var labourSettings = newCodeSet("labour_setting",
+	[3]string{"private_home", "Private hjem", "Private homes"},
+	[3]string{"offices_schools", "Kontorer og skoler", "Offices and schools"},
+	[3]string{"hotels_restaurants", "Hoteller og restauranter", "Hotels and restaurants"},
+	[3]string{"farms", "Landbrug og gartnerier", "Farms and market gardens"},
+	[3]string{"construction_sites", "Byggepladser", "Construction sites"},
+	[3]string{"factories", "Fabrikker", "Factories"},
+	[3]string{"shops", "Butikker", "Shops"},
+	[3]string{"ships", "Skibe", "Ships"},
+	[3]string{"other", "Andet sted", "Elsewhere"},
+)
+
 // AccommodationKind is a kind of housing offered to a victim.
 type AccommodationKind string
 
@@ -333,7 +349,7 @@ var codeSets = map[string]*codeSet{}
 
 func init() {
 	for _, s := range []*codeSet{genders, residenceStatuses, authorities, outcomes, contactForms,
-		exploitationForms, labourSectors, accommodationKinds, exitKinds, offerKinds, orgKinds,
+		exploitationForms, labourSectors, labourSettings, accommodationKinds, exitKinds, offerKinds, orgKinds,
 		regions, activityStates, roles, outreachKinds, referralStatuses, referralPurposes, indicators, consentScopes,
 		assessmentStages, reconsiderationOutcomes} {
 		codeSets[s.name] = s
@@ -422,6 +438,12 @@ func (s LabourSector) Label(l Lang) string { return labourSectors.label(string(s
 
 // Valid reports whether s is a known labour sector.
 func (s LabourSector) Valid() bool { return labourSectors.valid(string(s)) }
+
+// Label returns the setting's label.
+func (s LabourSetting) Label(l Lang) string { return labourSettings.label(string(s), l) }
+
+// Valid reports whether s is a known labour setting.
+func (s LabourSetting) Valid() bool { return labourSettings.valid(string(s)) }
 
 // Label returns the accommodation kind's label.
 func (k AccommodationKind) Label(l Lang) string { return accommodationKinds.label(string(k), l) }

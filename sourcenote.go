@@ -235,6 +235,11 @@ type NarrativeFacts struct {
 	// ShelterProviders counts, per provider, the persons of the shelter
 	// count (statistics' shelter.count) who stayed with it.
 	ShelterProviders map[string]int `json:"shelter_providers"`
+	// LabourSettings counts, per forced-labour sector of the statistics'
+	// forced_labour_sectors, the persons whose identifying assessment
+	// gives a labour setting, by setting ("cleaning" → "offices_schools"
+	// → 1); persons with no setting are not listed.
+	LabourSettings map[string]map[string]int `json:"labour_settings"`
 }
 
 // YearFacts are one earlier year's identified persons by category.

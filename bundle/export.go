@@ -75,6 +75,7 @@ func ExportWith(ctx context.Context, ex nrm.Exporter, pros []*nrm.Prosecution, s
 			a := c.Assessments[0]
 			row[10], row[11], row[12] = a.Date.String(), string(a.Authority), string(a.Outcome)
 			row[13], row[14], row[15] = joinForms(a.Exploitation), string(a.LabourSector), a.ExploitationCountry
+			row[16] = string(a.LabourSetting)
 		}
 		if err := sink.Row(FileCases, protectAll(row)); err != nil {
 			return err
@@ -149,7 +150,7 @@ func exportRecord(c *nrm.Case, sink Sink, identifiers bool) error {
 	}
 	for i, a := range c.Assessments {
 		if err := row(FileAssessments, c.Ref, strconv.Itoa(i+1), string(a.Stage), a.Date.String(), string(a.Authority), string(a.Outcome),
-			joinForms(a.Exploitation), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason, a.Reasons, a.NotifiedOn.String(), a.DecidedBy); err != nil {
+			joinForms(a.Exploitation), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason, a.Reasons, a.NotifiedOn.String(), a.DecidedBy, string(a.LabourSetting)); err != nil {
 			return err
 		}
 	}

@@ -519,7 +519,8 @@ func parseCase(p *parser, opt Options) *nrm.Case {
 	if adate != "" || aauth != "" || aout != "" {
 		a := nrm.Assessment{Date: p.date("assessment_date", true), Authority: nrm.Authority(p.code("assessment_authority", "authority", true)),
 			Outcome:      nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true)),
-			LabourSector: nrm.LabourSector(p.code("labour_sector", "labour_sector", false)), ExploitationCountry: p.country("exploitation_country", nil)}
+			LabourSector: nrm.LabourSector(p.code("labour_sector", "labour_sector", false)), ExploitationCountry: p.country("exploitation_country", nil),
+			LabourSetting: nrm.LabourSetting(p.code("labour_setting", "labour_setting", false))}
 		for _, f := range strings.Split(ex, ";") {
 			f = strings.TrimSpace(f)
 			if f == "" {
@@ -532,7 +533,7 @@ func parseCase(p *parser, opt Options) *nrm.Case {
 			a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
 		}
 		c.Assessments = []nrm.Assessment{a}
-	} else if ex != "" || sector != "" || country != "" {
+	} else if ex != "" || sector != "" || country != "" || p.r.get("labour_setting") != "" {
 		p.fail("assessment_date", nrm.RuleRequired, "", "an assessment (date, authority, outcome) when exploitation is given")
 	}
 	return c

@@ -209,6 +209,7 @@ func readExtras(ts *tables, opt Options, errs *Errors) *extras {
 		a := nrm.Assessment{Stage: nrm.AssessmentStage(p.code("stage", "assessment_stage", false)), Date: p.date("date", true),
 			Authority: nrm.Authority(p.code("authority", "authority", true)), Outcome: nrm.Outcome(p.code("outcome", "assessment_outcome", true)),
 			LabourSector:        nrm.LabourSector(p.code("labour_sector", "labour_sector", false)),
+			LabourSetting:       nrm.LabourSetting(p.code("labour_setting", "labour_setting", false)),
 			ExploitationCountry: p.country("exploitation_country", nil), OverrideReason: p.text("override_reason", nrm.MaxTextLen),
 			Reasons: p.text("reasons", nrm.MaxTextLen), NotifiedOn: p.date("notified_on", false), DecidedBy: p.text("decided_by", 200)}
 		for _, f := range p.list("exploitation", "exploitation") {
@@ -370,7 +371,7 @@ var (
 	contactCols = map[string]string{"contact_date": "date", "contact_form": "contact_form", "contact_org": "org"}
 	assessCols  = map[string]string{"assessment_date": "date", "assessment_authority": "authority", "assessment_outcome": "outcome",
 		"assessment_stage": "stage", "decision_reasons": "reasons", "notified_on": "notified_on", "exploitation": "exploitation",
-		"labour_sector": "labour_sector", "exploitation_country": "exploitation_country", "override_reason": "override_reason",
+		"labour_sector": "labour_sector", "labour_setting": "labour_setting", "exploitation_country": "exploitation_country", "override_reason": "override_reason",
 		"birth_date": "date"}
 	reflectionCols = map[string]string{"reflection_start": "start_date", "reflection_end": "end_date", "reflection_kind": "kind",
 		"reflection_reason": "reason", "reflection_decided_by": "decided_by"}
@@ -592,7 +593,7 @@ func (as *assembler) assemble(r *record, c *nrm.Case, x *extra) {
 // sameProjection reports whether the assessment columns of cases.csv (p)
 // agree with the primary assessment a of assessments.csv.
 func sameProjection(p, a nrm.Assessment) bool {
-	if p.Date != a.Date || p.Authority != a.Authority || p.Outcome != a.Outcome || p.LabourSector != a.LabourSector ||
+	if p.Date != a.Date || p.Authority != a.Authority || p.Outcome != a.Outcome || p.LabourSector != a.LabourSector || p.LabourSetting != a.LabourSetting ||
 		p.ExploitationCountry != a.ExploitationCountry || len(p.Exploitation) != len(a.Exploitation) {
 		return false
 	}

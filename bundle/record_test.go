@@ -24,11 +24,11 @@ import (
 // give the same bytes back.
 func richBundle() map[string]string {
 	return map[string]string{
-		"cases.csv": `case_ref,owner_org,gender,birth_date,birth_year,nationality,residence_status,first_contact_date,contact_form,contact_org,assessment_date,assessment_authority,assessment_outcome,exploitation,labour_sector,exploitation_country
-R-1,RIGSPOLITIET,female,1990-05-17,,NG,irregular,2011-01-10,police,RIGSPOLITIET,2011-05-01,US,identified,sexual;forced_criminality,,DK
-R-2,REDEN,male,,2000,TH,legal,2011-02-01,outreach,REDEN,,,,,,
-R-3,CMM,male,,1980,UA,asylum_seeker,2011-01-05,asylum_system,,2011-02-01,US,identified,forced_labour,agriculture,DK
-R-4,CMM,female,,1985,RO,irregular,2011-06-01,ngo,LOKK,2011-07-01,US,not_identified,,,
+		"cases.csv": `case_ref,owner_org,gender,birth_date,birth_year,nationality,residence_status,first_contact_date,contact_form,contact_org,assessment_date,assessment_authority,assessment_outcome,exploitation,labour_sector,exploitation_country,labour_setting
+R-1,RIGSPOLITIET,female,1990-05-17,,NG,irregular,2011-01-10,police,RIGSPOLITIET,2011-05-01,US,identified,sexual;forced_criminality,,DK,
+R-2,REDEN,male,,2000,TH,legal,2011-02-01,outreach,REDEN,,,,,,,
+R-3,CMM,male,,1980,UA,asylum_seeker,2011-01-05,asylum_system,,2011-02-01,US,identified,forced_labour,agriculture,DK,farms
+R-4,CMM,female,,1985,RO,irregular,2011-06-01,ngo,LOKK,2011-07-01,US,not_identified,,,,
 `,
 		"accommodations.csv": `case_ref,kind,provider,start_date,end_date
 R-1,crisis_shelter,Reden International,2011-01-20,2011-03-01
@@ -48,12 +48,12 @@ R-3,2011-01-05,asylum_system,,
 R-3,2011-05-02,police,RIGSPOLITIET,Odense
 R-4,2011-06-01,ngo,LOKK,
 `,
-		"assessments.csv": `case_ref,assessment_no,stage,date,authority,outcome,exploitation,labour_sector,exploitation_country,override_reason,reasons,notified_on,decided_by
-R-1,1,preliminary,2011-01-20,US,identified,sexual,,,,Foreløbig: flere indikatorer,2011-01-21,us-assessor
-R-1,2,final,2011-03-01,US,not_identified,,,,,Utilstrækkelige oplysninger,2011-03-02,us-assessor
-R-1,3,final,2011-05-01,US,identified,sexual;forced_criminality,,DK,,Genoptaget efter ny forklaring,2011-05-03,us-assessor
-R-3,1,,2011-02-01,US,identified,forced_labour,agriculture,DK,,,,
-R-4,1,,2011-07-01,US,not_identified,,,,,,,
+		"assessments.csv": `case_ref,assessment_no,stage,date,authority,outcome,exploitation,labour_sector,exploitation_country,override_reason,reasons,notified_on,decided_by,labour_setting
+R-1,1,preliminary,2011-01-20,US,identified,sexual,,,,Foreløbig: flere indikatorer,2011-01-21,us-assessor,
+R-1,2,final,2011-03-01,US,not_identified,,,,,Utilstrækkelige oplysninger,2011-03-02,us-assessor,
+R-1,3,final,2011-05-01,US,identified,sexual;forced_criminality,,DK,,Genoptaget efter ny forklaring,2011-05-03,us-assessor,
+R-3,1,,2011-02-01,US,identified,forced_labour,agriculture,DK,,,,,farms
+R-4,1,,2011-07-01,US,not_identified,,,,,,,,
 `,
 		"reflection_periods.csv": `case_ref,start_date,end_date,kind,reason,decided_by
 R-1,2011-01-20,2011-03-01,initial,,US
@@ -342,7 +342,7 @@ func TestWholeRecordUpdates(t *testing.T) {
 func TestWholeRecordErrors(t *testing.T) {
 	db := sqltest.MustOpenDB(t, "sqlite")
 	files := richBundle()
-	files["assessments.csv"] += "R-4,1,final,2011-08-01,US,pending,,,,,,,\n" // duplicate number
+	files["assessments.csv"] += "R-4,1,final,2011-08-01,US,pending,,,,,,,,\n" // duplicate number
 	files["reconsiderations.csv"] += "R-4,7,2011-08-01,,2011-08-31,,,\n"     // no assessment 7
 	files["referrals.csv"] += "R-1,support,RIGSPOLITIET,pol-1,REDEN,2011-02-01,Igen,,,9,,,sent,,,,,\n" +
 		"R-1,support,RIGSPOLITIET,pol-1,REDEN,2011-02-02,Igen,,,1,,,lost,,,,,\n" +
@@ -435,8 +435,8 @@ func TestWholeRecordSealed(t *testing.T) {
 func TestWholeRecordEmptyProjection(t *testing.T) {
 	db := sqltest.MustOpenDB(t, "sqlite")
 	files := richBundle()
-	files["cases.csv"] = strings.Replace(files["cases.csv"], "R-4,CMM,female,,1985,RO,irregular,2011-06-01,ngo,LOKK,2011-07-01,US,not_identified,,,",
-		"R-4,CMM,female,,1985,RO,irregular,,,,,,,,,", 1)
+	files["cases.csv"] = strings.Replace(files["cases.csv"], "R-4,CMM,female,,1985,RO,irregular,2011-06-01,ngo,LOKK,2011-07-01,US,not_identified,,,,",
+		"R-4,CMM,female,,1985,RO,irregular,,,,,,,,,,", 1)
 	if _, err := importDir(t, db, writeBundle(t, files)); err != nil {
 		t.Fatal(err)
 	}

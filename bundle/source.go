@@ -49,14 +49,14 @@ const (
 var Columns = map[string][]string{
 	FileCases: {"case_ref", "owner_org", "gender", "birth_date", "birth_year", "nationality", "residence_status",
 		"first_contact_date", "contact_form", "contact_org", "assessment_date", "assessment_authority",
-		"assessment_outcome", "exploitation", "labour_sector", "exploitation_country"},
+		"assessment_outcome", "exploitation", "labour_sector", "exploitation_country", "labour_setting"},
 	FileAccommodations: {"case_ref", "kind", "provider", "start_date", "end_date"},
 	FileExits:          {"case_ref", "date", "kind"},
 	FileProsecutions:   {"year", "cutoff_date", "charges", "decisions", "convictions_unconditional", "convictions_partly_suspended"},
 
 	FileContacts: {"case_ref", "date", "contact_form", "org", "place"},
 	FileAssessments: {"case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation", "labour_sector",
-		"exploitation_country", "override_reason", "reasons", "notified_on", "decided_by"},
+		"exploitation_country", "override_reason", "reasons", "notified_on", "decided_by", "labour_setting"},
 	FileReflection:       {"case_ref", "start_date", "end_date", "kind", "reason", "decided_by"},
 	FileOffers:           {"case_ref", "kind", "offered_date", "accepted"},
 	FileReopenings:       {"case_ref", "date", "reason"},
@@ -72,7 +72,9 @@ var Columns = map[string][]string{
 // bundles were first written, so that older bundles still import (a
 // column left out reads as empty).
 var OptionalColumns = map[string][]string{
-	FileReflection: {"kind", "reason", "decided_by"},
+	FileReflection:  {"kind", "reason", "decided_by"},
+	FileCases:       {"labour_setting"},
+	FileAssessments: {"labour_setting"},
 }
 
 // Table yields the rows of one file or sheet, header first. Line numbers

@@ -50,6 +50,7 @@ type caseRow struct {
 	authority, outcome string
 	expl               []string
 	sector, country    string
+	setting            string
 	stays              []stayRow
 	exits              []exitRow
 }
@@ -137,12 +138,12 @@ func load(t *testing.T) (*bundle, []string) {
 	for i, r := range read(cf, []string{"case_ref", "owner_org", "gender", "birth_date", "birth_year",
 		"nationality", "residence_status", "first_contact_date", "contact_form", "contact_org",
 		"assessment_date", "assessment_authority", "assessment_outcome", "exploitation", "labour_sector",
-		"exploitation_country"}) {
+		"exploitation_country", "labour_setting"}) {
 		ln := i + 2
 		c := &caseRow{line: ln, ref: r["case_ref"], owner: r["owner_org"], gender: r["gender"],
 			nat: r["nationality"], res: r["residence_status"], form: r["contact_form"],
 			contactOrg: r["contact_org"], authority: r["assessment_authority"], outcome: r["assessment_outcome"],
-			sector: r["labour_sector"], country: r["exploitation_country"]}
+			sector: r["labour_sector"], country: r["exploitation_country"], setting: r["labour_setting"]}
 		if !refPattern.MatchString(c.ref) || !nrm.ValidRef(c.ref) {
 			bad(cf, ln, "case_ref", "%q is not DK-YYYY-NNNN", c.ref)
 		} else if b.byRef[c.ref] != nil {
@@ -209,6 +210,12 @@ func load(t *testing.T) (*bundle, []string) {
 		}
 		if (c.sector != "") != seen["forced_labour"] {
 			bad(cf, ln, "labour_sector", "%q: set exactly when exploitation includes forced_labour", c.sector)
+		}
+		if c.setting != "" {
+			code(cf, ln, "labour_setting", "labour_setting", c.setting)
+			if !seen["forced_labour"] {
+				bad(cf, ln, "labour_setting", "%q: set only when exploitation includes forced_labour", c.setting)
+			}
 		}
 		if c.country != "" && !nrm.ValidCountry(c.country) {
 			bad(cf, ln, "exploitation_country", "%q is not an ISO 3166-1 alpha-2 code", c.country)
@@ -357,6 +364,9 @@ func stats2011(b *bundle) (map[string]int, []*caseRow) {
 		}
 		if c.sector != "" {
 			got["forced_labour_sectors."+c.sector]++
+		}
+		if c.setting != "" {
+			got["forced_labour_settings."+c.sector+"."+c.setting]++
 		}
 		if age, ok := ageAt(c, c.assessed); ok {
 			ages[region[c.nat]] = append(ages[region[c.nat]], age)
@@ -519,6 +529,7 @@ var want2011 = []struct {
 	{"exploitation_gender.forced_criminality.female", 2, "To kvinder er handlet til kriminalitet"},
 	{"forced_labour_sectors.domestic_work", 2, "to i form af husarbejde"},
 	{"forced_labour_sectors.cleaning", 1, "én i form af rengøring på kontorer og skoler"},
+	{"forced_labour_settings.cleaning.offices_schools", 1, "én i form af rengøring på kontorer og skoler"},
 	{"gender.female", 58, "54 + 3 + 2 women, one counted twice"},
 	{"gender.transgender", 2, "to transkønnede"},
 	{"gender.male", 0, "Der er i 2011 ikke identificeret mandlige ofre"},
@@ -596,7 +607,7 @@ func TestStatistics2011(t *testing.T) {
 	var extra []string
 	for k, n := range got {
 		for _, prefix := range []string{"identified.", "contact_form.", "region.", "exploitation.",
-			"exploitation_gender.", "forced_labour_sectors.", "gender.", "shelter.", "private_housing.",
+			"exploitation_gender.", "forced_labour_sectors.", "forced_labour_settings.", "gender.", "shelter.", "private_housing.",
 			"returns.period.", "returns.cohort."} {
 			if strings.HasPrefix(k, prefix) && !checked[k] && n != 0 {
 				extra = append(extra, fmt.Sprintf("%s=%d", k, n))

@@ -63,7 +63,7 @@ func loadMech(t *testing.T) *mech {
 	t.Helper()
 	return &mech{b: mustLoad(t),
 		contacts:    readRows(t, "contacts.csv", "case_ref", "date", "contact_form", "org", "place"),
-		assessments: readRows(t, "assessments.csv", "case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation", "labour_sector", "exploitation_country", "override_reason", "reasons", "notified_on", "decided_by"),
+		assessments: readRows(t, "assessments.csv", "case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation", "labour_sector", "exploitation_country", "override_reason", "reasons", "notified_on", "decided_by", "labour_setting"),
 		consents:    readRows(t, "consents.csv", "case_ref", "consent_no", "scopes", "share_with", "given_on", "given_by", "withdrawn_on", "recorded_by"),
 		referrals:   readRows(t, "referrals.csv", "case_ref", "purpose", "from_org", "from_user", "to_org", "date", "reason", "route_reason", "indicators", "consent_no", "municipality_informed_on", "municipality", "status", "status_on", "status_by", "return_reason", "access_revoked_on", "revoke_reason"),
 		recons:      readRows(t, "reconsiderations.csv", "case_ref", "assessment_no", "requested_on", "grounds", "deadline", "outcome", "decided_on", "new_assessment_no"),

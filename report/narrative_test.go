@@ -57,6 +57,7 @@ func TestNarrativeGrammarOverRandomData(t *testing.T) {
 					t.Fatal(err)
 				}
 				notes, screenings := randomSources(r, year)
+				randomSettings(rand.New(rand.NewPCG(uint64(ds.seed), uint64(year))), s, facts)
 				pub := disclosure.SuppressStats(s, 3)
 				for _, lang := range []nrm.Lang{nrm.LangDA, nrm.LangEN} {
 					in := report.Input{Stats: s, Lang: lang, Facts: facts, SourceNotes: notes, Screenings: screenings,
@@ -134,6 +135,25 @@ func randomSources(r *rand.Rand, year int) ([]*nrm.SourceNote, []*nrm.Screening)
 		}
 	}
 	return notes, screenings
+}
+
+// randomSettings gives some persons of each forced-labour sector labour
+// settings (the generated bundles carry none), counts from zero to all of
+// them, so that the sentence's parts are both below and above k.
+func randomSettings(r *rand.Rand, s *nrm.Stats, f *nrm.NarrativeFacts) {
+	f.LabourSettings = map[string]map[string]int{}
+	settings := nrm.Codes("labour_setting")
+	for sc, n := range s.ForcedLabourSectors {
+		left := n
+		for left > 0 && r.IntN(3) != 0 {
+			v := 1 + r.IntN(left)
+			if f.LabourSettings[sc] == nil {
+				f.LabourSettings[sc] = map[string]int{}
+			}
+			f.LabourSettings[sc][settings[r.IntN(len(settings))]] += v
+			left -= v
+		}
+	}
 }
 
 func narrativeParagraphs(d *report.Document) []*report.Paragraph {

@@ -765,8 +765,18 @@ func (b *builder) formSentence(form string, c count) string {
 		sectorAt := func(sc string) count { return b.n(TabLabourSectors, sc, "", b.s.ForcedLabourSectors[sc]) }
 		for _, sc := range b.byShown(keys(b.s.ForcedLabourSectors, "labour_sector"), b.s.ForcedLabourSectors, sectorAt) {
 			n := sectorAt(sc)
-			if n.v > 0 || n.hidden {
+			if n.hidden {
 				sectors = append(sectors, b.w(n)+" "+b.phrase(sectorPhrase, sc, sc))
+			} else if n.v > 0 {
+				// Where the labour took place, when given: "én i form af
+				// rengøring på kontorer og skoler".
+				for _, p := range b.sectorParts(sc, n.v) {
+					item := b.w(count{v: p.n}) + " " + b.phrase(sectorPhrase, sc, sc)
+					if p.setting != "" {
+						item += " " + b.phrase(settingPhrase, p.setting, p.setting)
+					}
+					sectors = append(sectors, item)
+				}
 			}
 		}
 		tail := ""

@@ -61,7 +61,7 @@ var (
 	tShares      = &bulkTable{name: "case_shares", cols: []string{"case_id", "org"}}
 	tContacts    = &bulkTable{name: "contacts", cols: []string{"id", "case_id", "date", "form", "org", "place"}}
 	tAssessments = &bulkTable{name: "assessments", cols: []string{"id", "case_id", "date", "authority", "outcome", "labour_sector",
-		"exploitation_country", "override_reason"}}
+		"exploitation_country", "override_reason", "labour_setting"}}
 	tForms      = &bulkTable{name: "assessment_forms", cols: []string{"assessment_id", "form"}}
 	tReflection = &bulkTable{name: "reflection_periods", cols: []string{"id", "case_id", "start_date", "end_date", "kind", "reason", "decided_by"}}
 	tStays      = &bulkTable{name: "accommodations", cols: []string{"id", "case_id", "kind", "provider", "start_date", "end_date"}}
@@ -250,7 +250,7 @@ func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error 
 		put(tContacts, ct.ID, c.ID, ct.Date, string(ct.Form), ct.Org, ct.Place)
 	}
 	for _, a := range c.Assessments {
-		put(tAssessments, a.ID, c.ID, a.Date, string(a.Authority), string(a.Outcome), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason)
+		put(tAssessments, a.ID, c.ID, a.Date, string(a.Authority), string(a.Outcome), string(a.LabourSector), a.ExploitationCountry, a.OverrideReason, string(a.LabourSetting))
 		for _, f := range a.Exploitation {
 			put(tForms, a.ID, string(f))
 		}

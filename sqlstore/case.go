@@ -239,12 +239,12 @@ func (tx *Tx) loadChildren(ctx context.Context, present func(table string) bool,
 		return err
 	}
 	if err := q("assessments", `SELECT case_id, id, date, authority, outcome, labour_sector, exploitation_country, override_reason,
-		stage, reasons, reasons_key, notified_on, decided_by FROM assessments WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
+		stage, reasons, reasons_key, notified_on, decided_by, labour_setting FROM assessments WHERE `+where+" ORDER BY case_id, date, id", func(r *sql.Rows) error {
 		var a nrm.Assessment
 		var reasons []byte
 		var reasonsKey sql.NullString
 		if err := r.Scan(&caseID, &a.ID, &a.Date, &a.Authority, &a.Outcome, &a.LabourSector, &a.ExploitationCountry, &a.OverrideReason,
-			&a.Stage, &reasons, &reasonsKey, &a.NotifiedOn, &a.DecidedBy); err != nil {
+			&a.Stage, &reasons, &reasonsKey, &a.NotifiedOn, &a.DecidedBy, &a.LabourSetting); err != nil {
 			return err
 		}
 		a.Exploitation = forms[a.ID]
@@ -739,7 +739,7 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]ma
 	// The ids the assessments carried map to those written, for the
 	// reconsiderations that refer to them.
 	assessmentIDs := map[int64]int64{}
-	if err := w("assessments", "case_id, date, authority, outcome, labour_sector, exploitation_country, override_reason, stage, reasons, reasons_key, notified_on, decided_by").
+	if err := w("assessments", "case_id, date, authority, outcome, labour_sector, exploitation_country, override_reason, stage, reasons, reasons_key, notified_on, decided_by, labour_setting").
 		write(ctx, len(c.Assessments),
 			func(i int) int64 { return c.Assessments[i].ID },
 			func(i int) ([]any, error) {
@@ -749,7 +749,7 @@ func (tx *Tx) writeChildren(ctx context.Context, c *nrm.Case, keep map[string]ma
 					return nil, err
 				}
 				return []any{c.ID, as.Date, string(as.Authority), string(as.Outcome), string(as.LabourSector), as.ExploitationCountry, as.OverrideReason,
-					string(as.Stage), reasons, key, as.NotifiedOn, as.DecidedBy}, nil
+					string(as.Stage), reasons, key, as.NotifiedOn, as.DecidedBy, string(as.LabourSetting)}, nil
 			},
 			func(i int, id int64) error {
 				as := &c.Assessments[i]

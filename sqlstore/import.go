@@ -413,7 +413,7 @@ func mergeRecord(old, in *nrm.Case, parts nrm.BundleParts) *nrm.Case {
 		case len(in.Assessments) > 0 && i >= 0:
 			a, p := &m.Assessments[i], in.Assessments[0]
 			a.Date, a.Authority, a.Outcome, a.LabourSector, a.ExploitationCountry = p.Date, p.Authority, p.Outcome, p.LabourSector, p.ExploitationCountry
-			a.Exploitation = p.Exploitation
+			a.Exploitation, a.LabourSetting = p.Exploitation, p.LabourSetting
 		case len(in.Assessments) > 0:
 			m.Assessments = append(m.Assessments, in.Assessments[0])
 		case i >= 0:

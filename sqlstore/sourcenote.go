@@ -236,11 +236,14 @@ func (d *DB) narrativeFacts(ctx context.Context, q nrm.StatsQuery, cached bool) 
 	if q.Cutoff.Before(c.upper) {
 		c.upper = q.Cutoff
 	}
-	f := &nrm.NarrativeFacts{Earlier: map[int]*nrm.YearFacts{}, ShelterProviders: map[string]int{}}
+	f := &nrm.NarrativeFacts{Earlier: map[int]*nrm.YearFacts{}, ShelterProviders: map[string]int{}, LabourSettings: map[string]map[string]int{}}
 	if err := c.earlierYears(ctx, tx, f); err != nil {
 		return nil, fmt.Errorf("narrative facts: %w", err)
 	}
 	if err := c.shelterProviders(ctx, tx, f); err != nil {
+		return nil, fmt.Errorf("narrative facts: %w", err)
+	}
+	if err := c.labourSettings(ctx, tx, f); err != nil {
 		return nil, fmt.Errorf("narrative facts: %w", err)
 	}
 	narrativeCache.Lock()
@@ -324,6 +327,28 @@ func (c *statsCalc) shelterProviders(ctx context.Context, tx *Tx, f *nrm.Narrati
 				return err
 			}
 			f.ShelterProviders[p] = n
+			return nil
+		})
+}
+
+// labourSettings counts the year's identified persons with a forced-labour
+// sector by the labour setting of their identifying assessment, the same
+// assessment whose sector the statistics count.
+func (c *statsCalc) labourSettings(ctx context.Context, tx *Tx, f *nrm.NarrativeFacts) error {
+	sc, args := c.scope("c")
+	return each(ctx, tx, `SELECT c.identified_labour_sector, a.labour_setting, COUNT(*) FROM cases c
+		JOIN assessments a ON a.id = c.identified_assessment_id
+		WHERE `+cohort+` AND c.identified_labour_sector <> '' AND a.labour_setting <> ''`+sc+` GROUP BY 1, 2`,
+		append([]any{c.y0, c.upper}, args...), func(r *sql.Rows) error {
+			var sector, setting string
+			var n int
+			if err := r.Scan(&sector, &setting, &n); err != nil {
+				return err
+			}
+			if f.LabourSettings[sector] == nil {
+				f.LabourSettings[sector] = map[string]int{}
+			}
+			f.LabourSettings[sector][setting] += n
 			return nil
 		})
 }

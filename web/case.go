@@ -464,6 +464,9 @@ func (s *Server) timeline(c *nrm.Case, today nrm.Date, lang nrm.Lang, orgs, coun
 		if a.LabourSector != "" {
 			e.Detail = append(e.Detail, nrm.FieldLabel("labour_sector", lang)+": "+label("labour_sector", string(a.LabourSector)))
 		}
+		if a.LabourSetting != "" {
+			e.Detail = append(e.Detail, nrm.FieldLabel("labour_setting", lang)+": "+label("labour_setting", string(a.LabourSetting)))
+		}
 		if a.ExploitationCountry != "" {
 			e.Detail = append(e.Detail, nrm.FieldLabel("exploitation_country", lang)+": "+countryName(countries, a.ExploitationCountry))
 		}
@@ -723,6 +726,7 @@ func parseAssessment(p *parser, x nrm.Assessment) nrm.Assessment {
 	x.Authority = nrm.Authority(p.code("assessment_authority", "authority", true))
 	x.Outcome = nrm.Outcome(p.code("assessment_outcome", "assessment_outcome", true))
 	x.LabourSector = nrm.LabourSector(p.code("labour_sector", "labour_sector", false))
+	x.LabourSetting = nrm.LabourSetting(p.code("labour_setting", "labour_setting", false))
 	x.ExploitationCountry = strings.ToUpper(p.str("exploitation_country"))
 	x.OverrideReason = p.str("override_reason")
 	x.Reasons = strings.TrimSpace(p.v.Get("decision_reasons"))

@@ -202,6 +202,7 @@ var assessmentFields = []formField{
 	{Name: "assessment_outcome", Type: "select", Set: "assessment_outcome", Required: true, Hint: "assessment.outcome_hint"},
 	{Name: "exploitation", Type: "checks", Set: "exploitation"},
 	{Name: "labour_sector", Type: "select", Set: "labour_sector"},
+	{Name: "labour_setting", Type: "select", Set: "labour_setting"},
 	{Name: "exploitation_country", Type: "country"},
 	{Name: "decision_reasons", Type: "textarea", Hint: "assessment.reasons_hint"},
 	{Name: "notified_on", Type: "date"},
@@ -210,6 +211,7 @@ var assessmentFields = []formField{
 func assessmentValues(x nrm.Assessment) url.Values {
 	v := url.Values{"assessment_stage": {string(x.Stage)}, "assessment_date": {dateV(x.Date)}, "assessment_authority": {string(x.Authority)},
 		"override_reason": {x.OverrideReason}, "assessment_outcome": {string(x.Outcome)}, "labour_sector": {string(x.LabourSector)},
+		"labour_setting":       {string(x.LabourSetting)},
 		"exploitation_country": {x.ExploitationCountry}, "decision_reasons": {x.Reasons}, "notified_on": {dateV(x.NotifiedOn)}}
 	if x.Stage == "" {
 		v.Set("assessment_stage", string(nrm.StageFinal))

@@ -103,6 +103,7 @@ type person struct {
 	outcome    string
 	expl       []string
 	sector     string
+	setting    string
 	country    string
 	stays      []stay
 	exits      []exit
@@ -154,6 +155,7 @@ func exitOn(date, kind string) opt {
 }
 
 func sector(s string) opt  { return func(p *person) { p.sector = s } }
+func setting(s string) opt { return func(p *person) { p.setting = s } }
 func country(c string) opt { return func(p *person) { p.country = c } }
 func org(o string) opt     { return func(p *person) { p.contactOrg = o } }
 func outcome(o string) opt { return func(p *person) { p.outcome = o } }
@@ -378,7 +380,7 @@ func cohort2011() []*person {
 		v("N9", "CO", F, IRR, POL, "2011-11-22", "2011-11-25", SEX, unknownAge, "",
 			exitOn("2011-11-30", POLRET)), // age never recorded
 		v("N10", "RO", F, LEG, POL, "2011-05-16", "2011-06-10", FC, 20, "07-01"),
-		v("N11", "LT", F, LEG, POL, "2011-10-03", "2011-11-07", FL, 40, "", sector("cleaning")),
+		v("N11", "LT", F, LEG, POL, "2011-10-03", "2011-11-07", FL, 40, "", sector("cleaning"), setting("offices_schools")),
 		v("N12", "BR", T, IRR, OUT, "2011-09-12", "2011-10-03", SEX, 35, "10-10"), // declined a shelter place
 		v("N13", "SO", F, ASY, POL, "2011-11-22", "2011-11-29", SEX, 58, "",
 			asylum(asylumCentre, "2011-11-22")),
@@ -743,11 +745,11 @@ func (p *person) domainCase() *nrm.Case {
 	as := p.assessments
 	if len(as) == 0 {
 		as = []assessment{{no: 1, date: p.assessed, authority: p.authority, outcome: p.outcome,
-			expl: p.expl, sector: p.sector, country: p.country}}
+			expl: p.expl, sector: p.sector, setting: p.setting, country: p.country}}
 	}
 	for _, x := range as {
 		a := nrm.Assessment{ID: int64(x.no), Date: x.date, Authority: nrm.Authority(x.authority),
-			Outcome: nrm.Outcome(x.outcome), LabourSector: nrm.LabourSector(x.sector), ExploitationCountry: x.country,
+			Outcome: nrm.Outcome(x.outcome), LabourSector: nrm.LabourSector(x.sector), LabourSetting: nrm.LabourSetting(x.setting), ExploitationCountry: x.country,
 			Stage: nrm.AssessmentStage(x.stage), Reasons: x.reasons, NotifiedOn: x.notified, DecidedBy: x.decidedBy}
 		for _, f := range x.expl {
 			a.Exploitation = append(a.Exploitation, nrm.ExploitationForm(f))
@@ -794,7 +796,7 @@ func (r referral) domain() nrm.Referral {
 func writeAll(dir string, all []*person) error {
 	cases := [][]string{{"case_ref", "owner_org", "gender", "birth_date", "birth_year", "nationality",
 		"residence_status", "first_contact_date", "contact_form", "contact_org", "assessment_date",
-		"assessment_authority", "assessment_outcome", "exploitation", "labour_sector", "exploitation_country"}}
+		"assessment_authority", "assessment_outcome", "exploitation", "labour_sector", "exploitation_country", "labour_setting"}}
 	accs := [][]string{{"case_ref", "kind", "provider", "start_date", "end_date"}}
 	exits := [][]string{{"case_ref", "date", "kind"}}
 	for _, p := range all {
@@ -804,7 +806,7 @@ func writeAll(dir string, all []*person) error {
 		}
 		cases = append(cases, []string{p.ref, p.owner, p.gender, p.birthDate.String(), by, p.nat, p.res,
 			p.contact.String(), p.form, p.contactOrg, p.assessed.String(), p.authority, p.outcome,
-			strings.Join(p.expl, ";"), p.sector, p.country})
+			strings.Join(p.expl, ";"), p.sector, p.country, p.setting})
 		stays := append([]stay(nil), p.stays...)
 		sort.SliceStable(stays, func(i, j int) bool { return stays[i].start.Before(stays[j].start) })
 		for _, s := range stays {

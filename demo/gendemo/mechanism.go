@@ -45,6 +45,7 @@ type assessment struct {
 	authority, outcome string
 	expl               []string
 	sector, country    string
+	setting            string
 	reasons            string
 	notified           nrm.Date
 	decidedBy          string
@@ -192,7 +193,7 @@ func (m *mechanism) build(p *person, returned, overturned bool) {
 	refs = append(refs, ar)
 
 	final := assessment{stage: "final", date: p.assessed, authority: authority, outcome: p.outcome,
-		expl: p.expl, sector: p.sector, country: p.country}
+		expl: p.expl, sector: p.sector, setting: p.setting, country: p.country}
 	switch p.outcome {
 	case "identified":
 		final.reasons = reasonsIdentified
@@ -220,7 +221,7 @@ func (m *mechanism) build(p *person, returned, overturned bool) {
 	case p.outcome == "identified" && accepted.Before(p.assessed) && rng.IntN(8) != 0:
 		// Most identified persons were first presumed victims.
 		pre := assessment{stage: "preliminary", date: accepted.AddDays(min(accepted.DaysUntil(p.assessed)-1, rng.IntN(3))),
-			authority: authority, outcome: "identified", expl: p.expl, sector: p.sector, country: p.country,
+			authority: authority, outcome: "identified", expl: p.expl, sector: p.sector, setting: p.setting, country: p.country,
 			reasons: reasonsPreliminary, decidedBy: users[authority]}
 		pre.notified = pre.date.AddDays(min(pre.date.DaysUntil(p.assessed), rng.IntN(2)))
 		as = append(as, pre, final)
@@ -440,7 +441,7 @@ func checkMechanism(p *person, c *nrm.Case, orgs map[string]bool) []string {
 func mechanismFiles(all []*person) map[string][][]string {
 	contacts := [][]string{{"case_ref", "date", "contact_form", "org", "place"}}
 	assessments := [][]string{{"case_ref", "assessment_no", "stage", "date", "authority", "outcome", "exploitation",
-		"labour_sector", "exploitation_country", "override_reason", "reasons", "notified_on", "decided_by"}}
+		"labour_sector", "exploitation_country", "override_reason", "reasons", "notified_on", "decided_by", "labour_setting"}}
 	consents := [][]string{{"case_ref", "consent_no", "scopes", "share_with", "given_on", "given_by", "withdrawn_on",
 		"recorded_by"}}
 	referrals := [][]string{{"case_ref", "purpose", "from_org", "from_user", "to_org", "date", "reason", "route_reason",
@@ -462,7 +463,7 @@ func mechanismFiles(all []*person) map[string][][]string {
 		}
 		for _, a := range p.assessments { // numbered in date order already
 			assessments = append(assessments, []string{p.ref, no(a.no), a.stage, a.date.String(), a.authority,
-				a.outcome, strings.Join(a.expl, ";"), a.sector, a.country, "", a.reasons, a.notified.String(), a.decidedBy})
+				a.outcome, strings.Join(a.expl, ";"), a.sector, a.country, "", a.reasons, a.notified.String(), a.decidedBy, a.setting})
 		}
 		for i, k := range p.consents {
 			consents = append(consents, []string{p.ref, no(i + 1), strings.Join(k.scopes, ";"), "", k.givenOn.String(),
