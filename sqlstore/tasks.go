@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"nrm"
@@ -360,10 +362,67 @@ func (d *DB) findTasks(ctx context.Context, f nrm.TaskFilter) ([]*nrm.Task, erro
 	return out, nil
 }
 
+// taskCountTTL bounds how long a count is reused while the data version
+// stays the same: a share of a case given or taken, or a changed setting
+// (which do not move the data version), shows in the counts within it.
+const taskCountTTL = taskSettingsTTL
+
+// taskCountKey identifies a count: the database, who counts (their scope)
+// and the filter, on the day and at the data version it was made.
+type taskCountKey struct {
+	db          *DB
+	role        nrm.Role
+	org         string
+	authority   nrm.Authority
+	filter      nrm.TaskFilter
+	today       string
+	dataVersion int64
+}
+
+type cachedTaskCount struct {
+	at     time.Time
+	counts nrm.TaskCounts
+}
+
+// taskCountCache holds recent counts: the navigation asks on every page,
+// and at a million cases a count reads thousands of index entries.
+var (
+	taskCountCache   sync.Map // taskCountKey -> cachedTaskCount
+	taskCountEntries atomic.Int64
+)
+
 // CountTasks counts the tasks FindTasks would list (without its limit),
-// by kind, in one statement; coordinators may count every
-// organisation's. Counting lists no case and is not audited.
+// by kind; coordinators may count every organisation's. Counting lists no
+// case and is not audited. A count is reused while the data version, the
+// day and the actor's scope stay the same, for at most taskCountTTL.
 func (d *DB) CountTasks(ctx context.Context, f nrm.TaskFilter) (*nrm.TaskCounts, error) {
+	a := actorOf(ctx)
+	dv, err := d.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := taskCountKey{db: d, role: a.Role, org: a.Org, authority: a.Authority, filter: f, today: d.today().String(), dataVersion: dv}
+	if c, ok := taskCountCache.Load(key); ok && time.Since(c.(cachedTaskCount).at) < taskCountTTL {
+		counts := c.(cachedTaskCount).counts
+		counts.ByKind = slices.Clone(counts.ByKind)
+		return &counts, nil
+	}
+	res, err := d.countTasks(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if taskCountEntries.Add(1) > 4096 { // bounded: start afresh
+		taskCountCache.Clear()
+		taskCountEntries.Store(1)
+	}
+	stored := *res
+	stored.ByKind = slices.Clone(res.ByKind)
+	taskCountCache.Store(key, cachedTaskCount{at: time.Now(), counts: stored})
+	return res, nil
+}
+
+// countTasks counts the tasks without the cache, in one statement.
+func (d *DB) countTasks(ctx context.Context, f nrm.TaskFilter) (*nrm.TaskCounts, error) {
 	today := d.today()
 	qs, err := d.taskQueries(ctx, f, today.AddDays(f.WithinDays()), true)
 	if err != nil {

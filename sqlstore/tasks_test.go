@@ -258,6 +258,47 @@ func TestReflectionStorage(t *testing.T) {
 	})
 }
 
+// The navigation's count is reused only while nothing changed: a new
+// task counts at once, and a closed case's task drops at once.
+func TestTaskCountsFresh(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		refDB(t, db)
+		police := actorCtx(nrm.RoleCaseworker, "RIGSPOLITIET", "")
+		count := func() int {
+			t.Helper()
+			c, err := db.CountTasks(police, nrm.TaskFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Total
+		}
+		before := count()
+		if again := count(); again != before {
+			t.Fatalf("count %d, then %d", before, again)
+		}
+		today := nrm.DateOf(db.Now())
+		c := taskCase(t, db, "T-FRESH", "RIGSPOLITIET", func(c *nrm.Case) {
+			c.Contacts[0].Date = today.AddDays(-10)
+			c.ReflectionPeriods = []nrm.ReflectionPeriod{{Start: today.AddDays(-10), End: today.AddDays(3), Kind: nrm.ReflectionInitial, DecidedBy: "US"}}
+		})
+		if got := count(); got != before+1 {
+			t.Fatalf("after a new reflection period: %d, want %d", got, before+1)
+		}
+		got, err := db.FindCaseByID(admin, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Exits = []nrm.Exit{{Date: today.AddDays(-1), Kind: nrm.ExitSelfReturn}}
+		got.EndOpenOn(today.AddDays(-1))
+		if err := db.CorrectCase(admin, got, "Left the country"); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(); got != before {
+			t.Fatalf("after the exit: %d, want %d", got, before)
+		}
+	})
+}
+
 // An import holds every case to the maximum too: a new case over it is
 // refused with one fault, and nothing of the bundle is stored.
 func TestImportHoldsReflectionMax(t *testing.T) {
