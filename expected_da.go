@@ -46,6 +46,7 @@ var expectedDA = []struct{ en, da string }{
 	{"a number", "et tal"},
 	{"a whole number", "et helt tal"},
 	{"a whole number ≥ {}", "et helt tal ≥ {}"},
+	{"a whole number of at least {}", "et helt tal på mindst {}"},
 	{"a whole number {}–{}", "et helt tal {}–{}"},
 	{"on or after {}", "samme dag som eller efter {}"},
 	{"a positive whole number", "et positivt helt tal"},
