@@ -39,8 +39,6 @@ const (
 	tableLine = 4.0
 	noteSize  = 8.5
 	noteLine  = 4.0
-	// chartHeight is a chart's default height in points (8 cm).
-	chartHeight = 8 * chart.Cm
 	// ptMM converts points to millimetres.
 	ptMM = 25.4 / 72
 )
