@@ -16,7 +16,7 @@ func TestDemoCommandLoadsEverythingOnce(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "nrm.db")
 	out := run(t, "--db", db, "--lang", "en", "demo")
-	if !strings.Contains(out, "Demo data loaded: 18 organisations, 255 new and 0 unchanged cases, action plan DK-2011-2014, 7 reference groups.") {
+	if !strings.Contains(out, "Demo data loaded: 19 organisations, 255 new and 0 unchanged cases, action plan DK-2011-2014, 7 reference groups.") {
 		t.Fatalf("demo output:\n%s", out)
 	}
 	m := regexp.MustCompile(`one-time password: (\S+)`).FindStringSubmatch(out)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"nrm"
+	"nrm/refdata"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -214,6 +215,11 @@ func cellPath(id, row, col string, doc map[string]any) (path string, skip bool, 
 			if m["name_da"] == row {
 				return "by_nationality." + m["code"].(string), false, nil
 			}
+		}
+		// A nationality with none this year is not in the ranking: its
+		// name is the country's in the reference list.
+		if code, ok := countryCodeDA(row); ok {
+			return "by_nationality." + code, false, nil
 		}
 		return "by_nationality." + row, false, nil
 	case "exploitation_gender":
@@ -434,4 +440,19 @@ func pdfTables(text string, like []table) []table {
 		out = append(out, tb)
 	}
 	return out
+}
+
+// countryCodeDA returns the ISO code of the country whose Danish name is
+// name in the reference list of countries.
+func countryCodeDA(name string) (string, bool) {
+	cs, err := refdata.Countries()
+	if err != nil {
+		return "", false
+	}
+	for _, c := range cs {
+		if c.NameDA == name {
+			return c.Code, true
+		}
+	}
+	return "", false
 }
