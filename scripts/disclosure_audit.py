@@ -3,7 +3,8 @@
 
 This checker reads only what a reader of a publication gets -- the
 published statistics contract (``nrm report --published --format json``),
-optionally the Eurostat/UNODC CSV tables (``nrm report --format eurostat``)
+optionally the Eurostat SDMX-CSV tables (``nrm report --format eurostat``:
+crim_thb_vage, crim_thb_vctz, crim_thb_vexp; crim_thb_lstat counts events)
 and a federation bundle (``nrm federate export``) of the same year -- and
 shares no code with nrm's disclosure package. It proves, by integer
 programming, that no hidden cell can be narrowed by combining the tables.
@@ -57,7 +58,8 @@ Usage
 Output is JSON on standard output:
     {"ok": bool, "violations": [{"cell", "kind", "detail"}],
      "cells": {cell: {"symbol", "feasible": [...]} or {"symbol", "min", "max"}},
-     "assumptions_dropped": [...], "unplaced": [...]}
+     "assumptions_dropped": [...], "unplaced": [...],
+     "eurostat": {"victims": "identified" or "registered", "observed": [cell ids]}}
 (several inputs: {"ok": bool, "files": {input: result}}).
 Exit status: 0 when ok, 1 when there are violations, 2 on bad input.
 """
@@ -124,6 +126,7 @@ class Model:
         self.rels = []  # (coeffs {id: c}, lo, hi, family, assumption)
         self.unplaced = []
         self.uniform = []  # contract keys whose ".." hides any count >= 1
+        self.eurostat_victims = None  # what the Eurostat cells count, when read
 
     def is_uniform(self, cid):
         return any(cid == p or cid.startswith(p + ".") for p in self.uniform)
@@ -745,21 +748,274 @@ def read_contract(path, m):
 # Eurostat tables and federation bundles.
 
 
-def read_eurostat(directory, m, year, links):
-    """The Eurostat/UNODC CSV tables: sex (transgender counts as unknown),
-    age (child = 0-17), citizenship (national, other EU, non-EU, unknown)
-    and form x sex (other = every form but sexual and forced labour), each
-    with its total, linked to the contract's cells."""
-    src = "eurostat"
-    tables = {}
+def read_eurostat(directory, m, year, links, victims="auto"):
+    """The Eurostat tables of the same year: the SDMX-CSV datasets
+    crim_thb_vage (age group x sex), crim_thb_vctz (citizenship) and
+    crim_thb_vexp (form x sex) that ``nrm report --format eurostat``
+    writes, each observation linked to the contract's cells; the police's
+    crim_thb_lstat (flag d: charges and decisions, not persons) is left
+    out, as prosecution is. Plain CSV tables of the older layout
+    (thb_victims_*.csv) are read too.
+
+    Sex: transgender counts as unknown. Age: child = 0-17. Citizenship:
+    national = DK, other EU by membership on 31 December of the year.
+    Form: other = every form but sexual and forced labour (a person with
+    several forms counts once in each), UNK = the persons without a
+    recorded form.
+
+    victims: "identified" (the cells are the report's persons), "registered"
+    (Eurostat's registered victims: each cell also holds presumed victims
+    not identified, a part the reader never sees: one unknown integer
+    >= 0 per cell, the same parts across the tables: the presumed of a sex
+    in crim_thb_vage's TOTAL row is the one in crim_thb_vexp's rows of
+    that sex, and the presumed total is one number in every table), or
+    "auto": registered when README.txt says "identified + presumed"."""
+    tables, sdmx = {}, {}
+    readme = ""
     for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if name.lower() == "readme.txt":
+            with open(path, encoding="utf-8") as f:
+                readme = f.read()
+            continue
         if not name.endswith(".csv"):
             continue
-        with open(os.path.join(directory, name), encoding="utf-8", newline="") as f:
+        with open(path, encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         if not rows:
             raise BadInput(f"{name}: empty")
-        tables[name[:-4]] = rows
+        if rows[0] and rows[0][0].lstrip("\ufeff") == "DATAFLOW":
+            sdmx[name[:-4]] = rows
+        else:
+            tables[name[:-4]] = rows
+    if victims == "auto":
+        low = readme.lower()
+        victims = "registered" if ("identified + presumed" in low or "identificerede + formodede" in low) else "identified"
+    m.eurostat_victims = victims
+    read_sdmx(sdmx, m, year, links, victims == "registered")
+    read_eurostat_plain(tables, m, year, links)
+
+
+# SDMX sex codes -> the contract's genders they hold (transgender and
+# unknown count as Eurostat's unknown).
+SDMX_SEX = ("F", "M", "UNK")
+SDMX_SEX_LABEL = {"F": "female", "M": "male"}
+
+
+def sdmx_citizen_codes(year):
+    """Eurostat's other-EU and non-EU citizenship codes for the EU of the
+    year."""
+    if year < 2013:
+        return "EU27_2007_FOR", "NEU27_2007_FOR"
+    if year < 2020:
+        return "EU28_FOR", "NEU28_FOR"
+    return "EU27_2020_FOR", "NEU27_2020_FOR"
+
+
+def read_sdmx(datasets, m, year, links, registered):
+    src = "eurostat"
+    g = links["genders"]
+
+    def genders_of(sex):
+        if sex in SDMX_SEX_LABEL:
+            lab = SDMX_SEX_LABEL[sex]
+            return [c for gl, c in g.items() if gl == lab]
+        return [c for gl, c in g.items() if gl not in ("female", "male")]
+
+    def gender_labels_of(sex):
+        if sex in SDMX_SEX_LABEL:
+            return [gl for gl in g if gl == SDMX_SEX_LABEL[sex]]
+        return [gl for gl in g if gl not in ("female", "male")]
+
+    # The presumed parts (registered victims only): unknown integers >= 0
+    # the reader never sees, one per category, shared across the tables.
+    def q(name):
+        cid = m.cell(f"eurostat.(presumed.{name})")
+        m.rel({cid: 1}, 0, math.inf, "eurostat:presumed")
+        return cid
+
+    qs = {}
+
+    def presumed(name):
+        if not registered:
+            return None
+        if name not in qs:
+            qs[name] = q(name)
+        return qs[name]
+
+    if registered:
+        qt = presumed("total")
+        sexes = [presumed("sex." + s) for s in SDMX_SEX]
+        m.eq(qt, sexes, "eurostat:presumed")
+        if "presumed.total" in m.parent:  # presumed not identified <= presumed victims of the year
+            m.le([qt], "presumed.total", "eurostat:presumed")
+
+    def place(cid, parts, q_part, family, minus=()):
+        """cid = sum(parts) - sum(minus) (+ q_part)."""
+        if q_part is None and not minus and len(parts) == 1:
+            m.same(parts[0], cid)
+            return
+        coeffs = {cid: -1}
+        for p in parts:
+            coeffs[p] = coeffs.get(p, 0) + 1
+        for p in minus:
+            coeffs[p] = coeffs.get(p, 0) - 1
+        if q_part is not None:
+            coeffs[q_part] = coeffs.get(q_part, 0) + 1
+        m.rel(coeffs, 0, 0, family)
+
+    def observations(code, dims):
+        rows = datasets.pop(code, None)
+        if rows is None:
+            return None
+        header = [h.lstrip("\ufeff") for h in rows[0]]
+        need = ["DATAFLOW", "freq", "unit"] + dims + ["geo", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"]
+        if header != need:
+            raise BadInput(f"{code}.csv: header {','.join(header)}; expected {','.join(need)}")
+        out = {}
+        for n, row in enumerate(rows[1:], start=2):
+            if not any(x.strip() for x in row):
+                continue
+            if len(row) != len(header):
+                raise BadInput(f"{code}.csv line {n}: {len(row)} fields; expected {len(header)}")
+            rec = dict(zip(header, row))
+            if rec["geo"] != REPORTING_COUNTRY or rec["TIME_PERIOD"] != str(year):
+                raise BadInput(f"{code}.csv line {n}: geo {rec['geo']} {rec['TIME_PERIOD']}; expected {REPORTING_COUNTRY} {year}")
+            if rec["freq"] != "A" or rec["unit"] != "NR":
+                raise BadInput(f"{code}.csv line {n}: freq {rec['freq']}, unit {rec['unit']}; expected A, NR")
+            value, flag = rec["OBS_VALUE"].strip(), rec["OBS_FLAG"].strip()
+            key = tuple(rec[d] for d in dims)
+            if key in out:
+                raise BadInput(f"{code}.csv line {n}: {'/'.join(key)} given twice")
+            if flag == CONFIDENTIAL:
+                if value != "":
+                    raise BadInput(f"{code}.csv line {n}: flag c with the value {value!r}; expected an empty OBS_VALUE")
+                out[key] = CONFIDENTIAL
+            elif flag == "":
+                if not value.isdigit():
+                    raise BadInput(f"{code}.csv line {n}: OBS_VALUE {value!r}; expected a count")
+                out[key] = int(value)
+            else:
+                raise BadInput(f"{code}.csv line {n}: OBS_FLAG {flag!r}; expected empty or c")
+        return out
+
+    def observe(code, key, v):
+        cid = f"eurostat.{code}.{'.'.join(key)}"
+        m.observe(cid, v, f"{src} {code}")
+        return cid
+
+    total = links["total"]
+    reg_total = "eurostat.(registered.total)"
+    if registered:
+        place(reg_total, [total], presumed("total"), "eurostat:registered")
+    else:
+        m.same(total, reg_total)
+    sex_cell = {}
+
+    # crim_thb_vage: TOTAL x F, M, UNK, T; Y_LT18, Y_GE18, UNK x T.
+    obs = observations("crim_thb_vage", ["age", "sex"])
+    if obs is not None:
+        bands = links["bands"]
+        age_parts = {"Y_LT18": [bands["0-17"]] if "0-17" in bands else [],
+                     "Y_GE18": [c for b, c in bands.items() if b != "0-17"],
+                     "UNK": [links["unknown_age"]]}
+        ages = []
+        for key, v in obs.items():
+            age, sex = key
+            cid = observe("crim_thb_vage", key, v)
+            if age == "TOTAL" and sex == "T":
+                m.same(reg_total, cid)
+            elif age == "TOTAL" and sex in SDMX_SEX:
+                sex_cell[sex] = cid
+                place(cid, genders_of(sex), presumed("sex." + sex), "eurostat:crim_thb_vage")
+            elif age in age_parts and sex == "T":
+                ages.append(cid)
+                place(cid, age_parts[age], presumed("age." + age), "eurostat:crim_thb_vage")
+            else:
+                m.unplaced.append(f"{cid} (unknown row)")
+        if sex_cell:
+            m.eq(reg_total, [sex_cell[s] for s in SDMX_SEX if s in sex_cell], "eurostat:crim_thb_vage")
+        if ages:
+            m.eq(reg_total, ages, "eurostat:crim_thb_vage")
+        if registered:
+            m.eq(qs["total"], [presumed("age." + a) for a in age_parts], "eurostat:presumed")
+
+    # crim_thb_vctz: NAT, other EU, non-EU, UNK, TOTAL x T.
+    obs = observations("crim_thb_vctz", ["citizen", "sex"])
+    if obs is not None:
+        nats = links["nats"]
+        eu_code, neu_code = sdmx_citizen_codes(year)
+        ctz_parts = {"NAT": [c for n, c in nats.items() if n == REPORTING_COUNTRY],
+                     eu_code: [c for n, c in nats.items() if n != REPORTING_COUNTRY and is_eu(n, year)],
+                     neu_code: [c for n, c in nats.items() if n != REPORTING_COUNTRY and not is_eu(n, year)],
+                     "UNK": [links["unknown_nat"]]}
+        groups = []
+        for key, v in obs.items():
+            ctz, sex = key
+            cid = observe("crim_thb_vctz", key, v)
+            if ctz == "TOTAL" and sex == "T":
+                m.same(reg_total, cid)
+            elif ctz in ctz_parts and sex == "T":
+                groups.append(cid)
+                place(cid, ctz_parts[ctz], presumed("citizen." + ctz), "eurostat:crim_thb_vctz")
+            else:
+                m.unplaced.append(f"{cid} (unknown row)")
+        if groups:
+            m.eq(reg_total, groups, "eurostat:crim_thb_vctz")
+        if registered:
+            m.eq(qs["total"], [presumed("citizen." + c) for c in ctz_parts], "eurostat:presumed")
+
+    # crim_thb_vexp: SEX, LAB, OTH (, UNK) x F, M, UNK, T.
+    obs = observations("crim_thb_vexp", ["expl", "sex"])
+    if obs is not None:
+        cells, forms = links["cells"], links["forms"]
+        other = [f for f in cells if f not in ("sexual", "forced_labour")]
+        expl_forms = {"SEX": [f for f in cells if f == "sexual"], "LAB": [f for f in cells if f == "forced_labour"], "OTH": other}
+        row_cells = {}
+        for key, v in obs.items():
+            expl, sex = key
+            cid = observe("crim_thb_vexp", key, v)
+            qp = presumed(f"expl.{expl}.{sex}") if sex in SDMX_SEX and expl in list(expl_forms) + ["UNK"] else None
+            if expl in expl_forms and sex in SDMX_SEX:
+                row_cells.setdefault(expl, []).append(cid)
+                parts = [cells[f][gl] for f in expl_forms[expl] for gl in gender_labels_of(sex) if gl in cells[f]]
+                place(cid, parts, qp, "eurostat:crim_thb_vexp")
+                if registered:  # a presumed person counts once in sexual, once in labour
+                    if expl in ("SEX", "LAB"):
+                        m.le([qp], qs["sex." + sex], "eurostat:presumed")
+            elif expl in expl_forms and sex == "T":
+                place(cid, [forms[f] for f in expl_forms[expl]], None if not registered else presumed(f"expl.{expl}.T"),
+                      "eurostat:crim_thb_vexp")
+                row_cells.setdefault(expl + ".T", []).append(cid)
+            elif expl == "UNK" and sex in SDMX_SEX:
+                # The identified persons of the sex without a recorded
+                # form: its persons less those with a form (P of each
+                # gender, the exploitation model's helpers).
+                row_cells.setdefault(expl, []).append(cid)
+                gls = gender_labels_of(sex)
+                place(cid, [g[gl] for gl in gls], qp, "eurostat:crim_thb_vexp",
+                      minus=[m.cell(f"exploitation.P({gl})") for gl in gls])
+                if registered:
+                    m.le([qp], qs["sex." + sex], "eurostat:presumed")
+            elif expl == "UNK" and sex == "T":
+                row_cells.setdefault(expl + ".T", []).append(cid)
+            else:
+                m.unplaced.append(f"{cid} (unknown row)")
+        for expl in list(expl_forms) + ["UNK"]:
+            if expl + ".T" in row_cells and expl in row_cells:
+                m.eq(row_cells[expl + ".T"][0], row_cells[expl], "eurostat:crim_thb_vexp")
+            if registered and expl + ".T" in row_cells:
+                m.eq(presumed(f"expl.{expl}.T"), [presumed(f"expl.{expl}.{s}") for s in SDMX_SEX], "eurostat:presumed")
+
+    datasets.pop("crim_thb_lstat", None)  # the police's events (flag d), not persons
+    for code in datasets:
+        m.unplaced.append(f"eurostat {code}.csv (unknown table)")
+
+
+def read_eurostat_plain(tables, m, year, links):
+    """The older plain CSV tables (thb_victims_*.csv): sex, age,
+    citizenship and form x sex, each with its total, identified victims."""
+    src = "eurostat"
 
     def obs(cid, text, where):
         text = text.strip()
@@ -960,7 +1216,7 @@ def read_federation(path, m, year):
 # The audit.
 
 
-def audit(contract, eurostat=None, federation=None):
+def audit(contract, eurostat=None, federation=None, eurostat_victims="auto"):
     """Audits one publication; returns the result object."""
     with open(contract, encoding="utf-8") as f:
         try:
@@ -974,7 +1230,7 @@ def audit(contract, eurostat=None, federation=None):
         m.uniform = list(json.load(f).get("disclosure", {}).get("uniform") or [])
     r, year, links, violations, pinned = read_contract(contract, m)
     if eurostat:
-        read_eurostat(eurostat, m, year, links)
+        read_eurostat(eurostat, m, year, links, eurostat_victims)
     if federation:
         read_federation(federation, m, year)
 
@@ -986,7 +1242,8 @@ def audit(contract, eurostat=None, federation=None):
         nums, syms = m.published(root)
         values = {v for _, _, v in nums}
         if len(values) > 1:
-            raise BadInput(f"{root} is printed as different numbers: {sorted(values)}")
+            where = "; ".join(f"{v} in {src} ({c})" for src, c, v in nums)
+            raise BadInput(f"{root} is printed as different numbers: {where}")
         # Eurostat's "c" goes with either symbol: it tells nothing of size.
         symbols = sorted({v for _, _, v in syms} - {CONFIDENTIAL})
         if len(symbols) > 1:
@@ -1082,8 +1339,12 @@ def annotate(v, relaxed, root, passes):
 
 def result(violations, cells, dropped, m, r):
     unplaced = list(m.unplaced) + r.leftovers()
-    return {"ok": not violations, "violations": violations, "cells": cells,
-            "assumptions_dropped": dropped, "unplaced": unplaced}
+    out = {"ok": not violations, "violations": violations, "cells": cells,
+           "assumptions_dropped": dropped, "unplaced": unplaced}
+    if m.eurostat_victims:
+        seen = sorted({cid for cid, obs in m.obs.items() for src, _ in obs if src.startswith("eurostat ")})
+        out["eurostat"] = {"victims": m.eurostat_victims, "observed": seen}
+    return out
 
 
 def main(argv):
@@ -1091,6 +1352,9 @@ def main(argv):
     ap.add_argument("inputs", nargs="+", help="published contract JSON file, or a folder with published.json [eurostat/, federation.json]")
     ap.add_argument("--eurostat", help="folder of the Eurostat/UNODC CSV tables of the same year")
     ap.add_argument("--federation", help="federation bundle (JSON) of the same year")
+    ap.add_argument("--eurostat-victims", choices=("auto", "identified", "registered"), default="auto",
+                    help="what the Eurostat cells count: the report's identified persons, or registered victims "
+                         "(identified + presumed, a part the reader does not see); auto: as README.txt says")
     args = ap.parse_args(argv)
     if len(args.inputs) > 1 and (args.eurostat or args.federation):
         print("--eurostat and --federation go with one contract; give folders for several", file=sys.stderr)
@@ -1103,7 +1367,7 @@ def main(argv):
                 contract = os.path.join(inp, "published.json")
                 eu = os.path.join(inp, "eurostat") if os.path.isdir(os.path.join(inp, "eurostat")) else None
                 fed = os.path.join(inp, "federation.json") if os.path.isfile(os.path.join(inp, "federation.json")) else None
-            results[inp] = audit(contract, eu, fed)
+            results[inp] = audit(contract, eu, fed, args.eurostat_victims)
     except (BadInput, OSError) as e:
         print(f"disclosure_audit: {e}", file=sys.stderr)
         return 2

@@ -82,8 +82,16 @@ func TestDemoAudit(t *testing.T) {
 			if len(r.Cells) == 0 {
 				t.Fatal("the checker found no hidden cell in the demo's published edition")
 			}
+			for _, u := range r.Unplaced {
+				if strings.HasPrefix(u, "eurostat") {
+					t.Errorf("the checker could not place a Eurostat table or row: %s", u)
+				}
+			}
 			if len(r.Unplaced) > 0 {
 				t.Logf("keys the checker could not place in a relation: %v", r.Unplaced)
+			}
+			if name == "linked" && (r.Eurostat == nil || len(r.Eurostat.Observed) == 0) {
+				t.Error("the checker observed no Eurostat cell in the linked view")
 			}
 			if !r.OK {
 				t.Errorf("the audit fails:%s", report(r))

@@ -73,6 +73,10 @@ type auditResult struct {
 	Cells              map[string]cellResult `json:"cells"`
 	AssumptionsDropped []string              `json:"assumptions_dropped"`
 	Unplaced           []string              `json:"unplaced"`
+	Eurostat           *struct {
+		Victims  string   `json:"victims"`
+		Observed []string `json:"observed"`
+	} `json:"eurostat"`
 }
 
 // runChecker runs the checker with args and returns its stdout and exit

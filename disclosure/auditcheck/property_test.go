@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -91,6 +92,14 @@ func TestRandomPublicationsPass(t *testing.T) {
 			checkSound(t, r, internal)
 			for _, f := range checkRegionsAndCountries(readJSON(t, pubs[i].path("published.json")), internal) {
 				t.Error(f)
+			}
+			for _, u := range r.Unplaced {
+				if strings.HasPrefix(u, "eurostat") {
+					t.Errorf("the checker could not place a Eurostat table or row: %s", u)
+				}
+			}
+			if r.Eurostat == nil || len(r.Eurostat.Observed) == 0 {
+				t.Error("the checker observed no Eurostat cell")
 			}
 			if !r.OK {
 				t.Errorf("the audit fails:%s", report(r))
