@@ -157,19 +157,7 @@ func (s *Server) evaluationSave(w http.ResponseWriter, r *http.Request) {
 	e := evaluationFromForm(p)
 	var err error
 	if len(p.errors) > 0 {
-		// Every fault at once: the form's and the domain's for the
-		// fields that parsed.
-		fields := p.errors
-		parsed := map[string]bool{}
-		for _, fe := range p.errors {
-			parsed[fe.Field] = true
-		}
-		for _, fe := range nrm.FieldErrors(e.Validate()) {
-			if !parsed[fe.Field] {
-				fields = append(fields, fe)
-			}
-		}
-		err = &nrm.Error{Code: nrm.EINVALID, Message: "The evaluation has invalid fields.", Fields: fields}
+		err = p.errAlong(e.Validate(), "The evaluation has invalid fields.")
 	} else {
 		err = s.evaluations().SaveEvaluation(r.Context(), code, e)
 	}

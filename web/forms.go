@@ -144,6 +144,24 @@ func (p *parser) err() error {
 	return &nrm.Error{Code: nrm.EINVALID, Message: "The form has invalid fields.", Fields: p.errors}
 }
 
+// errAlong returns the collected field errors as one EINVALID error with
+// message msg, together with the domain's errors in verr (a Validate of
+// what the form gave) for the fields that parsed: every fault at once,
+// none twice.
+func (p *parser) errAlong(verr error, msg string) error {
+	fields := append([]nrm.FieldError{}, p.errors...)
+	parsed := map[string]bool{}
+	for _, fe := range p.errors {
+		parsed[fe.Field] = true
+	}
+	for _, fe := range nrm.FieldErrors(verr) {
+		if !parsed[fe.Field] {
+			fields = append(fields, fe)
+		}
+	}
+	return &nrm.Error{Code: nrm.EINVALID, Message: msg, Fields: fields}
+}
+
 // page reads the paging parameters offset (0 or more) and limit (1 to
 // 500, default 50) of a list request into offset and limit.
 func (p *parser) page(offset, limit *int) {

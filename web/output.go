@@ -155,19 +155,7 @@ func (s *Server) outputAdd(w http.ResponseWriter, r *http.Request) {
 	o := outputFromForm(p)
 	var err error
 	if len(p.errors) > 0 {
-		// Report every fault at once: the parse errors, and the domain's
-		// for the fields that parsed.
-		fields := p.errors
-		parsed := map[string]bool{}
-		for _, fe := range p.errors {
-			parsed[fe.Field] = true
-		}
-		for _, fe := range nrm.FieldErrors(o.Validate()) {
-			if !parsed[fe.Field] {
-				fields = append(fields, fe)
-			}
-		}
-		err = &nrm.Error{Code: nrm.EINVALID, Message: "The output has invalid fields.", Fields: fields}
+		err = p.errAlong(o.Validate(), "The output has invalid fields.")
 	} else {
 		err = s.outputs().AddOutput(r.Context(), r.PathValue("code"), o)
 	}

@@ -123,17 +123,7 @@ func (s *Server) sourcesErr(r *http.Request, p *parser, verr error, org, msg str
 			p.errors = append(p.errors, fieldErr("org", nrm.RuleUnknownReference, org, "a registered organisation code"))
 		}
 	}
-	fields := append([]nrm.FieldError{}, p.errors...)
-	parsed := map[string]bool{}
-	for _, fe := range p.errors {
-		parsed[fe.Field] = true
-	}
-	for _, fe := range nrm.FieldErrors(verr) {
-		if !parsed[fe.Field] {
-			fields = append(fields, fe)
-		}
-	}
-	return &nrm.Error{Code: nrm.EINVALID, Message: msg, Fields: fields}
+	return p.errAlong(verr, msg)
 }
 
 func (s *Server) sourcesRedirect(w http.ResponseWriter, r *http.Request, year int, anchor string) {
