@@ -105,16 +105,7 @@ var settingDefs = []*SettingDef{
 		Key: SettingPasswordOneTimeHours, Default: strconv.Itoa(DefaultPasswordOneTimeHours), AdminOnly: true,
 		label:    label{"Engangsadgangskoders gyldighed (timer)", "One-time password validity (hours)"},
 		expected: "a whole number of hours from 1 to 720",
-		check: func(v string) (string, *FieldError) {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			switch {
-			case err != nil:
-				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
-			case n < 1 || n > MaxPasswordOneTimeHours:
-				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
-			}
-			return strconv.Itoa(n), nil
-		},
+		check:    wholeNumber(MaxPasswordOneTimeHours),
 	},
 	{
 		Key: SettingTwoFactorRoles, Default: DefaultTwoFactorRoles, AdminOnly: true,
@@ -156,21 +147,8 @@ var settingDefs = []*SettingDef{
 			return strings.Join(slices.Compact(out), ","), nil
 		},
 	},
-	{
-		Key: SettingReconsiderationDays, Default: strconv.Itoa(DefaultReconsiderationDays),
-		label:    label{"Frist for afgørelse om genoptagelse (dage)", "Deadline for deciding a reconsideration (days)"},
-		expected: "a whole number of days from 1 to 3650",
-		check: func(v string) (string, *FieldError) {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			switch {
-			case err != nil:
-				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
-			case n < 1 || n > 3650:
-				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
-			}
-			return strconv.Itoa(n), nil
-		},
-	},
+	daysSetting(SettingReconsiderationDays, DefaultReconsiderationDays,
+		label{"Frist for afgørelse om genoptagelse (dage)", "Deadline for deciding a reconsideration (days)"}),
 	daysSetting(SettingReflectionDays, DefaultReflectionDays,
 		label{"Refleksionsperiodens standardlængde (dage)", "Default length of a reflection period (days)"}),
 	daysSetting(SettingReflectionMaxDays, DefaultReflectionMaxDays,
@@ -187,16 +165,7 @@ var settingDefs = []*SettingDef{
 		Key: SettingTaskRetentionYears, Default: strconv.Itoa(DefaultTaskRetentionYears),
 		label:    label{"Opgave: sletning af identifikationsoplysninger efter udtræden (år)", "Task: identifiers due for purging after the exit (years)"},
 		expected: "a whole number of years from 1 to 100",
-		check: func(v string) (string, *FieldError) {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			switch {
-			case err != nil:
-				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
-			case n < 1 || n > 100:
-				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
-			}
-			return strconv.Itoa(n), nil
-		},
+		check:    wholeNumber(100),
 	},
 	{
 		Key: SettingReportIntro, Text: true,
@@ -217,16 +186,22 @@ func daysSetting(key string, def int, l label) *SettingDef {
 	return &SettingDef{
 		Key: key, Default: strconv.Itoa(def), label: l,
 		expected: "a whole number of days from 1 to 3650",
-		check: func(v string) (string, *FieldError) {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			switch {
-			case err != nil:
-				return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
-			case n < 1 || n > 3650:
-				return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
-			}
-			return strconv.Itoa(n), nil
-		},
+		check:    wholeNumber(3650),
+	}
+}
+
+// wholeNumber checks a whole-number setting from 1 to max and returns it
+// in its canonical form.
+func wholeNumber(max int) func(string) (string, *FieldError) {
+	return func(v string) (string, *FieldError) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		switch {
+		case err != nil:
+			return "", &FieldError{Rule: RuleFormat, Value: clip(v)}
+		case n < 1 || n > max:
+			return "", &FieldError{Rule: RuleRange, Value: strconv.Itoa(n)}
+		}
+		return strconv.Itoa(n), nil
 	}
 }
 

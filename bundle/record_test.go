@@ -343,7 +343,7 @@ func TestWholeRecordErrors(t *testing.T) {
 	db := sqltest.MustOpenDB(t, "sqlite")
 	files := richBundle()
 	files["assessments.csv"] += "R-4,1,final,2011-08-01,US,pending,,,,,,,,\n" // duplicate number
-	files["reconsiderations.csv"] += "R-4,7,2011-08-01,,2011-08-31,,,\n"     // no assessment 7
+	files["reconsiderations.csv"] += "R-4,7,2011-08-01,,2011-08-31,,,\n"      // no assessment 7
 	files["referrals.csv"] += "R-1,support,RIGSPOLITIET,pol-1,REDEN,2011-02-01,Igen,,,9,,,sent,,,,,\n" +
 		"R-1,support,RIGSPOLITIET,pol-1,REDEN,2011-02-02,Igen,,,1,,,lost,,,,,\n" +
 		"R-4,assessment,LOKK,,CMM,2011-06-02,Grund,,,,,,returned,2011-06-03,cmm-1,,,\n" // wrong authority, no consent, no return reason
