@@ -214,28 +214,9 @@ func (d *DB) OpenDocument(ctx context.Context, caseID, id int64) (*nrm.Document,
 	} else if err != nil {
 		return nil, nil, err
 	}
-	kpt, err := d.openText(fc.ref, sealDocumentKey, sealedKey, keyID)
+	data, err := d.openContent(fc.ref, id, sealedKey, keyID, content)
 	if err != nil {
 		return nil, nil, err
-	}
-	var k sealedDocKey
-	err = json.Unmarshal([]byte(kpt), &k)
-	switch {
-	case err != nil:
-		return nil, nil, fmt.Errorf("document %d: key: %w", id, err)
-	case k.Doc != id:
-		return nil, nil, fmt.Errorf("document %d: the sealed key belongs to document %d", id, k.Doc)
-	case len(content) < 12:
-		return nil, nil, fmt.Errorf("document %d: no content", id)
-	}
-	defer clear(k.Key)
-	gcm, err := documentGCM(k.Key)
-	if err != nil {
-		return nil, nil, err
-	}
-	data, err := gcm.Open(nil, content[:12], content[12:], documentAAD(fc.ref, id))
-	if err != nil {
-		return nil, nil, fmt.Errorf("document %d: open content: %w", id, err)
 	}
 	if err := d.auditRead(ctx, "document.download", "case", strconv.FormatInt(caseID, 10), "document "+strconv.FormatInt(id, 10)); err != nil {
 		return nil, nil, err
@@ -326,22 +307,9 @@ func (tx *Tx) moveCaseFile(ctx context.Context, from, to *fileCase) (entries, do
 		if err != nil {
 			return 0, 0, err
 		}
-		kpt, err := tx.db.openText(from.ref, sealDocumentKey, x.b, x.bKey)
+		data, err := tx.db.openContent(from.ref, d.id, x.b, x.bKey, x.c)
 		if err != nil {
 			return 0, 0, err
-		}
-		var k sealedDocKey
-		if err := json.Unmarshal([]byte(kpt), &k); err != nil || k.Doc != d.id || len(x.c) < 12 {
-			return 0, 0, fmt.Errorf("document %d: key does not open", d.id)
-		}
-		gcm, err := documentGCM(k.Key)
-		if err != nil {
-			return 0, 0, err
-		}
-		data, err := gcm.Open(nil, x.c[:12], x.c[12:], documentAAD(from.ref, d.id))
-		clear(k.Key)
-		if err != nil {
-			return 0, 0, fmt.Errorf("document %d: open content: %w", d.id, err)
 		}
 		sealedKey, keyID, content, err := tx.db.sealContent(to.ref, d.id, data)
 		clear(data)
@@ -354,6 +322,36 @@ func (tx *Tx) moveCaseFile(ctx context.Context, from, to *fileCase) (entries, do
 		}
 	}
 	return len(js), len(ids), nil
+}
+
+// openContent opens the sealed key of document id of the case with
+// reference ref and decrypts its content (nonce and ciphertext) with it:
+// the reverse of sealContent.
+func (d *DB) openContent(ref string, id int64, sealedKey []byte, keyID sql.NullString, content []byte) ([]byte, error) {
+	kpt, err := d.openText(ref, sealDocumentKey, sealedKey, keyID)
+	if err != nil {
+		return nil, err
+	}
+	var k sealedDocKey
+	err = json.Unmarshal([]byte(kpt), &k)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("document %d: key: %w", id, err)
+	case k.Doc != id:
+		return nil, fmt.Errorf("document %d: the sealed key belongs to document %d", id, k.Doc)
+	case len(content) < 12:
+		return nil, fmt.Errorf("document %d: no content", id)
+	}
+	defer clear(k.Key)
+	gcm, err := documentGCM(k.Key)
+	if err != nil {
+		return nil, err
+	}
+	data, err := gcm.Open(nil, content[:12], content[12:], documentAAD(ref, id))
+	if err != nil {
+		return nil, fmt.Errorf("document %d: open content: %w", id, err)
+	}
+	return data, nil
 }
 
 // sealContent encrypts a document's content under a new key of its own
