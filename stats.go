@@ -106,7 +106,40 @@ type Stats struct {
 	Presumed         PresumedStats        `json:"presumed"`
 	DecisionDays     DecisionDays         `json:"decision_days"`
 	Reconsiderations ReconsiderationStats `json:"reconsiderations"`
+	// PresumedNotIdentified breaks down the presumed victims of the year
+	// that no final decision identified by the cut-off: with the
+	// identified persons they are Eurostat's registered victims, each
+	// person counted once.
+	PresumedNotIdentified PresumedVictims `json:"presumed_not_identified"`
 }
+
+// PresumedVictims counts the persons whose first positive preliminary
+// assessment is dated in the reporting year (up to the cut-off, as
+// PresumedStats) and who have no final identification dated on or before
+// the cut-off: the presumed victims not (yet) identified. A person
+// identified by the cut-off counts among the identified of the year of
+// that decision instead, so that identified and presumed never share a
+// person. ByGender, ByAgeGroup and ByNationality add up to Total; in
+// ByExploitationGender a person counts once in each form of that
+// preliminary assessment, and under "unknown" when it records none.
+type PresumedVictims struct {
+	Total    int            `json:"total"`
+	ByGender map[string]int `json:"by_gender"`
+	// ByAgeGroup is "child" (under 18), "adult" or "unknown" at the date
+	// of the preliminary assessment, from the birth year (age counts from
+	// 1 July of it): the statistics never read the encrypted birth date.
+	ByAgeGroup map[string]int `json:"by_age_group"`
+	// ByNationality is by ISO code, "unknown" for none.
+	ByNationality        map[string]int            `json:"by_nationality"`
+	ByExploitationGender map[string]map[string]int `json:"by_exploitation_gender"`
+}
+
+// Age groups of PresumedVictims.ByAgeGroup.
+const (
+	AgeGroupChild   = "child"
+	AgeGroupAdult   = "adult"
+	AgeGroupUnknown = "unknown"
+)
 
 // ReferralStats counts the referrals dated in the reporting year (up to
 // the cut-off). Every table adds up to Total, except ByOutcome, which

@@ -701,13 +701,17 @@ func writeEurostat(env *Env, s *nrm.Stats, k int, dir string) error {
 func eurostatNote(lang nrm.Lang, s *nrm.Stats, k int) string {
 	head := fmt.Sprintf(msg(lang, "Eurostat/UNODC-tabeller for %d, opgjort pr. %s, i SDMX-CSV som Eurostats tabeller over menneskehandel (crim_thb): "+
 		"én observation pr. række med geo, TIME_PERIOD, OBS_VALUE og OBS_FLAG.\n"+
-		"Ofrene er de personer, der er identificeret ved en endelig vurdering i året; formodede ofre uden endelig vurdering er ikke med, "+
-		"da statistikken endnu ikke fordeler dem på køn, alder, statsborgerskab og udnyttelsesform.\n"+
+		"Ofrene er Eurostats registrerede ofre = identificerede + formodede: de personer, der er identificeret ved en endelig vurdering i året, "+
+		"og de formodede ofre i året (første positive foreløbige vurdering i året), som ingen endelig vurdering har identificeret inden opgørelsesdatoen. "+
+		"Hver person tælles én gang. Et formodet offers alder er alderen ved den foreløbige vurdering ud fra fødselsåret, "+
+		"og har vurderingen ingen udnyttelsesform, tælles personen under UNK (ukendt).\n"+
 		"%s i OBS_FLAG i crim_thb_lstat (definitionen afviger): politiets tal tæller sigtelser og afgørelser, ikke personer.\n",
 		"Eurostat/UNODC tables for %d, as of %s, in SDMX-CSV as Eurostat publishes its trafficking tables (crim_thb): "+
 			"one observation per row with geo, TIME_PERIOD, OBS_VALUE and OBS_FLAG.\n"+
-			"The victims are the persons identified by a final decision in the year; presumed victims without a final decision are not included, "+
-			"as the statistics do not yet break them down by sex, age, citizenship and form of exploitation.\n"+
+			"The victims are Eurostat's registered victims = identified + presumed: the persons identified by a final decision in the year, "+
+			"and the presumed victims of the year (first positive preliminary assessment in the year) that no final decision identified by the cut-off date. "+
+			"Each person counts once. A presumed victim's age is the age at the preliminary assessment from the year of birth, "+
+			"and a person whose assessment records no form of exploitation counts under UNK (unknown).\n"+
 			"%s in OBS_FLAG of crim_thb_lstat (definition differs): the police's figures count charges and decisions, not persons.\n"),
 		s.Year, s.Cutoff, intlexport.FlagDefinitionDiffers)
 	if k <= 1 {

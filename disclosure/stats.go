@@ -169,15 +169,19 @@ type PublishedStats struct {
 	// total is the number requested.
 	Reconsiderations Masked
 
-	// EurostatSex: female, male, unknown × one column, with the total.
+	// EurostatSex: registered victims (identified + presumed not
+	// identified by the cut-off), female, male, unknown × one column,
+	// with the total.
 	EurostatSex Masked
-	// EurostatAge: child, adult, unknown × one column, with the total.
-	EurostatAge Masked
-	// EurostatCitizenship: national, other EU, non-EU, unknown × one
+	// EurostatAge: registered victims, child, adult, unknown × one
 	// column, with the total.
+	EurostatAge Masked
+	// EurostatCitizenship: registered victims, national, other EU,
+	// non-EU, unknown × one column, with the total.
 	EurostatCitizenship Masked
-	// EurostatExploitation: sexual, labour, other × female, male, unknown
-	// with the row totals (a person counts once in each form).
+	// EurostatExploitation: registered victims, sexual, labour, other,
+	// unknown (no recorded form) × female, male, unknown with the row
+	// totals (a person counts once in each form).
 	EurostatExploitation Masked
 
 	// hide names numbers to keep hidden (SuppressStatsHiding).
@@ -414,7 +418,7 @@ func publish(s *nrm.Stats, k int, hide []CellKey) (*PublishedStats, []group) {
 	var l linkedTables
 	c := p.cohort(s, &l)
 	c.exploitation = p.exploitation(s, &l, c)
-	p.eurostat(s, &l, c)
+	p.eurostat(s, &l, c, k)
 	p.shelter(s, &l, c)
 	p.private(s, &l, c)
 	p.returns(s, &l)

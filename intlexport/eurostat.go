@@ -22,7 +22,8 @@ const (
 )
 
 // EurostatTables returns the Eurostat/UNODC aggregate tables of the
-// year's registered (identified) victims and the police's prosecution
+// year's registered victims (identified + presumed, see EurostatTablesK)
+// and the police's prosecution
 // figures, protected with the published threshold (disclosure.DefaultK),
 // since the design sends international bodies disclosure-controlled
 // figures only.
@@ -39,18 +40,24 @@ const Confidential = "c"
 // figures, for a secured transmission channel). The tables are cells of
 // the one linked disclosure system of the published statistics
 // (disclosure.PublishedStats), so that they hide exactly what the report
-// hides and a reader holding both learns nothing more: sex (nrm records
-// gender, not legal sex: transgender and unknown count as "unknown"), age
-// group (child: under 18 at identification), citizenship (national =
-// ReportingCountry, other EU member states on 31 December, non-EU,
-// unknown) and forms of exploitation by sex (a person with several forms
-// counts in each; "other" adds forced criminality, begging, forced
-// marriage, organ removal and other forms).
+// hides and a reader holding both learns nothing more. They count
+// Eurostat's registered victims = identified + presumed: the persons
+// identified in the year, and the presumed victims of the year (first
+// positive preliminary assessment in the year) that no final decision
+// identified by the cut-off (nrm.Stats.PresumedNotIdentified), each person
+// once: by sex (nrm records gender, not legal sex: transgender and unknown
+// count as "unknown"), age group (child: under 18 at identification, or
+// at the preliminary assessment for a presumed victim), citizenship
+// (national = ReportingCountry, other EU member states on 31 December,
+// non-EU, unknown) and forms of exploitation by sex (a person with several
+// forms counts in each; "other" adds forced criminality, begging, forced
+// marriage, organ removal and other forms; "unknown" is a person without
+// a recorded form, as a presumed victim often is).
 func EurostatTablesK(s *nrm.Stats, k int) []Table {
 	p := disclosure.SuppressStats(s, max(k, 1))
 	return []Table{
-		render(CodeVictimsSex, "Registered victims of trafficking in human beings by sex", []string{"sex", "victims"}, p.EurostatSex),
-		render(CodeVictimsAge, "Registered victims by age group (child: under 18 at identification)", []string{"age_group", "victims"}, p.EurostatAge),
+		render(CodeVictimsSex, "Registered victims of trafficking in human beings (identified + presumed) by sex", []string{"sex", "victims"}, p.EurostatSex),
+		render(CodeVictimsAge, "Registered victims by age group (child: under 18 at identification or preliminary assessment)", []string{"age_group", "victims"}, p.EurostatAge),
 		render(CodeVictimsCitizenship, "Registered victims by citizenship (national = "+ReportingCountry+")", []string{"citizenship", "victims"}, p.EurostatCitizenship),
 		render(CodeVictimsExploitation, "Registered victims by form of exploitation and sex (a person counts once in each form)",
 			[]string{"form", "female", "male", "unknown", "total"}, p.EurostatExploitation),

@@ -76,7 +76,7 @@ func SDMXTables(s *nrm.Stats, k int) []Table {
 		return append(rec, geo, period, v, flag)
 	}
 
-	age := Table{Code: "crim_thb_vage", Title: "Registered victims of trafficking in human beings by age group and sex",
+	age := Table{Code: "crim_thb_vage", Title: "Registered victims of trafficking in human beings (identified + presumed) by age group and sex",
 		Headers: SDMXHeader("age", "sex")}
 	for _, r := range plain[CodeVictimsSex].Rows {
 		age.Rows = append(age.Rows, obs(DataflowVictimsAge, []string{"TOTAL", sdmxSex[r[0]]}, r[1]))
@@ -90,14 +90,14 @@ func SDMXTables(s *nrm.Stats, k int) []Table {
 
 	otherEU, nonEU := citizenCodes(s.Year)
 	ctzCode := map[string]string{"national": "NAT", "other_eu": otherEU, "non_eu": nonEU, "unknown": "UNK", "total": "TOTAL"}
-	ctz := Table{Code: "crim_thb_vctz", Title: "Registered victims of trafficking in human beings by citizenship",
+	ctz := Table{Code: "crim_thb_vctz", Title: "Registered victims of trafficking in human beings (identified + presumed) by citizenship",
 		Headers: SDMXHeader("citizen", "sex")}
 	for _, r := range plain[CodeVictimsCitizenship].Rows {
 		ctz.Rows = append(ctz.Rows, obs(DataflowVictimsCitizenship, []string{ctzCode[r[0]], "T"}, r[1]))
 	}
 
-	explCode := map[string]string{"sexual": "SEX", "labour": "LAB", "other": "OTH"}
-	exp := Table{Code: "crim_thb_vexp", Title: "Registered victims of trafficking in human beings by form of exploitation and sex",
+	explCode := map[string]string{"sexual": "SEX", "labour": "LAB", "other": "OTH", "unknown": "UNK"}
+	exp := Table{Code: "crim_thb_vexp", Title: "Registered victims of trafficking in human beings (identified + presumed) by form of exploitation and sex",
 		Headers: SDMXHeader("expl", "sex")}
 	ex := plain[CodeVictimsExploitation]
 	for _, r := range ex.Rows {

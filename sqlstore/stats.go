@@ -297,6 +297,12 @@ func newStats(q nrm.StatsQuery) *nrm.Stats {
 	s.Referrals.ByStatus = zeroMap("referral_status")
 	s.Referrals.ByOutcome = zeroMap("assessment_outcome")
 	s.Presumed.ByAuthority = zeroMap("authority")
+	s.PresumedNotIdentified = nrm.PresumedVictims{ByGender: zeroMap("gender"),
+		ByAgeGroup:    map[string]int{nrm.AgeGroupChild: 0, nrm.AgeGroupAdult: 0, nrm.AgeGroupUnknown: 0},
+		ByNationality: map[string]int{}, ByExploitationGender: map[string]map[string]int{}}
+	for _, f := range append(nrm.Codes("exploitation"), "unknown") {
+		s.PresumedNotIdentified.ByExploitationGender[f] = zeroMap("gender")
+	}
 	s.DecisionDays.ByAuthority = map[string]nrm.DaysSummary{}
 	for _, a := range nrm.Codes("authority") {
 		s.DecisionDays.ByAuthority[a] = nrm.DaysSummary{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,7 @@ func before(xDate, xID, yDate, yID string) string {
 // mechanism fills the referral, presumed, decision_days and
 // reconsiderations keys.
 func (c *statsCalc) mechanism(ctx context.Context, tx *Tx) error {
-	for _, step := range []func(context.Context, *Tx) error{c.referrals, c.presumed, c.decisionDays, c.reconsiderations} {
+	for _, step := range []func(context.Context, *Tx) error{c.referrals, c.presumed, c.presumedNotIdentified, c.decisionDays, c.reconsiderations} {
 		if err := step(ctx, tx); err != nil {
 			return err
 		}
@@ -110,6 +111,85 @@ func (c *statsCalc) presumed(ctx context.Context, tx *Tx) error {
 		p.ByAuthority[auth] += n
 		return nil
 	})
+}
+
+// presumedNotIdentified breaks down the presumed victims of Y (the cases
+// of the presumed step) that have no final identification dated on or
+// before the cut-off (identified_on on the cases row is the first one):
+// by gender, age group at the preliminary assessment (from the birth
+// year), nationality and the forms of exploitation that assessment
+// records. It reads the small partial index assessments_presumed and one
+// row per form, so it costs next to nothing without presumed victims.
+func (c *statsCalc) presumedNotIdentified(ctx context.Context, tx *Tx) error {
+	p := &c.s.PresumedNotIdentified
+	sc, args := c.scope("c")
+	q := `SELECT a.id, c.gender, c.birth_year, c.nationality, a.date, f.form
+		FROM assessments a JOIN cases c ON c.id = a.case_id
+			LEFT JOIN assessment_forms f ON f.assessment_id = a.id
+		WHERE a.stage = 'preliminary' AND a.outcome = 'identified' AND a.date >= ? AND a.date <= ?
+			AND NOT EXISTS (SELECT 1 FROM assessments b WHERE b.case_id = a.case_id
+				AND b.stage = 'preliminary' AND b.outcome = 'identified' AND ` + before("b.date", "b.id", "a.date", "a.id") + `)
+			AND (c.identified_on IS NULL OR c.identified_on > ?)` + sc + `
+		ORDER BY a.id`
+	type person struct {
+		gender string
+		forms  []string
+	}
+	var persons []*person
+	byID := map[int64]*person{}
+	err := each(ctx, tx, q, append([]any{c.y0, c.upper, c.q.Cutoff}, args...), func(rows *sql.Rows) error {
+		var id int64
+		var gender, nat, form sql.NullString
+		var birthYear sql.NullInt64
+		var on nrm.Date
+		if err := rows.Scan(&id, &gender, &birthYear, &nat, &on, &form); err != nil {
+			return err
+		}
+		pp := byID[id]
+		if pp == nil {
+			pp = &person{gender: gender.String}
+			if pp.gender == "" {
+				pp.gender = string(nrm.GenderUnknown)
+			}
+			byID[id] = pp
+			persons = append(persons, pp)
+			p.Total++
+			p.ByGender[pp.gender]++
+			group := nrm.AgeGroupUnknown
+			if birthYear.Valid && birthYear.Int64 > 0 {
+				group = nrm.AgeGroupAdult
+				if nrm.NewDate(int(birthYear.Int64), 7, 1).YearsUntil(on) < 18 {
+					group = nrm.AgeGroupChild
+				}
+			}
+			p.ByAgeGroup[group]++
+			n := nat.String
+			if n == "" {
+				n = "unknown"
+			}
+			p.ByNationality[n]++
+		}
+		if form.Valid && form.String != "" && !slices.Contains(pp.forms, form.String) {
+			pp.forms = append(pp.forms, form.String)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, pp := range persons {
+		forms := pp.forms
+		if len(forms) == 0 {
+			forms = []string{"unknown"}
+		}
+		for _, f := range forms {
+			if p.ByExploitationGender[f] == nil {
+				p.ByExploitationGender[f] = zeroMap("gender")
+			}
+			p.ByExploitationGender[f][pp.gender]++
+		}
+	}
+	return nil
 }
 
 // decisionDays is the time from the first contact to the first final
