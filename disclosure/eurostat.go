@@ -58,22 +58,21 @@ func (p *PublishedStats) eurostat(s *nrm.Stats, l *linkedTables, c cohortRefs, k
 		return LabelUnknown
 	}
 	// part adds one number of the registered tables that the report does
-	// not print (a presumed part, or identified persons without a form).
-	// A count from 1 to k-1 is unpublished: the protection keeps it from
-	// being pinned. A zero or a count of at least k gives nobody away, so
-	// the reader is assumed to know it exactly (the worst case for every
-	// other number) — which keeps the protection's search as small as
-	// without the presumed victims, where every part is zero. The parts
-	// are bare numbers without totals of their own: their sums follow
-	// from the registered tables' totals.
+	// not print (a presumed part, or identified persons without a form)
+	// as unpublished: the protection keeps it from being pinned at a
+	// value from 1 to k-1. Every non-zero part stays unknown to the
+	// reader: assuming a large one known would let a reader subtract it
+	// and pin a small one beside it (a test found exactly that). A zero
+	// part is left out of the relations, as if the reader knew it (the
+	// worst case for every other number), which keeps the search as small
+	// as without presumed victims. The parts are bare numbers without
+	// totals of their own: their sums follow from the registered tables'
+	// totals.
 	part := func(name string, v int) Ref {
-		switch {
-		case v == 0:
+		if v == 0 {
 			return noRef // adds nothing: left out of the relations
-		case k > 1 && v < k:
-			return l.unpublished(name, v)
 		}
-		return l.known(name, v)
+		return l.unpublished(name, v)
 	}
 	// link states a relation without the parts known to be zero, so that
 	// a registered cell equal to one report cell is protected as the same
