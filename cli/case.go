@@ -302,6 +302,9 @@ func printCase(out io.Writer, c *nrm.Case, l nrm.Lang, identifiers bool) error {
 			if x.LabourSector != "" {
 				line += "; " + x.LabourSector.Label(l)
 			}
+			if x.LabourSetting != "" {
+				line += "; " + x.LabourSetting.Label(l)
+			}
 			if x.ExploitationCountry != "" {
 				line += "; " + x.ExploitationCountry
 			}
@@ -703,11 +706,11 @@ date. A closed case takes a second exit only after "nrm case reopen". Kinds: ` +
 }
 
 func caseAssessCmd(env *Env) *cobra.Command {
-	var stage, date, authority, outcome, sector, country, reasons, notified, override string
+	var stage, date, authority, outcome, sector, setting, country, reasons, notified, override string
 	var forms []string
 	var reconsideration int64
 	cmd := &cobra.Command{
-		Use:   "assess CASE_REF --stage preliminary|final --date D --authority US|CMM --outcome O [--form F]... [--sector S] [--reasons TEXT] [--notified D] [--reconsideration ID]",
+		Use:   "assess CASE_REF --stage preliminary|final --date D --authority US|CMM --outcome O [--form F]... [--sector S] [--setting S] [--reasons TEXT] [--notified D] [--reconsideration ID]",
 		Short: "Record a competent authority's decision: preliminary (presumed victim) or final",
 		Long: `Record an assessment. US assesses asylum seekers and people without legal stay, CMM
 people with legal stay; another authority needs --override-reason. A final
@@ -724,6 +727,7 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 			}
 			a := nrm.Assessment{Stage: nrm.AssessmentStage(strings.TrimSpace(stage)), Date: d, Authority: nrm.Authority(strings.ToUpper(strings.TrimSpace(authority))),
 				Outcome: nrm.Outcome(strings.TrimSpace(outcome)), LabourSector: nrm.LabourSector(strings.TrimSpace(sector)),
+				LabourSetting:       nrm.LabourSetting(strings.ToLower(strings.TrimSpace(setting))),
 				ExploitationCountry: strings.ToUpper(strings.TrimSpace(country)), Reasons: strings.TrimSpace(reasons), NotifiedOn: n,
 				OverrideReason: strings.TrimSpace(override)}
 			for _, f := range forms {
@@ -786,6 +790,7 @@ identification needs at least one --form. The reasons are stored encrypted. Outc
 	cmd.Flags().StringVar(&outcome, "outcome", "", "identified, not_identified or pending (required)")
 	cmd.Flags().StringArrayVar(&forms, "form", nil, "a form of exploitation (repeatable, or comma-separated)")
 	cmd.Flags().StringVar(&sector, "sector", "", "forced-labour sector: "+nrm.ExpectedCodes("labour_sector"))
+	cmd.Flags().StringVar(&setting, "setting", "", "where the forced labour took place, in general terms (only with the form forced_labour): "+nrm.ExpectedCodes("labour_setting"))
 	cmd.Flags().StringVar(&country, "country", "", "country of exploitation, ISO 3166-1 alpha-2")
 	cmd.Flags().StringVar(&reasons, "reasons", "", "reasons for the decision (stored encrypted)")
 	cmd.Flags().StringVar(&notified, "notified", "", "date the person was told YYYY-MM-DD")

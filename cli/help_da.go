@@ -377,6 +377,7 @@ forced_labour, forced_criminality, begging, forced_marriage, organ_removal, othe
 			"reasons":         "begrundelse for afgørelsen (gemmes krypteret)",
 			"reconsideration": "den genoptagelse, denne endelige afgørelse afgør (nummer fra case show): identified omgør, not_identified stadfæster",
 			"sector":          "branche ved tvangsarbejde: domestic_work, cleaning, agriculture, construction, hospitality, manufacturing, fishing, transport, other",
+			"setting":         "hvor tvangsarbejdet fandt sted, i generelle vendinger (kun med udnyttelsesformen forced_labour): private_home, offices_schools, hotels_restaurants, farms, construction_sites, factories, shops, ships, other",
 			"stage":           "preliminary (formodet offer) eller final (endelig) (skal angives)",
 		},
 	},
