@@ -12,12 +12,14 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"nrm"
 	"nrm/report"
 	"nrm/report/chart"
 )
@@ -303,6 +305,7 @@ type entry struct {
 	table  *report.Table
 	figure *report.Figure
 	area   string // the heading of the section the table is in
+	years  string // the sheet of a histogram's values per unit (year of age)
 }
 
 // tables writes the tables and figure data, grouped by sheet in order of
@@ -345,11 +348,36 @@ func (x *book) tables() error {
 		if _, err := x.f.NewSheet(name); err != nil {
 			return err
 		}
+		// A histogram's years get a sheet of their own right after the
+		// figure's, so that its data table keeps one row per band.
+		for i, e := range groups[sheet] {
+			if histogram(e) {
+				groups[sheet][i].years = x.sheetName(sheet + " " + x.tr("pr. år", "per year"))
+				if _, err := x.f.NewSheet(groups[sheet][i].years); err != nil {
+					return err
+				}
+			}
+		}
 		if err := x.sheet(name, groups[sheet]); err != nil {
 			return fmt.Errorf("sheet %q: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// tr picks the document's language of a text of the workbook's own.
+func (x *book) tr(da, en string) string {
+	if x.d.Lang == nrm.LangEN {
+		return en
+	}
+	return da
+}
+
+// histogram reports whether an entry is a figure drawn as a histogram
+// (bands of unequal width on a continuous axis).
+func histogram(e entry) bool {
+	return e.figure != nil && e.figure.Chart.Intervals != nil && len(e.figure.Chart.Series) == 1 &&
+		!chart.Empty(e.figure.Chart) && len(e.figure.Chart.Intervals) == len(e.figure.Chart.Categories)
 }
 
 func (x *book) sheet(name string, entries []entry) error {
@@ -443,13 +471,28 @@ func (x *book) sheet(name string, entries []entry) error {
 			row++
 		}
 		last := row - 1
-		for _, note := range t.Notes {
+		notes := t.Notes
+		if e.figure != nil {
+			// The figure's own notes (what is left out, how a histogram is
+			// drawn) go with the chart, as they do under it elsewhere.
+			for _, n := range e.figure.Notes {
+				if !slices.Contains(notes, n) {
+					notes = append(notes[:len(notes):len(notes)], n)
+				}
+			}
+		}
+		for _, note := range notes {
 			if err := x.set(name, 1, row, note, x.st.note); err != nil {
 				return err
 			}
 			row++
 		}
-		if e.figure != nil && last >= first && !chart.Empty(e.figure.Chart) {
+		switch {
+		case e.years != "":
+			if err := x.histogram(name, e, headerRow, len(t.Columns)+2); err != nil {
+				return err
+			}
+		case e.figure != nil && last >= first && !chart.Empty(e.figure.Chart):
 			if err := x.chart(name, e.figure, t, headerRow, first, last, len(t.Columns)+2); err != nil {
 				return err
 			}
@@ -593,3 +636,114 @@ func (x *book) chart(sheet string, f *report.Figure, t *report.Table, header, fi
 	}
 	return x.f.AddChart(sheet, cellName(col, header), c)
 }
+
+// histogram writes a histogram's values per year of age on its own
+// sheet, one row per year, and charts them beside the figure's data as
+// touching columns: a band of 5 years is 5 columns as tall as its number
+// divided by 5, so every band is as wide as the years it spans and its
+// area is its number, as in the PDF and HTML figure. An open band ("60+")
+// is as wide as its interval says (the figure's note tells). A withheld
+// band is an "x" and draws nothing. The axis names each band's first
+// year (the open band by its name) from a column of its own, since not
+// every reader honours a chart's label interval.
+func (x *book) histogram(sheet string, e entry, header, col int) error {
+	f, t, ys := e.figure, e.table, e.years
+	c := f.Chart
+	s := c.Series[0]
+	if err := x.set(ys, 1, 1, f.Caption+" – "+c.ValueLabel, x.st.bold); err != nil {
+		return err
+	}
+	// The report draws only the age bands as a histogram.
+	yearLabel := x.tr("Aldersår", "Year of age")
+	heads := []string{yearLabel, c.ValueLabel, t.Columns[0].Label, x.tr("Tekst på figurens akse", "Label on the figure's axis")}
+	for i, h := range heads {
+		if err := x.set(ys, i+1, 2, h, x.st.header); err != nil {
+			return err
+		}
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		if err := x.f.SetColWidth(ys, name, name, max(12, colWidth(h))); err != nil {
+			return err
+		}
+	}
+	if err := x.f.SetPanes(ys, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	var cats, vals []any
+	row := 3
+	for ci, iv := range c.Intervals {
+		width := iv.To - iv.From
+		withheld := ci < len(s.Labels) && withheldLabel(s.Labels[ci])
+		for u := iv.From; u < iv.To; u++ {
+			if err := x.set(ys, 1, row, int64(u), x.st.int); err != nil {
+				return err
+			}
+			if withheld {
+				if err := x.set(ys, 2, row, "x", x.st.withheld); err != nil {
+					return err
+				}
+				vals = append(vals, nil)
+			} else {
+				// Rounded to the 15 digits a cell keeps, so that the
+				// chart's cached value is the cell's.
+				v, _ := strconv.ParseFloat(strconv.FormatFloat(s.Values[ci]/width, 'g', 15, 64), 64)
+				if err := x.set(ys, 2, row, v, x.st.dec); err != nil {
+					return err
+				}
+				vals = append(vals, v)
+			}
+			if err := x.set(ys, 3, row, c.Categories[ci], x.st.wrap); err != nil {
+				return err
+			}
+			label := ""
+			switch {
+			case u == iv.From && iv.Open:
+				label = c.Categories[ci]
+			case u == iv.From:
+				label = strconv.FormatFloat(u, 'f', -1, 64)
+			}
+			if label != "" {
+				if err := x.set(ys, 4, row, label, x.st.wrap); err != nil {
+					return err
+				}
+			}
+			cats = append(cats, label)
+			row++
+		}
+	}
+	if len(cats) == 0 {
+		return nil
+	}
+	if err := x.set(ys, 1, row+1, x.tr("Figuren tegner én søjle pr. aldersår, så hver aldersgruppe er lige så bred som de år, den spænder over, og søjlernes samlede areal er gruppens antal.",
+		"The figure draws one column per year of age, so that each age band is as wide as the years it spans and its columns' area is the band's number."), x.st.note); err != nil {
+		return err
+	}
+	ref := "'" + strings.ReplaceAll(ys, "'", "''") + "'!"
+	last := strconv.Itoa(row - 1)
+	catRef, valRef, nameRef := ref+"$D$3:$D$"+last, ref+"$B$3:$B$"+last, ref+"$B$2"
+	x.cache[catRef], x.cache[valRef], x.cache[nameRef] = cats, vals, []any{c.ValueLabel}
+	gap, noVary := uint(0), false
+	ch := &excelize.Chart{
+		Type: excelize.Col,
+		Series: []excelize.ChartSeries{{
+			Name: nameRef, Categories: catRef, Values: valRef,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{report.Hex(report.SeriesColor(0))}},
+		}},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: f.Caption}}},
+		VaryColors: &noVary,
+		// The legend names what the columns' heights are: the number
+		// per year of age, not the band's number.
+		Legend:    excelize.ChartLegend{Position: "top"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 400},
+		GapWidth:  &gap,
+		// Upright labels: a year's column is too narrow for "18" across,
+		// and a reader would wrap it into "1" over "8".
+		XAxis: excelize.ChartAxis{TickLabelSkip: 1, Alignment: excelize.Alignment{TextRotation: -90},
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: yearLabel}}}},
+		YAxis: excelize.ChartAxis{MajorGridLines: true},
+	}
+	return x.f.AddChart(sheet, cellName(col, header), ch)
+}
+
+// withheldLabel reports whether a chart label stands for a withheld
+// number ("<3", "x").
+func withheldLabel(l string) bool { return strings.HasPrefix(l, "<") || l == "x" }
