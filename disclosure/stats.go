@@ -1015,13 +1015,20 @@ func (l *linkedTables) value(r Ref) int {
 // UniformTables names the tables (Masked.Name) that show every hidden
 // number as Confidential, whatever its size, because no pattern could keep
 // the "<k" display safe for them; "exploitation_persons" stands for the
-// persons with a form and with several forms.
+// persons with a form and with several forms. It reads only what a
+// PublishedStats carries in its exported fields (the counts' own Uniform
+// for the persons with a form), so that a copy decoded from JSON, as the
+// memo hands out, names the same tables as the one protected: a table
+// left out would let a reader take its ".." for at least k.
 func (p *PublishedStats) UniformTables() []string {
 	var out []string
-	for _, m := range append(p.tables(), &p.exploitationPersons) {
+	for _, m := range p.tables() {
 		if m.Uniform && m.Name != "" {
 			out = append(out, m.Name)
 		}
+	}
+	if p.ExploitationPersons.Uniform || p.MultiFormPersons.Uniform {
+		out = append(out, "exploitation_persons")
 	}
 	return out
 }
