@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // StatsQuery selects the reporting year and the cut-off date: only facts
@@ -371,8 +374,17 @@ type ProsecutionStats struct {
 	Note                       string `json:"note"`
 }
 
-// SortNationalities orders rows by count (descending), then name.
+// SortNationalities orders rows by count (descending), then name in the
+// alphabetical order of lang: Danish ends the alphabet Z, Æ, Ø, Å and
+// sorts AA as Å; English sorts Å as A. Names equal to the collation are
+// ordered bytewise, then by code, so the order is total.
 func SortNationalities(rows []NationalityCount, lang Lang) {
+	tag := language.Danish
+	if lang == LangEN {
+		tag = language.English
+	}
+	// A collator is not safe for concurrent use: one per call.
+	c := collate.New(tag)
 	sort.SliceStable(rows, func(i, j int) bool {
 		if rows[i].Count != rows[j].Count {
 			return rows[i].Count > rows[j].Count
@@ -380,6 +392,9 @@ func SortNationalities(rows []NationalityCount, lang Lang) {
 		ni, nj := rows[i].NameDA, rows[j].NameDA
 		if lang == LangEN {
 			ni, nj = rows[i].NameEN, rows[j].NameEN
+		}
+		if r := c.CompareString(ni, nj); r != 0 {
+			return r < 0
 		}
 		if ni != nj {
 			return ni < nj
