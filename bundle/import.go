@@ -141,27 +141,78 @@ func Check(src Source, opt Options) error {
 }
 
 // Import checks the bundle and writes it through imp in one transaction
-// that commits only if the bundle is clean. Cases are read once: each row
-// is checked and, as long as no problem has been found anywhere, written;
-// the first problem stops the writing, the check goes on to list every
-// problem, and the transaction is rolled back. Re-importing the same
-// bundle changes nothing; a changed row updates its case.
+// that commits only if the bundle is clean. Re-importing the same bundle
+// changes nothing; a changed row updates its case.
 //
-// Reading and checking run on a goroutine of their own, handing clean
-// cases over in small batches, so that a large bundle is checked while the
-// previous rows are being stored.
+// A bundle of the classic files whose accommodations and exits list their
+// rows in the order of cases.csv — as export and gen write them — is
+// streamed (stream.go): memory stays the same whatever its size. Any
+// other bundle, and any bundle with a problem, is checked whole first
+// (importChecked), which lists every problem.
 func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm.ImportResult, error) {
 	if opt.Today.IsZero() {
 		opt.Today = nrm.DateOf(time.Now())
 	}
-	type item struct {
-		file  string
-		line  int
-		c     *nrm.Case
-		parts nrm.BundleParts
-		whole bool // assembled from the optional files too
+	if streamable(src) {
+		res, err := importStream(ctx, src, imp, opt)
+		if !errors.Is(err, errNotStreamable) {
+			observeStream(true)
+			return res, err
+		}
 	}
-	const handOver = 64
+	observeStream(false)
+	return importChecked(ctx, src, imp, opt)
+}
+
+// item is a checked case on its way to the writer.
+type item struct {
+	file  string
+	line  int
+	c     *nrm.Case
+	parts nrm.BundleParts
+	whole bool // assembled from the optional files too
+}
+
+// handOver is how many cases go to the writer at a time.
+const handOver = 64
+
+// putCases writes the cases handed over until the channel closes. After a
+// failed write it calls stop, so that the reader ends, and drains the
+// channel.
+func putCases(ctx context.Context, w nrm.ImportWriter, cases <-chan []item, stop func(), opt Options) (done int, err error) {
+	for batch := range cases {
+		for _, it := range batch {
+			if err != nil {
+				break // drain, so that the reader finishes
+			}
+			if it.whole {
+				err = w.PutRecord(ctx, it.c, it.parts)
+			} else {
+				err = w.PutCase(ctx, it.c)
+			}
+			if err != nil {
+				err = fmt.Errorf("%s line %d: %w", it.file, it.line, err)
+				stop()
+				break
+			}
+			done++
+			if opt.Progress != nil && done%1000 == 0 {
+				opt.Progress(done, -1)
+			}
+		}
+	}
+	return done, err
+}
+
+// importChecked reads the whole bundle once: each case row is checked
+// and, as long as no problem has been found anywhere, written; the first
+// problem stops the writing, the check goes on to list every problem,
+// and the transaction is rolled back.
+//
+// Reading and checking run on a goroutine of their own, handing clean
+// cases over in small batches, so that a large bundle is checked while the
+// previous rows are being stored.
+func importChecked(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm.ImportResult, error) {
 	return imp.Import(ctx, func(w nrm.ImportWriter) error {
 		cases := make(chan []item, 4)
 		var stop atomic.Bool
@@ -193,46 +244,28 @@ func Import(ctx context.Context, src Source, imp nrm.Importer, opt Options) (nrm
 				cases <- batch
 			}
 		}()
-		done := 0
-		var werr error
-		for batch := range cases {
-			for _, it := range batch {
-				if werr != nil {
-					break // drain, so that the reader finishes
-				}
-				var err error
-				if it.whole {
-					err = w.PutRecord(ctx, it.c, it.parts)
-				} else {
-					err = w.PutCase(ctx, it.c)
-				}
-				if err != nil {
-					werr = fmt.Errorf("%s line %d: %w", it.file, it.line, err)
-					stop.Store(true)
-					break
-				}
-				done++
-				if opt.Progress != nil && done%1000 == 0 {
-					opt.Progress(done, -1)
-				}
-			}
-		}
+		done, werr := putCases(ctx, w, cases, func() { stop.Store(true) }, opt)
 		if werr != nil {
 			return werr
 		}
 		if cerr != nil {
 			return cerr
 		}
-		if opt.Progress != nil {
-			opt.Progress(done, done)
-		}
-		for _, p := range ck.pros {
-			if err := w.PutProsecution(ctx, p); err != nil {
-				return err
-			}
-		}
-		return nil
+		return finish(ctx, w, done, ck.pros, opt)
 	})
+}
+
+// finish reports the last progress and writes the prosecution rows.
+func finish(ctx context.Context, w nrm.ImportWriter, done int, pros []*nrm.Prosecution, opt Options) error {
+	if opt.Progress != nil {
+		opt.Progress(done, done)
+	}
+	for _, p := range pros {
+		if err := w.PutProsecution(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errStopped ends the check when writing has failed.
@@ -292,15 +325,7 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 				return
 			}
 			p := &parser{errs: &accErrs, r: r}
-			ref := p.ref("case_ref")
-			a := nrm.Accommodation{Kind: nrm.AccommodationKind(p.code("kind", "accommodation_kind", true)), Provider: p.text("provider", 200),
-				Start: p.date("start_date", true), End: p.date("end_date", false)}
-			if !a.End.IsZero() && !a.Start.IsZero() && a.End.Before(a.Start) {
-				p.fail("end_date", nrm.RuleDateOrder, a.End.String(), "on or after start_date "+a.Start.String())
-			}
-			if a.Start.After(opt.Today) {
-				p.fail("start_date", nrm.RuleRange, a.Start.String(), "a date not in the future")
-			}
+			ref, a := parseAccommodation(p, opt)
 			if !p.bad {
 				accs.add(accIn{ref: strings.Clone(ref), line: r.line, a: a})
 			}
@@ -317,11 +342,7 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 			return
 		}
 		p := &parser{errs: &exitErrs, r: r}
-		ref := p.ref("case_ref")
-		e := nrm.Exit{Date: p.date("date", true), Kind: nrm.ExitKind(p.code("kind", "exit_kind", true))}
-		if e.Date.After(opt.Today) {
-			p.fail("date", nrm.RuleRange, e.Date.String(), "a date not in the future")
-		}
+		ref, e := parseExit(p, opt)
 		if !p.bad {
 			exits.add(exitIn{ref: strings.Clone(ref), line: r.line, e: e})
 		}
@@ -355,40 +376,7 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		ck.addExit(r.ref, r.line, r.e)
 	})
 	exits = chunks[exitIn]{}
-	years := map[int]int{}
-	ts.read(FileProsecutions, errs, false, func(r *record) {
-		if r.broken {
-			return
-		}
-		p := &parser{errs: errs, r: r}
-		pr := &nrm.Prosecution{Year: p.int("year", true, 1990, 2200), Cutoff: p.date("cutoff_date", false),
-			Charges: p.int("charges", true, 0, 1e9), Decisions: p.int("decisions", true, 0, 1e9),
-			ConvictionsUnconditional:   p.int("convictions_unconditional", true, 0, 1e9),
-			ConvictionsPartlySuspended: p.int("convictions_partly_suspended", true, 0, 1e9)}
-		if p.bad {
-			return
-		}
-		if prev, dup := years[pr.Year]; dup {
-			p.fail("year", nrm.RuleDuplicate, fmt.Sprint(pr.Year), fmt.Sprintf("one row per year (also on line %d)", prev))
-			return
-		}
-		years[pr.Year] = r.line
-		if err := pr.Validate(); err != nil {
-			for _, f := range nrm.FieldErrors(err) {
-				p.fail(f.Field, f.Rule, f.Value, f.Expected)
-			}
-			return
-		}
-		if old, ok := opt.Prosecutions[pr.Year]; ok && !opt.ReplaceProsecutions && prosecutionChanged(old, *pr) {
-			errs.add(RowError{File: r.file, Line: r.line, FieldError: nrm.FieldError{Field: "year", Value: fmt.Sprint(pr.Year)},
-				Detail: fmt.Sprintf("would replace the police's figures for %d held already (charges %d → %d, decisions %d → %d, convictions %d → %d); import with --replace-prosecutions to replace them",
-					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended),
-				DetailDA: fmt.Sprintf("ville erstatte politiets tal for %d, som allerede findes (sigtelser %d → %d, afgørelser %d → %d, domme %d → %d); importér med --replace-prosecutions for at erstatte dem",
-					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended)})
-			return
-		}
-		ck.pros = append(ck.pros, pr)
-	})
+	ck.pros = readProsecutions(ts, opt, errs)
 
 	xs := readExtras(ts, opt, errs)
 	ck.extras = xs
@@ -487,6 +475,72 @@ func check(src Source, opt Options, write func(r *record, c *nrm.Case, ck *check
 		return nil, errs
 	}
 	return ck, nil
+}
+
+// readProsecutions reads prosecutions.csv: one row per year, and a year
+// held already not replaced unless asked.
+func readProsecutions(ts *tables, opt Options, errs *Errors) []*nrm.Prosecution {
+	var pros []*nrm.Prosecution
+	years := map[int]int{}
+	ts.read(FileProsecutions, errs, false, func(r *record) {
+		if r.broken {
+			return
+		}
+		p := &parser{errs: errs, r: r}
+		pr := &nrm.Prosecution{Year: p.int("year", true, 1990, 2200), Cutoff: p.date("cutoff_date", false),
+			Charges: p.int("charges", true, 0, 1e9), Decisions: p.int("decisions", true, 0, 1e9),
+			ConvictionsUnconditional:   p.int("convictions_unconditional", true, 0, 1e9),
+			ConvictionsPartlySuspended: p.int("convictions_partly_suspended", true, 0, 1e9)}
+		if p.bad {
+			return
+		}
+		if prev, dup := years[pr.Year]; dup {
+			p.fail("year", nrm.RuleDuplicate, fmt.Sprint(pr.Year), fmt.Sprintf("one row per year (also on line %d)", prev))
+			return
+		}
+		years[pr.Year] = r.line
+		if err := pr.Validate(); err != nil {
+			for _, f := range nrm.FieldErrors(err) {
+				p.fail(f.Field, f.Rule, f.Value, f.Expected)
+			}
+			return
+		}
+		if old, ok := opt.Prosecutions[pr.Year]; ok && !opt.ReplaceProsecutions && prosecutionChanged(old, *pr) {
+			errs.add(RowError{File: r.file, Line: r.line, FieldError: nrm.FieldError{Field: "year", Value: fmt.Sprint(pr.Year)},
+				Detail: fmt.Sprintf("would replace the police's figures for %d held already (charges %d → %d, decisions %d → %d, convictions %d → %d); import with --replace-prosecutions to replace them",
+					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended),
+				DetailDA: fmt.Sprintf("ville erstatte politiets tal for %d, som allerede findes (sigtelser %d → %d, afgørelser %d → %d, domme %d → %d); importér med --replace-prosecutions for at erstatte dem",
+					pr.Year, old.Charges, pr.Charges, old.Decisions, pr.Decisions, old.ConvictionsUnconditional+old.ConvictionsPartlySuspended, pr.ConvictionsUnconditional+pr.ConvictionsPartlySuspended)})
+			return
+		}
+		pros = append(pros, pr)
+	})
+
+	return pros
+}
+
+// parseAccommodation reads an accommodations.csv row, recording cell errors.
+func parseAccommodation(p *parser, opt Options) (ref string, a nrm.Accommodation) {
+	ref = p.ref("case_ref")
+	a = nrm.Accommodation{Kind: nrm.AccommodationKind(p.code("kind", "accommodation_kind", true)), Provider: p.text("provider", 200),
+		Start: p.date("start_date", true), End: p.date("end_date", false)}
+	if !a.End.IsZero() && !a.Start.IsZero() && a.End.Before(a.Start) {
+		p.fail("end_date", nrm.RuleDateOrder, a.End.String(), "on or after start_date "+a.Start.String())
+	}
+	if a.Start.After(opt.Today) {
+		p.fail("start_date", nrm.RuleRange, a.Start.String(), "a date not in the future")
+	}
+	return ref, a
+}
+
+// parseExit reads an exits.csv row, recording cell errors.
+func parseExit(p *parser, opt Options) (ref string, e nrm.Exit) {
+	ref = p.ref("case_ref")
+	e = nrm.Exit{Date: p.date("date", true), Kind: nrm.ExitKind(p.code("kind", "exit_kind", true))}
+	if e.Date.After(opt.Today) {
+		p.fail("date", nrm.RuleRange, e.Date.String(), "a date not in the future")
+	}
+	return ref, e
 }
 
 // parseCase builds a case from a cases.csv row, recording cell errors.

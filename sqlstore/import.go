@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 		return res, forbidden()
 	}
 	err := d.importTx(ctx, func(tx *Tx, conn *sql.Conn) error {
-		w := &importWriter{tx: tx, existing: map[string]contentKey{}, today: nrm.DateOf(tx.now)}
+		w := &importWriter{tx: tx, existing: map[string]contentKey{}, created: map[uint64]struct{}{}, seed: maphash.MakeSeed(), today: nrm.DateOf(tx.now)}
 		ts, err := readTaskSettings(ctx, tx.query)
 		if err != nil {
 			return err
@@ -44,6 +45,10 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		rebuild, err := tx.deferIndexes(ctx)
+		if err != nil {
+			return err
+		}
 		if w.bulk, err = newBulkWriter(ctx, tx, conn); err != nil {
 			return err
 		}
@@ -52,6 +57,9 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 			return err
 		}
 		if err := w.bulk.close(ctx); err != nil {
+			return err
+		}
+		if err := rebuild(ctx); err != nil {
 			return err
 		}
 		res = w.res
@@ -64,15 +72,22 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 	return res, nil
 }
 
-// importCacheKiB is SQLite's page cache for an import: the indexes being
-// appended to stay in memory instead of spilling to the WAL mid-transaction.
-const importCacheKiB = 256 << 10
+// importCacheKiB is SQLite's page cache for an import. Large enough for
+// the pages being appended to and the unique indexes' right edges; a
+// larger cache buys little (the secondary indexes of a first load are
+// built at the end, import_indexes.go) and costs at the end: the driver's
+// allocator gives a cache back page by page (2.5 s for 256 MiB), and it
+// counts against the import's bounded memory.
+const importCacheKiB = 32 << 10
 
 // importPragmas tune the SQLite connection of an import; they are set
-// before BEGIN (foreign_keys cannot change inside a transaction) and
-// restored after it.
+// before BEGIN (foreign_keys cannot change inside a transaction), and the
+// connection is closed after it.
 //   - cache_size: see importCacheKiB.
-//   - temp_store: statement journals in memory, not in a temporary file.
+//   - temp_store: the default (files). Building an index sorts its keys,
+//     spilling to temporary files beyond the cache size; kept in memory,
+//     they would grow with the bundle. (The inserts need no statement
+//     journal: OR ROLLBACK.)
 //   - foreign_keys: off. Checking every child row against its parent (and
 //     every parent against deferred orphans) costs a fifth of a bulk
 //     import; the bulk writer allocates the ids it links, and the one
@@ -81,7 +96,7 @@ const importCacheKiB = 256 << 10
 //   - mmap_size: 0. The memory map serves reads; an import mostly
 //     appends, and every growth of the file remaps it (1.7 s of system
 //     time per 1,000,000 cases).
-var importPragmas = []struct{ name, value string }{{"cache_size", "-" + strconv.Itoa(importCacheKiB)}, {"temp_store", "2"}, {"foreign_keys", "0"}, {"mmap_size", "0"}}
+var importPragmas = []struct{ name, value string }{{"cache_size", "-" + strconv.Itoa(importCacheKiB)}, {"foreign_keys", "0"}, {"mmap_size", "0"}}
 
 // importTx runs fn in a transaction on a connection of its own (the bulk
 // writer reaches the driver connection under it).
@@ -99,9 +114,11 @@ func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error
 	}
 	defer conn.Close()
 	if d.dialect.name() == "sqlite" {
-		restore, err := setPragmas(ctx, conn, importPragmas)
-		defer restore()
-		if err != nil {
+		// The connection is closed afterwards instead of given its
+		// settings back: shrinking the page cache to its usual size frees
+		// it page by page (0.8 s per 200,000 cases), closing it at once.
+		defer conn.Raw(func(any) error { return driver.ErrBadConn })
+		if err := setPragmas(ctx, conn, importPragmas); err != nil {
 			release()
 			return err
 		}
@@ -129,30 +146,15 @@ func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error
 	return nil
 }
 
-// setPragmas sets SQLite pragmas on conn and returns a function that puts
-// the previous values back. The connection returns to the pool afterwards,
-// so if that fails it is discarded rather than left with foreign keys off.
-func setPragmas(ctx context.Context, conn *sql.Conn, ps []struct{ name, value string }) (restore func(), err error) {
-	var old []string
-	restore = func() {
-		for i := len(old) - 1; i >= 0; i-- {
-			if _, err := conn.ExecContext(context.Background(), "PRAGMA "+ps[i].name+" = "+old[i]); err != nil {
-				conn.Raw(func(any) error { return driver.ErrBadConn })
-				return
-			}
-		}
-	}
+// setPragmas sets SQLite pragmas on conn, which is closed after the
+// import rather than returned to the pool with foreign keys off.
+func setPragmas(ctx context.Context, conn *sql.Conn, ps []struct{ name, value string }) error {
 	for _, p := range ps {
-		var v string
-		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&v); err != nil {
-			return restore, err
-		}
 		if _, err := conn.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
-			return restore, err
+			return err
 		}
-		old = append(old, v)
 	}
-	return restore, nil
+	return nil
 }
 
 // contentKey is a case's content hash in 16 bytes: the import keeps one
@@ -171,9 +173,15 @@ type importWriter struct {
 	// reflectionMax is the setting reflection.max_days, which every
 	// imported case's reflection periods are held to.
 	reflectionMax int
-	existing      map[string]contentKey // by reference, including cases created by this import
-	bulk          *bulkWriter
-	res           nrm.ImportResult
+	existing      map[string]contentKey // by reference: the cases stored before, and those updated
+	// created holds a hash of each reference this import created, 8 bytes
+	// a case rather than the reference and its content key: a reference
+	// seen again takes the update path, which looks the case up (and, for
+	// another reference with the same hash, finds none).
+	created map[uint64]struct{}
+	seed    maphash.Seed
+	bulk    *bulkWriter
+	res     nrm.ImportResult
 }
 
 // PutCase implements nrm.ImportWriter: a case that only the classic
@@ -205,6 +213,11 @@ func (w *importWriter) PutRecord(ctx context.Context, c *nrm.Case, parts nrm.Bun
 		}
 		return w.update(ctx, c, parts)
 	}
+	if _, ok := w.created[w.refHash(c.Ref)]; ok {
+		if err := w.update(ctx, c, parts); nrm.ErrorCode(err) != nrm.ENOTFOUND {
+			return err
+		}
+	}
 	if !bulkable(c) {
 		return w.insertRecord(ctx, c)
 	}
@@ -212,11 +225,12 @@ func (w *importWriter) PutRecord(ctx context.Context, c *nrm.Case, parts nrm.Bun
 	if err != nil {
 		return err
 	}
-	// Clone: the reference may share memory with a whole input line.
-	w.existing[strings.Clone(c.Ref)] = key
+	w.created[w.refHash(c.Ref)] = struct{}{}
 	w.res.Created++
 	return w.bulk.add(ctx, &newCase{c: c, hash: hash, sealed: sealed, keyID: keyID})
 }
+
+func (w *importWriter) refHash(ref string) uint64 { return maphash.String(w.seed, ref) }
 
 // bulkable reports whether the bulk tables hold all of c.
 func bulkable(c *nrm.Case) bool {
@@ -249,7 +263,7 @@ func (w *importWriter) insertRecord(ctx context.Context, c *nrm.Case) error {
 	if _, err := w.tx.exec(ctx, "UPDATE cases SET content_hash = ? WHERE id = ?", hash, c.ID); err != nil {
 		return err
 	}
-	w.existing[strings.Clone(c.Ref)] = contentKeyOf(hash)
+	w.created[w.refHash(c.Ref)] = struct{}{}
 	w.res.Created++
 	return w.tx.audit(ctx, "case.import", "case", strconv.FormatInt(c.ID, 10), "created")
 }
