@@ -111,7 +111,21 @@ func (p *PublishedStats) eurostat(s *nrm.Stats, l *linkedTables, c cohortRefs, k
 	for _, n := range qSexCounts {
 		qTotal += n
 	}
-	link(registered, c.identified, part("eurostat.presumed.total", qTotal))
+	qTotalRef := part("eurostat.presumed.total", qTotal)
+	link(registered, c.identified, qTotalRef)
+	// The presumed victims not identified are some of the presumed victims
+	// of the year, whose table the report prints: a reader bounds the one
+	// by the other (a registered total less the identified total is a
+	// floor for the presumed victims, a small presumed total a ceiling for
+	// the presumed parts), so the table joins the linked system. Without
+	// presumed victims not identified there is no relation, and it is
+	// protected on its own (mechanism) as before.
+	if qTotalRef != noRef {
+		p.presumedLinked = true
+		p.Presumed.RowSet = "authority"
+		pt := presumedTable(s)
+		l.atMost(qTotalRef, totalRef(l.add(&p.Presumed, pt), pt))
+	}
 	for i, lab := range sexLabels {
 		parts := genderRows(func(g string) bool { return sexOf(g) == lab })
 		link(Ref{tSex, i, 0}, append(parts, qSex[i])...)
@@ -254,6 +268,16 @@ func (p *PublishedStats) eurostat(s *nrm.Stats, l *linkedTables, c cohortRefs, k
 			q := part("eurostat.presumed.exploitation."+formLabels[r]+"."+sexLabels[j], qExp.Cells[r][j])
 			parts[[2]int{r, j}] = append(parts[[2]int{r, j}], q)
 			rowParts[r] = append(rowParts[r], q)
+		}
+	}
+	// A presumed person counts once in sexual, once in labour and once in
+	// unknown at most, so each of those parts of a sex is at most the
+	// presumed victims of that sex; a reader knows that much (other sums
+	// a person with several forms counts in more than once).
+	for _, r := range []int{0, 1, 3} {
+		for j := range sexLabels {
+			qp := parts[[2]int{r, j}][len(parts[[2]int{r, j}])-1]
+			l.atMost(qp, qSex[j])
 		}
 	}
 	tExp := l.add(&p.EurostatExploitation, exp)

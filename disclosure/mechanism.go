@@ -58,9 +58,11 @@ func (p *PublishedStats) mechanism(s *nrm.Stats, k int) []group {
 	p.ReferralsByOutcome.RowSet = "assessment_outcome"
 	g1 := p.protectGroup(k, []*Masked{&p.ReferralsByPurpose, &p.ReferralsByContactForm, &p.ReferralsByStatus, &p.ReferralsByOutcome}, ts, links)
 
-	presumed := list("presumed.by_authority", keys("authority", s.Presumed.ByAuthority), s.Presumed.ByAuthority)
-	p.Presumed.RowSet = "authority"
-	g2 := p.protectGroup(k, []*Masked{&p.Presumed}, []Table{presumed}, nil)
+	groups := []group{g1}
+	if !p.presumedLinked { // else protected with the registered victims (eurostat)
+		p.Presumed.RowSet = "authority"
+		groups = append(groups, p.protectGroup(k, []*Masked{&p.Presumed}, []Table{presumedTable(s)}, nil))
+	}
 
 	dd := s.DecisionDays
 	counts := map[string]int{}
@@ -80,12 +82,18 @@ func (p *PublishedStats) mechanism(s *nrm.Stats, k int) []group {
 	recon := list("reconsiderations", []string{LabelUpheld, LabelOverturned, LabelPending},
 		map[string]int{LabelUpheld: rc.Upheld, LabelOverturned: rc.Overturned, LabelPending: rc.Pending})
 	g4 := p.protectGroup(k, []*Masked{&p.Reconsiderations}, []Table{recon}, nil)
-	return []group{g1, g2, g3, g4}
+	return append(groups, g3, g4)
 }
 
 // daysSummary publishes a median only for at least max(k, 3) values and a
 // 90th percentile only for at least max(k, 10), and neither when their
 // count is withheld; without protection (k ≤ 1) it publishes both.
+// presumedTable is the presumed victims of the year by authority, with
+// the total.
+func presumedTable(s *nrm.Stats) Table {
+	return list("presumed.by_authority", keys("authority", s.Presumed.ByAuthority), s.Presumed.ByAuthority)
+}
+
 func daysSummary(d nrm.DaysSummary, countHidden bool, k int) DaysSummary {
 	var out DaysSummary
 	if k <= 1 {

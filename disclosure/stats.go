@@ -189,6 +189,9 @@ type PublishedStats struct {
 	// exploitationPersons holds ExploitationPersons and MultiFormPersons
 	// as protected in the linked system.
 	exploitationPersons Masked
+	// presumedLinked: Presumed is protected in the linked system, with
+	// the registered victims (eurostat), not on its own.
+	presumedLinked bool
 }
 
 // Labels of rows and columns that are not codes of a set.

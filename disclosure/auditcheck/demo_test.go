@@ -44,6 +44,9 @@ func TestMain(m *testing.M) {
 	if demoPub.dir != "" {
 		os.RemoveAll(filepath.Dir(demoPub.dir))
 	}
+	if registeredDemoPub.dir != "" {
+		os.RemoveAll(filepath.Dir(registeredDemoPub.dir))
+	}
 	if keyFile != "" {
 		os.RemoveAll(filepath.Dir(keyFile))
 	}
