@@ -40,24 +40,51 @@ gen() {
   done
 }
 
-# timed CMD...: wall time and peak RSS of a command, from /usr/bin/time -v.
-timed() {
-  local log
+# floor_import N: the sqlite3 shell loading the bundle's three CSV files
+# into bare tables of a new database (.import, WAL): the floor an import
+# is measured against. Prints its wall seconds.
+floor_import() {
+  local db="$B/floor$1.db" t
+  rm -f "$db" "$db-wal" "$db-shm"
+  t=$( { /usr/bin/time -f '%e' sqlite3 "$db" > /dev/null <<SQL
+PRAGMA journal_mode=WAL;
+.mode csv
+.import $B/b$1/cases.csv cases
+.import $B/b$1/accommodations.csv accommodations
+.import $B/b$1/exits.csv exits
+SQL
+  } 2>&1 )
+  rm -f "$db" "$db-wal" "$db-shm"
+  echo "$t"
+}
+
+# import_once N DB [nrm flags]: one nrm import of bundle N into DB, as a
+# whole process; prints "wall-seconds peak-MB".
+import_once() {
+  local n=$1 db=$2 log
+  shift 2
   log=$(mktemp)
-  /usr/bin/time -v "$@" 2> "$log" | tail -n1
-  awk -F': ' '/Elapsed \(wall clock\)/ {print "  wall " $2} /Maximum resident/ {printf "  peak RSS %.0f MB\n", $2/1024}
-    /User time/ {u=$2} /System time/ {printf "  CPU user %s s, system %s s\n", u, $2}' "$log"
+  /usr/bin/time -f '%e %M' -o "$log" "$NRM" --db "$db" "$@" --lang en import "$B/b$n" > /dev/null
+  awk '{printf "%s %.0f\n", $1, $2/1024}' "$log"
   rm -f "$log"
 }
 
+# import: nrm's SQLite import against the floor, in alternating pairs on
+# the same files; each pair's ratio and the median ratio are printed.
 import() {
   gen
   for n in $SIZES; do
+    say "import $n cases into a new SQLite database ($NRM --db $B/s$n.db import $B/b$n) against the floor (sqlite3 .import of the same CSV files into bare tables)"
+    local ratios=() run f r w m
     for run in $(seq "${IMPORT_RUNS:-3}"); do
-      say "import $n cases into a new SQLite database (run $run): $NRM --db $B/s$n.db import $B/b$n"
       rm -f "$B/s$n.db" "$B/s$n.db-wal" "$B/s$n.db-shm"
-      timed "$NRM" --db "$B/s$n.db" --lang en import "$B/b$n"
+      f=$(floor_import "$n")
+      read -r w m < <(import_once "$n" "$B/s$n.db")
+      r=$(echo "$w $f" | awk '{printf "%.2f", $1 / $2}')
+      ratios+=("$r")
+      echo "  run $run: floor $f s; nrm import $w s, peak RSS $m MB; ratio $r"
     done
+    echo "  median ratio to the floor: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
     ls -l "$B/s$n.db" | awk '{printf "  database %.0f MB\n", $5/1048576}'
   done
 }
@@ -90,8 +117,12 @@ pg() {
   [[ "$NRM_BENCH_PG" == *\?* ]] && q="?${NRM_BENCH_PG#*\?}"
   local db="${url%/*}/nrm_bench$q"
   psql -q "$NRM_BENCH_PG" -c "DROP DATABASE IF EXISTS nrm_bench" -c "CREATE DATABASE nrm_bench"
-  say "import $BIG cases into PostgreSQL"
-  timed "$NRM" --db "$db" --key-file "$B/pg.key" --lang en import "$B/b$BIG"
+  say "import $BIG cases into PostgreSQL, against SQLite's import of the same bundle right before it"
+  local sw sm pw pm
+  rm -f "$B/s$BIG.db" "$B/s$BIG.db-wal" "$B/s$BIG.db-shm"
+  read -r sw sm < <(import_once "$BIG" "$B/s$BIG.db")
+  read -r pw pm < <(import_once "$BIG" "$db" --key-file "$B/pg.key")
+  echo "  SQLite $sw s (peak RSS $sm MB); PostgreSQL $pw s (peak RSS $pm MB); ratio $(echo "$pw $sw" | awk '{printf "%.2f", $1 / $2}')"
   psql -q "$db" -c "VACUUM ANALYZE"
   say "statistics 2011 over $BIG cases (PostgreSQL)"
   local best=999 t

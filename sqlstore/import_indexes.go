@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,10 @@ import (
 // IMMEDIATE; PostgreSQL's DROP INDEX and ALTER TABLE take locks that
 // readers wait for until the commit). Unique and primary-key indexes stay:
 // they guard the references and ids while the rows come in.
+
+// sorterCacheKiB is the page cache while the indexes are built, which
+// also bounds the memory of each sort.
+const sorterCacheKiB = 8 << 10
 
 // deferredObject is an index or constraint dropped for the load and its
 // definition to create it again.
@@ -57,6 +62,13 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 		}
 	}
 	return func(ctx context.Context) error {
+		if tx.db.dialect.name() == "sqlite" {
+			// Building an index sorts its keys in memory up to the cache
+			// size, then in temporary files; the page cache is idle now.
+			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(sorterCacheKiB)); err != nil {
+				return err
+			}
+		}
 		for _, o := range objs {
 			q := o.def
 			if o.constraint {
