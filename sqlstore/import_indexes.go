@@ -117,7 +117,28 @@ func (tx *Tx) secondaryObjects(ctx context.Context) ([]deferredObject, error) {
 			return nil, err
 		}
 		o.constraint = c.Int64 == 1
+		if !o.constraint && appendOnly(o.def) {
+			continue
+		}
 		objs = append(objs, o)
 	}
 	return objs, rows.Err()
+}
+
+// appendOnly reports whether an index's definition leads with a column
+// whose values a bulk load writes in increasing order (a case's id, the
+// import's one timestamp): such an index grows at its right edge only, as
+// cheaply as its table, and is better kept than built afresh by a sort.
+func appendOnly(def string) bool {
+	i := strings.Index(def, "(")
+	if i < 0 {
+		return false
+	}
+	first, _, _ := strings.Cut(def[i+1:], ",")
+	first, _, _ = strings.Cut(first, ")")
+	switch strings.Trim(strings.TrimSpace(first), `"`) {
+	case "case_id", "updated_at":
+		return true
+	}
+	return false
 }
