@@ -1,13 +1,11 @@
 package bundle_test
 
 import (
-	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
-	"nrm"
 	"nrm/bundle"
 	"nrm/gen"
 	"nrm/sqlstore"
@@ -76,7 +74,7 @@ func TestStreamedImportEqualsChecked(t *testing.T) {
 			if !slices.Equal(*ways, []bool{true}) {
 				t.Fatalf("%s seed %d: a generated bundle was not streamed: %v", engine, seed, *ways)
 			}
-			wantFiles, wantStats := exportDir(t, want), canonicalStats(t, want)
+			wantFiles, wantStats := exportDir(t, want), statsJSON(t, want, 2011)
 			for i, v := range variants {
 				*ways = nil
 				db := sqltest.MustOpenDB(t, engine)
@@ -88,7 +86,7 @@ func TestStreamedImportEqualsChecked(t *testing.T) {
 					t.Fatalf("%s seed %d variant %d: rows out of order were streamed: %v", engine, seed, i, *ways)
 				}
 				sameFiles(t, "variant export", exportDir(t, db), wantFiles)
-				if got := canonicalStats(t, db); got != wantStats {
+				if got := statsJSON(t, db, 2011); got != wantStats {
 					t.Fatalf("%s seed %d variant %d: statistics differ:\n%s\n%s", engine, seed, i, got, wantStats)
 				}
 				// Re-imported in order, the bundle changes nothing.
@@ -149,20 +147,6 @@ func TestStreamedImportProblemsListedAsChecked(t *testing.T) {
 			}
 		}
 	}
-}
-
-// canonicalStats is the statistics of 2011 with the list of minors in one
-// order: the store lists minors of the same age in the order their cases
-// were stored, which an import in another order changes.
-func canonicalStats(t *testing.T, db *sqlstore.DB) string {
-	t.Helper()
-	s, err := db.Statistics(admin, nrm.StatsQuery{Year: 2011})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := func(m nrm.MinorCase) string { return string(must(json.Marshal(m))(t)) }
-	slices.SortFunc(s.Minors.Cases, func(a, b nrm.MinorCase) int { return strings.Compare(key(a), key(b)) })
-	return string(must(json.Marshal(s))(t))
 }
 
 func countCases(t *testing.T, db *sqlstore.DB) int {

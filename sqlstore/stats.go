@@ -1,13 +1,14 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/bits"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -624,7 +625,13 @@ func (c *statsCalc) minors(ctx context.Context, tx *Tx) error {
 	for _, id := range order {
 		c.s.Minors.Cases = append(c.s.Minors.Cases, *byID[id])
 	}
-	sort.SliceStable(c.s.Minors.Cases, func(i, j int) bool { return c.s.Minors.Cases[i].Age < c.s.Minors.Cases[j].Age })
+	// By what the list shows, not by the order the cases were stored in:
+	// the list is the same after any re-import, and it hints at no one's
+	// order of registration.
+	slices.SortStableFunc(c.s.Minors.Cases, func(a, b nrm.MinorCase) int {
+		return cmp.Or(cmp.Compare(a.Age, b.Age), strings.Compare(a.Gender, b.Gender), strings.Compare(a.Region, b.Region),
+			slices.Compare(a.Exploitation, b.Exploitation), strings.Compare(a.LabourSector, b.LabourSector), strings.Compare(a.ContactForm, b.ContactForm))
+	})
 	c.s.Minors.Count = len(c.s.Minors.Cases)
 	return nil
 }
