@@ -207,12 +207,12 @@ func importStream(ctx context.Context, src Source, imp nrm.Importer, opt Options
 		go func() {
 			defer close(cases)
 			var batch []item
-			prev, gapAcc, gapExit := "", 0, 0
+			m := &merge{accs: accs, exits: exits}
 			ok := ts.read(FileCases, errs, true, func(r *record) {
 				if misfit.Load() {
 					return
 				}
-				c, fits := streamCase(r, errs, opt, accs, exits, &prev, &gapAcc, &gapExit)
+				c, fits := m.join(r, errs, opt)
 				if !fits {
 					misfit.Store(true)
 					return
@@ -256,32 +256,44 @@ func importStream(ctx context.Context, src Source, imp nrm.Importer, opt Options
 	return res, err
 }
 
-// streamCase parses a cases.csv row and joins the side rows that follow
-// it in their files; fits is false when the row has a problem or the side
-// files do not follow cases.csv; prev is the reference of the row before.
-func streamCase(r *record, errs *Errors, opt Options, accs, exits *sideStream, prev *string, gapAcc, gapExit *int) (c *nrm.Case, fits bool) {
+// merge joins each cases.csv row to the side rows that follow it.
+type merge struct {
+	accs, exits *sideStream
+	prev        string // the reference of the row before
+	// gaps counts, per side file, the cases since one had a row there.
+	gapAcc, gapExit int
+}
+
+// take hands the rows at the head of s that belong to ref to add, and
+// returns the gap counted on from gap; ok is false when the gap has grown
+// past streamGap while s still has rows.
+func take(s *sideStream, ref string, gap int, add func(*sideRow)) (next int, ok bool) {
+	gap++
+	for h := s.head(); h != nil && h.ref == ref; h = s.head() {
+		add(h)
+		s.next()
+		gap = 0
+	}
+	return gap, gap <= streamGap || s.head() == nil
+}
+
+// join parses a cases.csv row and joins the side rows that follow it in
+// their files; fits is false when the row has a problem or the side
+// files do not follow cases.csv.
+func (m *merge) join(r *record, errs *Errors, opt Options) (c *nrm.Case, fits bool) {
 	if r.broken {
 		return nil, false
 	}
 	p := &parser{errs: errs, r: r}
 	c = parseCase(p, opt)
-	if p.bad || c.Ref <= *prev {
+	if p.bad || c.Ref <= m.prev {
 		return nil, false
 	}
-	*prev = c.Ref
-	*gapAcc++
-	for h := accs.head(); h != nil && h.ref == c.Ref; h = accs.head() {
-		c.Accommodations = append(c.Accommodations, h.acc)
-		accs.next()
-		*gapAcc = 0
-	}
-	*gapExit++
-	for h := exits.head(); h != nil && h.ref == c.Ref; h = exits.head() {
-		c.Exits = append(c.Exits, h.exit)
-		exits.next()
-		*gapExit = 0
-	}
-	if *gapAcc > streamGap && accs.head() != nil || *gapExit > streamGap && exits.head() != nil {
+	m.prev = c.Ref
+	var accOK, exitOK bool
+	m.gapAcc, accOK = take(m.accs, c.Ref, m.gapAcc, func(h *sideRow) { c.Accommodations = append(c.Accommodations, h.acc) })
+	m.gapExit, exitOK = take(m.exits, c.Ref, m.gapExit, func(h *sideRow) { c.Exits = append(c.Exits, h.exit) })
+	if !accOK || !exitOK {
 		return nil, false
 	}
 	if c.Validate(opt.Today) != nil {
