@@ -111,9 +111,10 @@ type bulkSink interface {
 // idAllocator hands out ids on the caller's goroutine.
 type idAllocator interface {
 	next(ctx context.Context, t *bulkTable) (int64, error)
-	// invalidate is called after the caller inserted rows with
-	// engine-assigned ids.
-	invalidate()
+	// release is called before the caller inserts rows with
+	// engine-assigned ids: the engine's counters must then be past every
+	// id handed out, and the allocator's own counters read again.
+	release(ctx context.Context) error
 }
 
 // bulkWriter collects new cases and writes them in batches.
@@ -137,14 +138,21 @@ type bulkWriter struct {
 	blind *blindHasher
 }
 
-func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn) (*bulkWriter, error) {
+// newBulkWriter returns the bulk writer of the import transaction tx on
+// conn. locked says that tx holds the bulk tables exclusively (a first
+// import, import_indexes.go).
+func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn, locked bool) (*bulkWriter, error) {
 	b := &bulkWriter{tx: tx, free: make(chan *bulkBatch, 4)}
 	if tx.db.dialect.name() == "postgres" {
-		ids, err := newSeqAllocator(ctx, tx)
+		seqs, err := newSeqAllocator(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		b.ids, b.sink, b.conv, b.batchSize = ids, &copySink{conn: conn}, copyArg, bulkBatchPostgres
+		b.ids = seqs
+		if locked {
+			b.ids = &lockedAllocator{seqs: seqs}
+		}
+		b.sink, b.conv, b.batchSize = &copySink{conn: conn}, copyArg, bulkBatchPostgres
 		return b, nil
 	}
 	// Each table's rows go out in chunks of their own size, children
@@ -356,7 +364,9 @@ func (b *bulkWriter) sync(ctx context.Context) error {
 	}
 	err := <-b.acks
 	// The caller may now insert rows with engine-assigned ids.
-	b.ids.invalidate()
+	if rerr := b.ids.release(ctx); err == nil {
+		err = rerr
+	}
 	return err
 }
 
@@ -393,7 +403,10 @@ type maxAllocator struct {
 	valid bool
 }
 
-func (a *maxAllocator) invalidate() { a.valid = false }
+func (a *maxAllocator) release(context.Context) error {
+	a.valid = false
+	return nil
+}
 
 func (a *maxAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 	if !a.valid {
@@ -432,7 +445,7 @@ func newSeqAllocator(ctx context.Context, tx *Tx) (*seqAllocator, error) {
 	return a, nil
 }
 
-func (a *seqAllocator) invalidate() {}
+func (a *seqAllocator) release(context.Context) error { return nil }
 
 func (a *seqAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 	blk := a.block[t.index]
@@ -456,6 +469,55 @@ func (a *seqAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 	}
 	a.block[t.index] = blk[1:]
 	return blk[0], nil
+}
+
+// lockedAllocator counts ids up from one drawn from each table's
+// sequence, while the import transaction holds the tables exclusively (a
+// first import locks them against every other session until the commit,
+// import_indexes.go): nobody else can insert into them meanwhile, so
+// nobody else needs their sequences. Drawing each id from the sequence
+// cost PostgreSQL a fifth of a core through a large import.
+//
+// The first release sets each sequence past the ids handed out (setval
+// is not undone by a rollback, which leaves only a gap), so that rows the
+// engine numbers continue after them; from then on ids are drawn from the
+// sequences (seqAllocator), and a bundle of many cases the bulk writer
+// cannot hold costs no round trips per case for it.
+type lockedAllocator struct {
+	seqs     *seqAllocator
+	released bool
+	next_    [10]int64 // the next id to hand out; 0: none drawn yet
+}
+
+func (a *lockedAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
+	if a.released {
+		return a.seqs.next(ctx, t)
+	}
+	i := t.index
+	if a.next_[i] == 0 {
+		if err := a.seqs.db.db.QueryRowContext(ctx, "SELECT nextval($1::regclass)", a.seqs.seqs[i]).Scan(&a.next_[i]); err != nil {
+			return 0, err
+		}
+	}
+	a.next_[i]++
+	return a.next_[i] - 1, nil
+}
+
+func (a *lockedAllocator) release(ctx context.Context) error {
+	if a.released {
+		return nil
+	}
+	a.released = true
+	for i, next := range a.next_ {
+		if next == 0 {
+			continue
+		}
+		// GREATEST with a fresh value: never move a sequence back.
+		if _, err := a.seqs.db.db.ExecContext(ctx, "SELECT setval($1::regclass, GREATEST($2::bigint, nextval($1::regclass)))", a.seqs.seqs[i], next-1); err != nil {
+			return fmt.Errorf("sequence of %s: %w", bulkTables[i].name, err)
+		}
+	}
+	return nil
 }
 
 // insertSink writes SQLite rows with prepared multi-row INSERTs of a fixed

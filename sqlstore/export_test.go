@@ -32,3 +32,11 @@ func DataVersion(d *DB) int64 {
 
 // FormBit returns the stored bit of a form of exploitation.
 func FormBit(f nrm.ExploitationForm) int64 { return formBits[f] }
+
+// SetDuplicateScanFactor sets when ImportDuplicates reads the person index
+// whole (0: never; large: always) and returns the restore function.
+func SetDuplicateScanFactor(f int64) func() {
+	old := duplicateScanFactor
+	duplicateScanFactor = f
+	return func() { duplicateScanFactor = old }
+}

@@ -45,11 +45,11 @@ func (d *DB) Import(ctx context.Context, fn func(w nrm.ImportWriter) error) (nrm
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		rebuild, err := tx.deferIndexes(ctx)
+		rebuild, deferred, err := tx.deferIndexes(ctx)
 		if err != nil {
 			return err
 		}
-		if w.bulk, err = newBulkWriter(ctx, tx, conn); err != nil {
+		if w.bulk, err = newBulkWriter(ctx, tx, conn, deferred); err != nil {
 			return err
 		}
 		defer w.bulk.abort() // a no-op after close

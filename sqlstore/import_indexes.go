@@ -29,6 +29,10 @@ import (
 // also bounds the memory of each sort.
 const sorterCacheKiB = 8 << 10
 
+// pgSortMemory bounds PostgreSQL's memory for each sort and join of the
+// rebuild.
+const pgSortMemory = "256MB"
+
 // deferredObject is an index or constraint dropped for the load and its
 // definition to create it again.
 type deferredObject struct {
@@ -38,19 +42,32 @@ type deferredObject struct {
 
 // deferIndexes drops the secondary indexes (and, on PostgreSQL, the foreign
 // keys) of the bulk tables if no case is stored yet, and returns the
-// function that creates them again; it returns a no-op otherwise.
-func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) error, err error) {
+// function that creates them again and true; it returns a no-op and false
+// otherwise. After the drops the transaction holds the tables
+// exclusively until it ends.
+func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) error, deferred bool, err error) {
 	none := func(context.Context) error { return nil }
 	var any int
 	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM cases LIMIT 1) x").Scan(&any); err != nil {
-		return none, err
+		return none, false, err
 	}
 	if any > 0 {
-		return none, nil
+		return none, false, nil
 	}
 	objs, err := tx.secondaryObjects(ctx)
 	if err != nil {
-		return none, err
+		return none, false, err
+	}
+	if tx.db.dialect.name() == "postgres" {
+		// Dropping an index locks its table, but a table may have none
+		// to drop: lock them all, as the allocator relies on.
+		names := make([]string, len(bulkTables))
+		for i, t := range bulkTables {
+			names[i] = `"` + t.name + `"`
+		}
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			return none, false, err
+		}
 	}
 	for _, o := range objs {
 		q := `DROP INDEX "` + o.name + `"`
@@ -58,7 +75,7 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 			q = `ALTER TABLE "` + o.table + `" DROP CONSTRAINT "` + o.name + `"`
 		}
 		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return none, fmt.Errorf("defer index %s: %w", o.name, err)
+			return none, false, fmt.Errorf("defer index %s: %w", o.name, err)
 		}
 	}
 	return func(ctx context.Context) error {
@@ -67,6 +84,16 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 			// size, then in temporary files; the page cache is idle now.
 			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(sorterCacheKiB)); err != nil {
 				return err
+			}
+		} else {
+			// PostgreSQL sorts each index's keys and joins each child
+			// table to its parent within these bounds, for this
+			// transaction only; the defaults (64 and 4 MB) spill a large
+			// import's sorts and joins to disk.
+			for _, q := range []string{"SET LOCAL maintenance_work_mem = '" + pgSortMemory + "'", "SET LOCAL work_mem = '" + pgSortMemory + "'"} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return err
+				}
 			}
 		}
 		for _, o := range objs {
@@ -79,7 +106,7 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 			}
 		}
 		return nil
-	}, nil
+	}, true, nil
 }
 
 // secondaryObjects lists the bulk tables' indexes that no constraint

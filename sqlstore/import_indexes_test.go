@@ -88,3 +88,83 @@ func TestFirstImportRebuildsIndexes(t *testing.T) {
 		}
 	})
 }
+
+// fullCase is newCase with a row in every bulk table that numbers its
+// rows.
+func fullCase(ref string) *nrm.Case {
+	c := newCase(ref)
+	yes := true
+	c.Offers = []nrm.Offer{{Kind: "crisis_shelter", Offered: nrm.MustDate("2011-02-10"), Accepted: &yes}}
+	c.ReflectionPeriods = []nrm.ReflectionPeriod{{Start: nrm.MustDate("2011-02-10"), End: nrm.MustDate("2011-05-10")}}
+	c.Accommodations = []nrm.Accommodation{{Kind: nrm.AccommodationCrisisShelter, Provider: "Reden", Start: nrm.MustDate("2011-02-10")}}
+	c.Exits = []nrm.Exit{{Date: nrm.MustDate("2011-06-01"), Kind: nrm.ExitPreparedReturn}}
+	return c
+}
+
+// A first import numbers its rows itself while it holds the tables
+// (PostgreSQL: counted up from the sequences, set past them once rows
+// numbered by the engine follow); rows the engine numbers in the same
+// import, and cases written afterwards, never take an id twice, and a
+// failed first import leaves nothing that a second one trips on.
+func TestFirstImportHandsIdsBack(t *testing.T) {
+	defer sqlstore.SetBulkBatch(8)()
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		put := func(w nrm.ImportWriter, from, to int) error {
+			for i := from; i < to; i++ {
+				if err := w.PutCase(admin, fullCase(fmt.Sprintf("L-%03d", i))); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		boom := errors.New("stop")
+		if _, err := db.Import(admin, func(w nrm.ImportWriter) error {
+			if err := put(w, 0, 30); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("failed import: %v", err)
+		}
+		res, err := db.Import(admin, func(w nrm.ImportWriter) error {
+			if err := put(w, 0, 20); err != nil {
+				return err
+			}
+			// A case the bulk tables cannot hold is written row by row,
+			// numbered by the engine, between bulk batches.
+			odd := fullCase("L-ODD")
+			odd.Assessments[0].DecidedBy = "assessor"
+			if err := w.PutCase(admin, odd); err != nil {
+				return err
+			}
+			return put(w, 20, 40)
+		})
+		if err != nil || res.Created != 41 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		for i := range 3 {
+			if err := db.CreateCase(admin, fullCase(fmt.Sprintf("AFTER-%d", i))); err != nil {
+				t.Fatalf("a case after the import: %v", err)
+			}
+		}
+		for _, ref := range []string{"L-000", "L-ODD", "L-039", "AFTER-2"} {
+			c, err := db.FindCaseByRef(admin, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Contacts) != 1 || len(c.Assessments) != 1 || len(c.Offers) != 1 || len(c.ReflectionPeriods) != 1 ||
+				len(c.Accommodations) != 1 || len(c.Exits) != 1 {
+				t.Fatalf("%s is not whole: %+v", ref, c)
+			}
+		}
+		for _, table := range []string{"cases", "contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits"} {
+			var rows, ids int
+			if err := db.SQL().QueryRow("SELECT COUNT(*), COUNT(DISTINCT id) FROM "+table).Scan(&rows, &ids); err != nil {
+				t.Fatal(err)
+			}
+			if rows != 44 || ids != 44 {
+				t.Fatalf("%s: %d rows, %d ids; want 44", table, rows, ids)
+			}
+		}
+	})
+}
