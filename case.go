@@ -562,16 +562,17 @@ func (c *Case) validateAssessment(v *invalid, a Assessment, first Contact, hasCo
 func (c *Case) Normalize() {
 	sort.Strings(c.SharedWith)
 	c.SharedWith = dedupe(c.SharedWith)
+	// The slices package sorts without allocating: an import normalises
+	// every case.
 	for i := range c.Assessments {
-		f := c.Assessments[i].Exploitation
-		sort.Slice(f, func(a, b int) bool {
-			return exploitationForms.index(string(f[a])) < exploitationForms.index(string(f[b]))
+		slices.SortStableFunc(c.Assessments[i].Exploitation, func(a, b ExploitationForm) int {
+			return exploitationForms.index(string(a)) - exploitationForms.index(string(b))
 		})
 	}
-	sort.SliceStable(c.Contacts, func(i, j int) bool { return c.Contacts[i].Date.Before(c.Contacts[j].Date) })
-	sort.SliceStable(c.Assessments, func(i, j int) bool { return c.Assessments[i].Date.Before(c.Assessments[j].Date) })
-	sort.SliceStable(c.Accommodations, func(i, j int) bool { return c.Accommodations[i].Start.Before(c.Accommodations[j].Start) })
-	sort.SliceStable(c.Exits, func(i, j int) bool { return c.Exits[i].Date.Before(c.Exits[j].Date) })
+	slices.SortStableFunc(c.Contacts, func(a, b Contact) int { return a.Date.t.Compare(b.Date.t) })
+	slices.SortStableFunc(c.Assessments, func(a, b Assessment) int { return a.Date.t.Compare(b.Date.t) })
+	slices.SortStableFunc(c.Accommodations, func(a, b Accommodation) int { return a.Start.t.Compare(b.Start.t) })
+	slices.SortStableFunc(c.Exits, func(a, b Exit) int { return a.Date.t.Compare(b.Date.t) })
 }
 
 func (s *codeSet) index(c string) int {

@@ -862,6 +862,12 @@ var summaryColumns = []string{"first_contact_date", "first_contact_form", "ident
 // summaryValues returns the derived facts of c, whose assessments carry
 // their ids, in the order of summaryColumns.
 func summaryValues(c *nrm.Case) []any {
+	return appendSummary(nil, c, func(d nrm.Date) any { return d })
+}
+
+// appendSummary appends summaryValues(c) to dst, each date as date gives
+// it (the bulk writer's boxes them once each).
+func appendSummary(dst []any, c *nrm.Case, date func(nrm.Date) any) []any {
 	s := summarize(c)
 	var assessmentID, forms, sector any
 	if s.identifyingIndex >= 0 {
@@ -869,8 +875,8 @@ func summaryValues(c *nrm.Case) []any {
 		assessmentID, forms, sector = a.ID, formMask(a.Exploitation), string(a.LabourSector)
 	}
 	reflectionDue, offerSince, shelterSince := taskDates(c, s.closedOn)
-	return []any{s.firstContact, s.contactForm, s.identifiedOn, s.authority, assessmentID, s.identifiedAge, s.latestOutcome, s.closedOn,
-		forms, sector, reflectionDue, offerSince, shelterSince}
+	return append(dst, date(s.firstContact), s.contactForm, date(s.identifiedOn), s.authority, assessmentID, s.identifiedAge, s.latestOutcome,
+		date(s.closedOn), forms, sector, date(reflectionDue), date(offerSince), date(shelterSince))
 }
 
 func escapeLike(s string) string {
