@@ -11,9 +11,6 @@ import (
 	"time"
 
 	"nrm"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // The bulk writer stores the new cases of an import (design.md §9: a
@@ -97,6 +94,9 @@ type bulkBatch struct {
 	n           int
 	first, last int64
 	rows        [10][]any
+	// copy is, on PostgreSQL, each table's rows in COPY's binary format,
+	// encoded on the caller's goroutine (bulk_pg.go); rows is then empty.
+	copy [10][]byte
 }
 
 // bulkSink executes the rows of a batch.
@@ -137,6 +137,9 @@ type bulkWriter struct {
 	// blind hashes the person search index of new cases (search.go).
 	blind *blindHasher
 	box   boxer
+	// encode, when set, turns a batch's rows into what the sink writes,
+	// on the caller's goroutine before the batch is handed over.
+	encode func(*bulkBatch) error
 }
 
 // boxer turns the repeated values of new cases — dates, codes, names of
@@ -199,7 +202,11 @@ func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn, locked bool) (*b
 		if locked {
 			b.ids = &lockedAllocator{seqs: seqs}
 		}
-		b.sink, b.conv, b.batchSize = &copySink{conn: conn}, copyArg, bulkBatchPostgres
+		enc, err := newCopyEncoder(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		b.sink, b.conv, b.encode, b.batchSize = &copySink{conn: conn}, copyArg, enc.encode, bulkBatchPostgres
 		return b, nil
 	}
 	// Each table's rows go out in chunks of their own size, children
@@ -357,6 +364,11 @@ func (b *bulkWriter) send(ctx context.Context) error {
 	}
 	bt := b.cur
 	b.cur = nil
+	if b.encode != nil {
+		if err := b.encode(bt); err != nil {
+			return err
+		}
+	}
 	select {
 	case b.work <- bt:
 		return nil
@@ -398,6 +410,7 @@ func (b *bulkWriter) write(ctx context.Context, bt *bulkBatch) error {
 	for i := range bt.rows {
 		clear(bt.rows[i])
 		bt.rows[i] = bt.rows[i][:0]
+		bt.copy[i] = bt.copy[i][:0]
 	}
 	bt.n, bt.first, bt.last = 0, 0, 0
 	select {
@@ -743,55 +756,4 @@ func (s *insertSink) close() {
 			buf.stmt = nil
 		}
 	}
-}
-
-// copySink writes each batch with one COPY per table (PostgreSQL).
-type copySink struct {
-	conn *sql.Conn
-}
-
-func (s *copySink) write(ctx context.Context, bt *bulkBatch) error {
-	return withPgx(s.conn, func(pc *pgx.Conn) error {
-		for _, t := range bulkTables {
-			vals, w := bt.rows[t.index], len(t.cols)
-			if len(vals) == 0 {
-				continue
-			}
-			src := pgx.CopyFromSlice(len(vals)/w, func(i int) ([]any, error) { return vals[i*w : (i+1)*w], nil })
-			if _, err := pc.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, src); err != nil {
-				return fmt.Errorf("copy %s: %w", t.name, err)
-			}
-		}
-		return nil
-	})
-}
-
-func (s *copySink) flush(context.Context) error { return nil }
-
-func (s *copySink) close() {}
-
-// copyArg converts a value for COPY's binary format.
-func copyArg(v any) any {
-	switch x := v.(type) {
-	case nrm.Date:
-		if x.IsZero() {
-			return nil
-		}
-		return x.Time()
-	case int:
-		return int64(x)
-	}
-	return v
-}
-
-// withPgx runs fn with the pgx connection under conn; inside a transaction
-// begun on conn, fn's statements are part of it.
-func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: not a pgx connection: %T", dc)
-		}
-		return fn(c.Conn())
-	})
 }
