@@ -274,3 +274,57 @@ func TestConcurrentImportsAndWriters(t *testing.T) {
 		}
 	})
 }
+
+// Re-imports find the cases stored before by a hash of their reference:
+// with hashes cut to two bits, so that most references share one, a
+// re-import of the same cases changes nothing, and one with some cases
+// changed and some new counts and stores exactly what it does with whole
+// hashes.
+func TestReimportWithSharedReferenceHashes(t *testing.T) {
+	defer sqlstore.SetBulkBatch(16)()
+	for _, bits := range []uint{64, 2} {
+		t.Run(fmt.Sprintf("bits=%d", bits), func(t *testing.T) {
+			defer sqlstore.SetStoredHashBits(bits)()
+			sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+				put := func(nationality string, from, to int) nrm.ImportResult {
+					res, err := db.Import(admin, func(w nrm.ImportWriter) error {
+						for i := from; i < to; i++ {
+							c := newCase(fmt.Sprintf("R-%03d", i))
+							if i%3 == 0 {
+								c.Nationality = nationality
+							}
+							if err := w.PutCase(admin, c); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res
+				}
+				if res := put("NG", 0, 40); res.Created != 40 {
+					t.Fatalf("first import: %+v", res)
+				}
+				if res := put("NG", 0, 40); res.Unchanged != 40 || res.Created+res.Updated != 0 {
+					t.Fatalf("the same again: %+v", res)
+				}
+				// Cases 0..59: every third of 0..39 changed, 40..59 new.
+				if res := put("TH", 0, 60); res.Updated != 14 || res.Unchanged != 26 || res.Created != 20 {
+					t.Fatalf("changed and new: %+v", res)
+				}
+				if res := put("TH", 0, 60); res.Unchanged != 60 {
+					t.Fatalf("the same again: %+v", res)
+				}
+				var th, all int
+				if err := db.SQL().QueryRow("SELECT COUNT(*), COUNT(CASE WHEN nationality = 'TH' THEN 1 END) FROM cases").Scan(&all, &th); err != nil {
+					t.Fatal(err)
+				}
+				if all != 60 || th != 20 {
+					t.Fatalf("%d cases, %d from TH; want 60 and 20", all, th)
+				}
+			})
+		})
+	}
+}

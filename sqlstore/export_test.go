@@ -40,3 +40,12 @@ func SetDuplicateScanFactor(f int64) func() {
 	duplicateScanFactor = f
 	return func() { duplicateScanFactor = old }
 }
+
+// SetStoredHashBits keeps only the low bits of the hashes by which an
+// import finds the cases stored before it, so that references share them;
+// it returns the restore function.
+func SetStoredHashBits(bits uint) func() {
+	old := storedHashMask
+	storedHashMask = 1<<bits - 1
+	return func() { storedHashMask = old }
+}
