@@ -158,24 +158,19 @@ type boxer struct {
 // repeat is boxed row by row once a map is full.
 const boxLimit = 1 << 14
 
-func (x *boxer) date(d nrm.Date) any {
-	if v, ok := x.dates[d]; ok {
-		return v
-	}
-	v := x.conv(d)
-	if len(x.dates) < boxLimit {
-		x.dates[d] = v
-	}
-	return v
-}
+func (x *boxer) date(d nrm.Date) any { return boxOnce(x.dates, d, x.conv) }
 
-func (x *boxer) text(s string) any {
-	if v, ok := x.texts[s]; ok {
+func (x *boxer) text(s string) any { return boxOnce(x.texts, s, x.conv) }
+
+// boxOnce returns the driver value of k from m, converting and keeping it
+// on first sight while m has room.
+func boxOnce[K comparable](m map[K]any, k K, conv func(any) any) any {
+	if v, ok := m[k]; ok {
 		return v
 	}
-	v := x.conv(s)
-	if len(x.texts) < boxLimit {
-		x.texts[s] = v
+	v := conv(k)
+	if len(m) < boxLimit {
+		m[k] = v
 	}
 	return v
 }
