@@ -195,7 +195,16 @@ func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn, locked bool) (*b
 		}
 		b.ids = seqs
 		if locked {
-			b.ids = &lockedAllocator{seqs: seqs}
+			// Setting a sequence takes the right to update it, which the
+			// tables' owner has.
+			var may bool
+			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(bool_and(has_sequence_privilege(s, 'UPDATE')), false) FROM unnest($1::text[]) s",
+				seqs.names()).Scan(&may); err != nil {
+				return nil, err
+			}
+			if may {
+				b.ids = &lockedAllocator{seqs: seqs}
+			}
 		}
 		enc, err := newCopyEncoder(ctx, tx)
 		if err != nil {
@@ -515,6 +524,17 @@ func newSeqAllocator(ctx context.Context, tx *Tx) (*seqAllocator, error) {
 }
 
 func (a *seqAllocator) release(context.Context) error { return nil }
+
+// names lists the sequences of the tables with ids.
+func (a *seqAllocator) names() []string {
+	var out []string
+	for _, t := range bulkTables {
+		if t.hasID {
+			out = append(out, a.seqs[t.index])
+		}
+	}
+	return out
+}
 
 func (a *seqAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 	blk := a.block[t.index]

@@ -54,6 +54,23 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 	if any > 0 {
 		return none, false, nil
 	}
+	if tx.db.dialect.name() == "postgres" {
+		// Only the tables' owner may drop and re-create their indexes and
+		// constraints: an application role with only the rights on the
+		// rows (docs/deployment.md) imports with them in place.
+		names := make([]string, len(bulkTables))
+		for i, t := range bulkTables {
+			names[i] = t.name
+		}
+		var owner bool
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), false)
+			FROM pg_class c WHERE c.oid = ANY (SELECT to_regclass(n) FROM unnest($1::text[]) n)`, names).Scan(&owner); err != nil {
+			return none, false, err
+		}
+		if !owner {
+			return none, false, nil
+		}
+	}
 	objs, err := tx.secondaryObjects(ctx)
 	if err != nil {
 		return none, false, err

@@ -1,8 +1,11 @@
 package sqlstore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -167,4 +170,64 @@ func TestFirstImportHandsIdsBack(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Under the application role of docs/deployment.md — rights on the rows
+// and the sequences, not the tables' ownership — a first import keeps the
+// indexes and constraints in place (it may not drop them) and numbers rows
+// from the sequences (it may not set them), and succeeds all the same.
+func TestFirstImportAsApplicationRole(t *testing.T) {
+	if os.Getenv(sqltest.EnvPostgres) == "" {
+		t.Skip("PostgreSQL tests skipped: " + sqltest.EnvPostgres + " is not set")
+	}
+	defer sqlstore.SetBulkBatch(8)()
+	dsn := sqltest.DSN(t, "postgres")
+	owner := sqltest.MustOpenDSN(t, dsn) // migrates, as the owner
+	before := schemaObjects(t, owner)
+	role := fmt.Sprintf("nrm_app_%d", os.Getpid())
+	for _, q := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT USAGE ON SCHEMA public TO " + role,
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,
+	} {
+		if _, err := owner.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		owner.SQL().Exec("DROP OWNED BY " + role)
+		owner.SQL().Exec("DROP ROLE " + role)
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	app, err := sqlstore.Open(context.Background(), u.String(), sqlstore.Options{Sealer: sqltest.Keyring(t)})
+	if err != nil {
+		t.Fatalf("open as the application role: %v", err)
+	}
+	defer app.Close()
+	res, err := app.Import(admin, func(w nrm.ImportWriter) error {
+		for i := range 30 {
+			c := fullCase(fmt.Sprintf("A-%03d", i))
+			if i == 11 {
+				c.Assessments[0].DecidedBy = "assessor" // written row by row
+			}
+			if err := w.PutCase(admin, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || res.Created != 30 {
+		t.Fatalf("import as the application role: %+v %v", res, err)
+	}
+	if err := app.CreateCase(admin, fullCase("A-AFTER")); err != nil {
+		t.Fatalf("a case after the import: %v", err)
+	}
+	if got := schemaObjects(t, owner); !slices.Equal(got, before) {
+		t.Fatalf("after the import:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(before, "\n"))
+	}
 }
