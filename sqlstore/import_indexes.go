@@ -54,14 +54,14 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 	if any > 0 {
 		return none, false, nil
 	}
+	names := make([]string, len(bulkTables))
+	for i, t := range bulkTables {
+		names[i] = t.name
+	}
 	if tx.db.dialect.name() == "postgres" {
 		// Only the tables' owner may drop and re-create their indexes and
 		// constraints: an application role with only the rights on the
 		// rows (docs/deployment.md) imports with them in place.
-		names := make([]string, len(bulkTables))
-		for i, t := range bulkTables {
-			names[i] = t.name
-		}
 		var owner bool
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), false)
 			FROM pg_class c WHERE c.oid = ANY (SELECT to_regclass(n) FROM unnest($1::text[]) n)`, names).Scan(&owner); err != nil {
@@ -78,11 +78,7 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 	if tx.db.dialect.name() == "postgres" {
 		// Dropping an index locks its table, but a table may have none
 		// to drop: lock them all, as the allocator relies on.
-		names := make([]string, len(bulkTables))
-		for i, t := range bulkTables {
-			names[i] = `"` + t.name + `"`
-		}
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE "`+strings.Join(names, `", "`)+`" IN ACCESS EXCLUSIVE MODE`); err != nil {
 			return none, false, err
 		}
 	}
