@@ -154,6 +154,12 @@ type boxer struct {
 	texts map[string]any
 }
 
+// newBoxer returns the boxer of conv, the sink's conversion, and of the
+// import's timestamp now.
+func newBoxer(conv func(any) any, now time.Time) boxer {
+	return boxer{conv: conv, stamp: conv(now), dates: map[nrm.Date]any{}, texts: map[string]any{}}
+}
+
 // boxLimit bounds each of the boxer's maps: free text that does not
 // repeat is boxed row by row once a map is full.
 const boxLimit = 1 << 14
@@ -210,7 +216,8 @@ func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn, locked bool) (*b
 		if err != nil {
 			return nil, err
 		}
-		b.sink, b.conv, b.encode, b.batchSize = &copySink{conn: conn}, copyArg, enc.encode, bulkBatchPostgres
+		b.sink, b.conv, b.encode, b.batchSize = newCopySink(conn), copyArg, enc.encode, bulkBatchPostgres
+		b.box = newBoxer(b.conv, tx.now)
 		return b, nil
 	}
 	// Each table's rows go out in chunks of their own size, children
@@ -221,6 +228,7 @@ func newBulkWriter(ctx context.Context, tx *Tx, conn *sql.Conn, locked bool) (*b
 		return nil, err
 	}
 	b.ids, b.sink, b.conv, b.batchSize = &maxAllocator{tx: tx}, sink, sink.arg, bulkBatchSQLite
+	b.box = newBoxer(b.conv, tx.now)
 	return b, nil
 }
 
@@ -265,9 +273,6 @@ func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error 
 	c := n.c
 	now := b.tx.now
 	x := &b.box
-	if x.conv == nil {
-		x.conv, x.dates, x.texts = b.conv, map[nrm.Date]any{}, map[string]any{}
-	}
 	var err error
 	id := func(t *bulkTable) int64 {
 		if err != nil {
@@ -311,9 +316,6 @@ func (b *bulkWriter) rows(ctx context.Context, bt *bulkBatch, n *newCase) error 
 		}
 	}
 	cid := any(c.ID)
-	if x.stamp == nil {
-		x.stamp = b.conv(now)
-	}
 	put(tCases, cid, c.Ref, x.text(c.OwnerOrg), x.text(string(c.Gender)), nullInt(c.BirthYear), x.textOrNull(c.Nationality),
 		x.text(string(c.ResidenceStatus)), n.sealed, n.keyID, n.hash, c.Version, x.stamp, x.stamp)
 	from := len(bt.rows[tCases.index])
@@ -575,7 +577,7 @@ func (a *seqAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
 type lockedAllocator struct {
 	seqs     *seqAllocator
 	released bool
-	next_    [10]int64 // the next id to hand out; 0: none drawn yet
+	counters [10]int64 // the next id to hand out; 0: none drawn yet
 }
 
 func (a *lockedAllocator) next(ctx context.Context, t *bulkTable) (int64, error) {
@@ -583,13 +585,13 @@ func (a *lockedAllocator) next(ctx context.Context, t *bulkTable) (int64, error)
 		return a.seqs.next(ctx, t)
 	}
 	i := t.index
-	if a.next_[i] == 0 {
-		if err := a.seqs.db.db.QueryRowContext(ctx, "SELECT nextval($1::regclass)", a.seqs.seqs[i]).Scan(&a.next_[i]); err != nil {
+	if a.counters[i] == 0 {
+		if err := a.seqs.db.db.QueryRowContext(ctx, "SELECT nextval($1::regclass)", a.seqs.seqs[i]).Scan(&a.counters[i]); err != nil {
 			return 0, err
 		}
 	}
-	a.next_[i]++
-	return a.next_[i] - 1, nil
+	a.counters[i]++
+	return a.counters[i] - 1, nil
 }
 
 func (a *lockedAllocator) release(ctx context.Context) error {
@@ -597,7 +599,7 @@ func (a *lockedAllocator) release(ctx context.Context) error {
 		return nil
 	}
 	a.released = true
-	for i, next := range a.next_ {
+	for i, next := range a.counters {
 		if next == 0 {
 			continue
 		}

@@ -169,6 +169,19 @@ var (
 // copySink writes each batch with one COPY per table.
 type copySink struct {
 	conn *sql.Conn
+	sql  [10]string // per table, its COPY statement
+}
+
+func newCopySink(conn *sql.Conn) *copySink {
+	s := &copySink{conn: conn}
+	for _, t := range bulkTables {
+		cols := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			cols[i] = pgx.Identifier{c}.Sanitize()
+		}
+		s.sql[t.index] = "COPY " + pgx.Identifier{t.name}.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
+	}
+	return s
 }
 
 func (s *copySink) write(ctx context.Context, bt *bulkBatch) error {
@@ -178,13 +191,8 @@ func (s *copySink) write(ctx context.Context, bt *bulkBatch) error {
 			if len(data) == 0 {
 				continue
 			}
-			cols := make([]string, len(t.cols))
-			for i, c := range t.cols {
-				cols[i] = pgx.Identifier{c}.Sanitize()
-			}
-			q := "COPY " + pgx.Identifier{t.name}.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
 			r := io.MultiReader(bytes.NewReader(copyHeader), bytes.NewReader(data), bytes.NewReader(copyTrailer))
-			if _, err := pc.PgConn().CopyFrom(ctx, r, q); err != nil {
+			if _, err := pc.PgConn().CopyFrom(ctx, r, s.sql[t.index]); err != nil {
 				return fmt.Errorf("copy %s: %w", t.name, err)
 			}
 		}

@@ -273,16 +273,15 @@ func (w *importWriter) PutRecord(ctx context.Context, c *nrm.Case, parts nrm.Bun
 	c.Normalize()
 	hash := w.tx.db.contentHash(c)
 	key := contentKeyOf(hash)
-	if old, ok := w.stored.key(c.Ref); ok {
-		if old == key {
-			w.res.Unchanged++
-			return nil
-		}
-		// Not found: another reference with the same 64-bit hash.
-		if err := w.update(ctx, c, parts); nrm.ErrorCode(err) != nrm.ENOTFOUND {
-			return err
-		}
-	} else if _, ok := w.created[w.refHash(c.Ref)]; ok {
+	old, stored := w.stored.key(c.Ref)
+	if stored && old == key {
+		w.res.Unchanged++
+		return nil
+	}
+	// A case stored before or created by this import takes the update
+	// path; not found there, the reference only shares its hash with
+	// another, and the case is new.
+	if _, created := w.created[w.refHash(c.Ref)]; stored || created {
 		if err := w.update(ctx, c, parts); nrm.ErrorCode(err) != nrm.ENOTFOUND {
 			return err
 		}

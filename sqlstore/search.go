@@ -292,15 +292,15 @@ func (d *DB) duplicateOrgs(ctx context.Context, id int64) ([]string, error) {
 	return orgs, tx.Commit()
 }
 
+// duplicateScanFactor: the person index is read whole when it holds at
+// most this many rows per changed case (a variable for tests).
+var duplicateScanFactor int64 = 8
+
 // importTouchedMost reports whether the cases changed at or after since
 // are many against the person index: the duplicate check then reads the
 // index once in its order, instead of looking up each changed case's rows
 // (which after a first import of 200,000 cases took ten times as long);
 // for an import that adds a few cases to many, the lookups stay.
-// duplicateScanFactor: the person index is read whole when it holds at
-// most this many rows per changed case (a variable for tests).
-var duplicateScanFactor int64 = 8
-
 func importTouchedMost(ctx context.Context, tx *Tx, since any) (bool, error) {
 	var changed, rows int64
 	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM cases WHERE updated_at >= ?", since).Scan(&changed); err != nil {
