@@ -8,7 +8,6 @@ import (
 	"nrm"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -38,7 +37,9 @@ func (sqlite) daysBetween(a, b string) string {
 }
 
 func (sqlite) translate(err error) error {
-	var se *msqlite.Error
+	// The driver's errors, and those of the bulk writer's own statements
+	// (bulk_sqlite.go), carry SQLite's extended result code.
+	var se interface{ Code() int }
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:

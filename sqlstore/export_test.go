@@ -49,3 +49,34 @@ func SetStoredHashBits(bits uint) func() {
 	storedHashMask = 1<<bits - 1
 	return func() { storedHashMask = old }
 }
+
+// SetDirectBind sets whether the SQLite bulk writer binds through the
+// SQLite handle (true) or the driver's statements, and returns the
+// restore function.
+func SetDirectBind(on bool) func() {
+	old := directBind
+	directBind = on
+	return func() { directBind = old }
+}
+
+// BindsDirectly says whether the SQLite bulk writer reaches the SQLite
+// handle under a connection of db inside a transaction.
+func BindsDirectly(d *DB) (bool, error) {
+	ctx := context.Background()
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("SELECT 1"); err != nil {
+		return false, err
+	}
+	var h *sqliteHandle
+	err = conn.Raw(func(dc any) error { h = sqliteHandleOf(dc); return nil })
+	return h != nil, err
+}

@@ -1,0 +1,401 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+	"unsafe"
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"nrm"
+)
+
+// insertSink writes SQLite rows with prepared multi-row INSERTs of a fixed
+// number of rows per table; the remainder goes out on flush.
+//
+// It binds the values itself, through the SQLite handle under the driver's
+// connection (sqliteHandle): the driver would copy every value into memory
+// of its own, look each parameter's name up and free the copies after
+// each statement, a third of a large import's time. Where the handle
+// cannot be reached (another driver version), it goes through the
+// driver's statements instead.
+//
+// The id column is left out: SQLite then appends each row at the end of
+// its table (the next rowid is the largest plus one) instead of seeking
+// the explicit id first. The ids are the same as those allocated, and
+// every statement checks that its last row got the id expected.
+type insertSink struct {
+	conn   *sql.Conn
+	tables []*insertBuf
+	// stamp is how the driver writes the import's timestamp; formatted
+	// once instead of twice per case.
+	now   time.Time
+	stamp string
+	// h is the SQLite handle of conn; nil when the rows go through the
+	// driver's statements.
+	h *sqliteHandle
+}
+
+type insertBuf struct {
+	t      *bulkTable
+	rows   int // rows per full statement
+	n      int // rows buffered
+	lastID int64
+	vals   []any // the buffered rows' values, one after the other
+	// The prepared statement of a full chunk: stmt through the driver,
+	// pstmt on the handle.
+	stmt  driver.Stmt
+	pstmt uintptr
+	args  []driver.NamedValue // through the driver: vals as its arguments
+}
+
+// directBind says whether the sink binds through the SQLite handle when it
+// can reach it; tests turn it off to compare both ways.
+var directBind = true
+
+func newInsertSink(ctx context.Context, tx *Tx, conn *sql.Conn) (*insertSink, error) {
+	s := &insertSink{conn: conn, now: tx.now}
+	// Ask the driver for its text of the timestamp, so that bulk rows
+	// carry exactly what a single-row insert would.
+	if err := tx.QueryRowContext(ctx, "SELECT CAST(? AS TEXT)", tx.now).Scan(&s.stamp); err != nil {
+		return nil, err
+	}
+	for _, t := range bulkTables {
+		s.tables = append(s.tables, &insertBuf{t: t, rows: min(bulkChunkRows, sqliteMaxParams/len(t.cols))})
+	}
+	if directBind {
+		if err := conn.Raw(func(dc any) error {
+			s.h = sqliteHandleOf(dc)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// insertSQL builds an INSERT of rows rows. Parameters are anonymous:
+// SQLite looks numbered ones up by a linear scan, quadratic in a statement
+// of thousands. OR ROLLBACK: a failing row fails the whole import anyway.
+func insertSQL(t *bulkTable, rows int) string {
+	cols := t.cols
+	if t.hasID {
+		cols = cols[1:]
+	}
+	tuple := "(?" + strings.Repeat(",?", len(cols)-1) + ")"
+	var b strings.Builder
+	b.Grow(len(t.name) + 64 + rows*(len(tuple)+1))
+	b.WriteString("INSERT OR ROLLBACK INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(tuple)
+	}
+	return b.String()
+}
+
+func (s *insertSink) write(ctx context.Context, bt *bulkBatch) error {
+	for _, buf := range s.tables {
+		t := buf.t
+		vals := bt.rows[t.index]
+		w := len(t.cols)
+		for len(vals) >= w {
+			row := vals[:w]
+			vals = vals[w:]
+			if t.hasID {
+				buf.lastID = row[0].(int64)
+				row = row[1:]
+			}
+			if buf.vals == nil {
+				buf.vals = make([]any, 0, buf.rows*len(row))
+			}
+			buf.vals = append(buf.vals, row...)
+			buf.n++
+			if buf.n == buf.rows {
+				if err := s.exec(ctx, buf, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// exec runs the buffered rows: with the prepared statement when full,
+// else with one built for the remainder.
+func (s *insertSink) exec(ctx context.Context, buf *insertBuf, full bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var id int64
+	err := s.conn.Raw(func(dc any) error {
+		var err error
+		if s.h != nil {
+			id, err = s.execDirect(buf, full)
+		} else {
+			id, err = s.execDriver(ctx, dc, buf, full)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", buf.t.name, err)
+	}
+	if buf.t.hasID && id != buf.lastID {
+		return fmt.Errorf("insert %s: row id %d, expected %d", buf.t.name, id, buf.lastID)
+	}
+	clear(buf.vals)
+	buf.vals, buf.n = buf.vals[:0], 0
+	return nil
+}
+
+// execDriver runs the buffered rows through the driver's statements and
+// returns the last row's id.
+func (s *insertSink) execDriver(ctx context.Context, dc any, buf *insertBuf, full bool) (int64, error) {
+	for i, v := range buf.vals {
+		buf.args = append(buf.args, driver.NamedValue{Ordinal: i + 1, Value: v})
+	}
+	defer func() {
+		clear(buf.args)
+		buf.args = buf.args[:0]
+	}()
+	var res driver.Result
+	var err error
+	if !full {
+		res, err = dc.(driver.ExecerContext).ExecContext(ctx, insertSQL(buf.t, buf.n), buf.args)
+	} else {
+		if buf.stmt == nil {
+			if buf.stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, insertSQL(buf.t, buf.rows)); err != nil {
+				return 0, err
+			}
+		}
+		res, err = buf.stmt.(driver.StmtExecContext).ExecContext(ctx, buf.args)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// execDirect runs the buffered rows on the SQLite handle and returns the
+// last row's id.
+func (s *insertSink) execDirect(buf *insertBuf, full bool) (int64, error) {
+	h := s.h
+	pstmt := buf.pstmt
+	if !full || pstmt == 0 {
+		p, err := h.prepare(insertSQL(buf.t, buf.n))
+		if err != nil {
+			return 0, err
+		}
+		if full {
+			buf.pstmt = p
+		} else {
+			defer sqlite3.Xsqlite3_finalize(h.tls, p)
+		}
+		pstmt = p
+	}
+	err := h.exec(pstmt, buf.vals)
+	return sqlite3.Xsqlite3_last_insert_rowid(h.tls, h.db), err
+}
+
+// arg converts a value to what its driver.Valuer and database/sql's
+// default conversion would give.
+func (s *insertSink) arg(v any) any {
+	switch x := v.(type) {
+	case nrm.Date:
+		if x.IsZero() {
+			return nil
+		}
+		return x.String() // what nrm.Date's driver.Valuer gives
+	case int:
+		return int64(x)
+	case []byte:
+		if x == nil {
+			return nil
+		}
+	case time.Time:
+		if x.Equal(s.now) {
+			return s.stamp
+		}
+	}
+	return v
+}
+
+func (s *insertSink) flush(ctx context.Context) error {
+	for _, buf := range s.tables {
+		if buf.n > 0 {
+			if err := s.exec(ctx, buf, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *insertSink) close() {
+	for _, buf := range s.tables {
+		if buf.stmt != nil {
+			s.conn.Raw(func(any) error { return buf.stmt.Close() })
+			buf.stmt = nil
+		}
+		if buf.pstmt != 0 {
+			s.conn.Raw(func(any) error {
+				sqlite3.Xsqlite3_finalize(s.h.tls, buf.pstmt)
+				return nil
+			})
+			buf.pstmt = 0
+		}
+	}
+}
+
+// sqliteHandle is the SQLite connection under a connection of the
+// modernc.org/sqlite driver. It is only used inside sql.Conn.Raw, where
+// the connection is the caller's alone.
+//
+// Values are bound without copying (SQLITE_STATIC): a statement's values
+// are Go strings and byte slices the caller keeps until the statement has
+// run and been reset. They are on the heap (they are reached from the
+// caller's []any), and Go's collector does not move heap objects.
+type sqliteHandle struct {
+	db  uintptr
+	tls *libc.TLS
+	// Prepare's text and out-parameter; fields so that they are on the
+	// heap while SQLite holds their address.
+	sql   []byte
+	pstmt uintptr
+}
+
+// empty is what an empty text or blob points to: a null pointer would
+// bind NULL.
+var empty [1]byte
+
+// sqliteHandleOf returns the SQLite handle of dc, a driver connection, or
+// nil if dc is not a connection of the driver version this code knows
+// (its first fields, the handle and the thread state, by name and type)
+// or the handle is not inside a transaction, as an import's is.
+func sqliteHandleOf(dc any) *sqliteHandle {
+	v := reflect.ValueOf(dc)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	e := v.Elem()
+	t := e.Type()
+	if t.PkgPath() != "modernc.org/sqlite" || t.Name() != "conn" {
+		return nil
+	}
+	db, ok := t.FieldByName("db")
+	if !ok || db.Type.Kind() != reflect.Uintptr {
+		return nil
+	}
+	tls, ok := t.FieldByName("tls")
+	if !ok || tls.Type != reflect.TypeFor[*libc.TLS]() {
+		return nil
+	}
+	h := &sqliteHandle{db: uintptr(e.FieldByIndex(db.Index).Uint()), tls: (*libc.TLS)(e.FieldByIndex(tls.Index).UnsafePointer())}
+	if h.db == 0 || h.tls == nil || sqlite3.Xsqlite3_get_autocommit(h.tls, h.db) != 0 {
+		return nil
+	}
+	return h
+}
+
+// prepare compiles one statement.
+func (h *sqliteHandle) prepare(q string) (uintptr, error) {
+	h.sql = append(append(h.sql[:0], q...), 0)
+	h.pstmt = 0
+	rc := sqlite3.Xsqlite3_prepare_v2(h.tls, h.db, uintptr(unsafe.Pointer(&h.sql[0])), int32(len(q)), uintptr(unsafe.Pointer(&h.pstmt)), 0)
+	if rc != sqlite3.SQLITE_OK {
+		return 0, h.err(rc)
+	}
+	return h.pstmt, nil
+}
+
+// exec binds vals to the parameters of pstmt in order, runs it and resets
+// it; afterwards no parameter points into vals.
+func (h *sqliteHandle) exec(pstmt uintptr, vals []any) error {
+	defer sqlite3.Xsqlite3_clear_bindings(h.tls, pstmt)
+	for i, v := range vals {
+		if err := h.bind(pstmt, int32(i+1), v); err != nil {
+			return err
+		}
+	}
+	rc := sqlite3.Xsqlite3_step(h.tls, pstmt)
+	if rc != sqlite3.SQLITE_DONE {
+		err := h.err(rc)
+		sqlite3.Xsqlite3_reset(h.tls, pstmt)
+		return err
+	}
+	if rc := sqlite3.Xsqlite3_reset(h.tls, pstmt); rc != sqlite3.SQLITE_OK {
+		return h.err(rc)
+	}
+	return nil
+}
+
+// bind binds one value of the types the bulk writer's rows hold.
+func (h *sqliteHandle) bind(pstmt uintptr, i int32, v any) error {
+	var rc int32
+	switch x := v.(type) {
+	case nil:
+		rc = sqlite3.Xsqlite3_bind_null(h.tls, pstmt, i)
+	case int64:
+		rc = sqlite3.Xsqlite3_bind_int64(h.tls, pstmt, i, x)
+	case bool:
+		var n int64
+		if x {
+			n = 1
+		}
+		rc = sqlite3.Xsqlite3_bind_int64(h.tls, pstmt, i, n)
+	case float64:
+		rc = sqlite3.Xsqlite3_bind_double(h.tls, pstmt, i, x)
+	case string:
+		if len(x) > math.MaxInt32 {
+			return fmt.Errorf("parameter %d: text of %d bytes", i, len(x))
+		}
+		p := uintptr(unsafe.Pointer(&empty[0]))
+		if len(x) > 0 {
+			p = uintptr(unsafe.Pointer(unsafe.StringData(x)))
+		}
+		rc = sqlite3.Xsqlite3_bind_text(h.tls, pstmt, i, p, int32(len(x)), 0)
+	case []byte:
+		if x == nil {
+			rc = sqlite3.Xsqlite3_bind_null(h.tls, pstmt, i)
+			break
+		}
+		if len(x) > math.MaxInt32 {
+			return fmt.Errorf("parameter %d: blob of %d bytes", i, len(x))
+		}
+		p := uintptr(unsafe.Pointer(&empty[0]))
+		if len(x) > 0 {
+			p = uintptr(unsafe.Pointer(unsafe.SliceData(x)))
+		}
+		rc = sqlite3.Xsqlite3_bind_blob(h.tls, pstmt, i, p, int32(len(x)), 0)
+	default:
+		return fmt.Errorf("parameter %d: value of type %T", i, v)
+	}
+	if rc != sqlite3.SQLITE_OK {
+		return h.err(rc)
+	}
+	return nil
+}
+
+// err is the error of the last call on the handle.
+func (h *sqliteHandle) err(rc int32) error {
+	return &sqliteError{code: int(sqlite3.Xsqlite3_extended_errcode(h.tls, h.db)), msg: libc.GoString(sqlite3.Xsqlite3_errmsg(h.tls, h.db)), rc: rc}
+}
+
+// sqliteError is an error SQLite reported on a handle; Code is its
+// extended result code, as the driver's errors have.
+type sqliteError struct {
+	code int
+	rc   int32
+	msg  string
+}
+
+func (e *sqliteError) Error() string { return fmt.Sprintf("%s (%d)", e.msg, e.code) }
+func (e *sqliteError) Code() int     { return e.code }
