@@ -84,7 +84,9 @@ import() {
       ratios+=("$r")
       echo "  run $run: floor $f s; nrm import $w s, peak RSS $m MB; ratio $r"
     done
-    echo "  median ratio to the floor: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+    # The middle ratio; with an even number of runs, the mean of the two
+    # middle ones.
+    echo "  median ratio to the floor: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}')"
     ls -l "$B/s$n.db" | awk '{printf "  database %.0f MB\n", $5/1048576}'
   done
 }
