@@ -253,28 +253,59 @@ func (s *insertSink) close() {
 			buf.pstmt = 0
 		}
 	}
+	if s.h != nil {
+		s.h.free()
+	}
 }
 
 // sqliteHandle is the SQLite connection under a connection of the
 // modernc.org/sqlite driver. It is only used inside sql.Conn.Raw, where
 // the connection is the caller's alone.
 //
-// Values are bound without copying (SQLITE_STATIC): a statement's values
-// are Go strings and byte slices the caller keeps until the statement has
-// run and been reset. They are on the heap (they are reached from the
-// caller's []any), and Go's collector does not move heap objects.
+// SQLite is only ever handed memory of its own C allocator, never Go
+// memory: a statement's texts and blobs are copied one after the other
+// into one buffer (arena), which is bound in place (SQLITE_STATIC) and
+// reused by the next statement. That is one copy per value, where the
+// driver allocates, copies and frees each.
 type sqliteHandle struct {
-	db  uintptr
-	tls *libc.TLS
-	// Prepare's text and out-parameter; fields so that they are on the
-	// heap while SQLite holds their address.
-	sql   []byte
-	pstmt uintptr
+	db    uintptr
+	tls   *libc.TLS
+	arena cBuffer
 }
 
-// empty is what an empty text or blob points to: a null pointer would
-// bind NULL.
-var empty [1]byte
+// cBuffer is memory of the C allocator, addressed by SQLite as p and by
+// Go as b.
+type cBuffer struct {
+	p uintptr
+	b []byte
+}
+
+// reserve makes the buffer at least n bytes long; its contents are lost.
+func (h *sqliteHandle) reserve(n int) error {
+	if n <= len(h.arena.b) {
+		return nil
+	}
+	h.free()
+	size := max(n, 64<<10)
+	p := libc.Xmalloc(h.tls, uint64(size))
+	if p == 0 {
+		return fmt.Errorf("cannot allocate %d bytes", size)
+	}
+	// p is C memory, outside Go's heap: the Go view of it is taken
+	// through a pointer to p, as a conversion of the integer would be
+	// reported as a possible misuse of unsafe.Pointer (for Go memory, it
+	// would be one).
+	h.arena = cBuffer{p: p, b: unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&p))), size)}
+	return nil
+}
+
+// free gives the buffer back to the C allocator.
+func (h *sqliteHandle) free() {
+	if h.arena.p != 0 {
+		libc.Xfree(h.tls, h.arena.p)
+	}
+	h.arena = cBuffer{}
+}
 
 // sqliteHandleOf returns the SQLite handle of dc, a driver connection, or
 // nil if dc is not a connection of the driver version this code knows
@@ -305,15 +336,20 @@ func sqliteHandleOf(dc any) *sqliteHandle {
 	return h
 }
 
-// prepare compiles one statement.
+// prepare compiles one statement: its text, followed by the word SQLite
+// puts the statement in, goes through the buffer.
 func (h *sqliteHandle) prepare(q string) (uintptr, error) {
-	h.sql = append(append(h.sql[:0], q...), 0)
-	h.pstmt = 0
-	rc := sqlite3.Xsqlite3_prepare_v2(h.tls, h.db, uintptr(unsafe.Pointer(&h.sql[0])), int32(len(q)), uintptr(unsafe.Pointer(&h.pstmt)), 0)
+	const word = int(unsafe.Sizeof(uintptr(0)))
+	if err := h.reserve(word + len(q)); err != nil {
+		return 0, err
+	}
+	clear(h.arena.b[:word])
+	copy(h.arena.b[word:], q)
+	rc := sqlite3.Xsqlite3_prepare_v2(h.tls, h.db, h.arena.p+uintptr(word), int32(len(q)), h.arena.p, 0)
 	if rc != sqlite3.SQLITE_OK {
 		return 0, h.err(rc)
 	}
-	return h.pstmt, nil
+	return *(*uintptr)(unsafe.Pointer(&h.arena.b[0])), nil
 }
 
 // exec binds vals to the parameters of pstmt in order, runs it and resets
@@ -326,8 +362,22 @@ func (h *sqliteHandle) exec(pstmt uintptr, vals []any) error {
 	sqlite3.Xsqlite3_mutex_enter(h.tls, mu)
 	defer sqlite3.Xsqlite3_mutex_leave(h.tls, mu)
 	defer sqlite3.Xsqlite3_clear_bindings(h.tls, pstmt)
+	n := 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			n += len(x)
+		case []byte:
+			n += len(x)
+		}
+	}
+	if err := h.reserve(n + 1); err != nil {
+		return err
+	}
+	off := 0
 	for i, v := range vals {
-		if err := h.bind(pstmt, int32(i+1), v); err != nil {
+		var err error
+		if off, err = h.bind(pstmt, int32(i+1), v, off); err != nil {
 			return err
 		}
 	}
@@ -343,8 +393,9 @@ func (h *sqliteHandle) exec(pstmt uintptr, vals []any) error {
 	return nil
 }
 
-// bind binds one value of the types the bulk writer's rows hold.
-func (h *sqliteHandle) bind(pstmt uintptr, i int32, v any) error {
+// bind binds one value of the types the bulk writer's rows hold, texts
+// and blobs from the buffer at off; it returns the offset after it.
+func (h *sqliteHandle) bind(pstmt uintptr, i int32, v any, off int) (int, error) {
 	var rc int32
 	switch x := v.(type) {
 	case nil:
@@ -361,33 +412,31 @@ func (h *sqliteHandle) bind(pstmt uintptr, i int32, v any) error {
 		rc = sqlite3.Xsqlite3_bind_double(h.tls, pstmt, i, x)
 	case string:
 		if len(x) > math.MaxInt32 {
-			return fmt.Errorf("parameter %d: text of %d bytes", i, len(x))
+			return off, fmt.Errorf("parameter %d: text of %d bytes", i, len(x))
 		}
-		p := uintptr(unsafe.Pointer(&empty[0]))
-		if len(x) > 0 {
-			p = uintptr(unsafe.Pointer(unsafe.StringData(x)))
-		}
-		rc = sqlite3.Xsqlite3_bind_text(h.tls, pstmt, i, p, int32(len(x)), 0)
+		// A text of no bytes points into the buffer all the same: a null
+		// pointer would bind NULL.
+		copy(h.arena.b[off:], x)
+		rc = sqlite3.Xsqlite3_bind_text(h.tls, pstmt, i, h.arena.p+uintptr(off), int32(len(x)), 0)
+		off += len(x)
 	case []byte:
 		if x == nil {
 			rc = sqlite3.Xsqlite3_bind_null(h.tls, pstmt, i)
 			break
 		}
 		if len(x) > math.MaxInt32 {
-			return fmt.Errorf("parameter %d: blob of %d bytes", i, len(x))
+			return off, fmt.Errorf("parameter %d: blob of %d bytes", i, len(x))
 		}
-		p := uintptr(unsafe.Pointer(&empty[0]))
-		if len(x) > 0 {
-			p = uintptr(unsafe.Pointer(unsafe.SliceData(x)))
-		}
-		rc = sqlite3.Xsqlite3_bind_blob(h.tls, pstmt, i, p, int32(len(x)), 0)
+		copy(h.arena.b[off:], x)
+		rc = sqlite3.Xsqlite3_bind_blob(h.tls, pstmt, i, h.arena.p+uintptr(off), int32(len(x)), 0)
+		off += len(x)
 	default:
-		return fmt.Errorf("parameter %d: value of type %T", i, v)
+		return off, fmt.Errorf("parameter %d: value of type %T", i, v)
 	}
 	if rc != sqlite3.SQLITE_OK {
-		return h.err(rc)
+		return off, h.err(rc)
 	}
-	return nil
+	return off, nil
 }
 
 // err is the error of the last call on the handle.
