@@ -197,7 +197,7 @@ func (s *insertSink) execDirect(buf *insertBuf, full bool) (int64, error) {
 		if full {
 			buf.pstmt = p
 		} else {
-			defer sqlite3.Xsqlite3_finalize(h.tls, p)
+			defer h.finalize(p)
 		}
 		pstmt = p
 	}
@@ -247,7 +247,7 @@ func (s *insertSink) close() {
 		}
 		if buf.pstmt != 0 {
 			s.conn.Raw(func(any) error {
-				sqlite3.Xsqlite3_finalize(s.h.tls, buf.pstmt)
+				s.h.finalize(buf.pstmt)
 				return nil
 			})
 			buf.pstmt = 0
@@ -352,6 +352,9 @@ func (h *sqliteHandle) prepare(q string) (uintptr, error) {
 	return *(*uintptr)(unsafe.Pointer(&h.arena.b[0])), nil
 }
 
+// finalize frees a prepared statement.
+func (h *sqliteHandle) finalize(pstmt uintptr) { sqlite3.Xsqlite3_finalize(h.tls, pstmt) }
+
 // exec binds vals to the parameters of pstmt in order, runs it and resets
 // it; afterwards no parameter points into vals.
 func (h *sqliteHandle) exec(pstmt uintptr, vals []any) error {
@@ -439,16 +442,20 @@ func (h *sqliteHandle) bind(pstmt uintptr, i int32, v any, off int) (int, error)
 	return off, nil
 }
 
-// err is the error of the last call on the handle.
+// err is the error of the last call on the handle, which returned rc.
 func (h *sqliteHandle) err(rc int32) error {
-	return &sqliteError{code: int(sqlite3.Xsqlite3_extended_errcode(h.tls, h.db)), msg: libc.GoString(sqlite3.Xsqlite3_errmsg(h.tls, h.db)), rc: rc}
+	// The handle's extended code, unless it belongs to another call.
+	code := sqlite3.Xsqlite3_extended_errcode(h.tls, h.db)
+	if code&0xff != rc&0xff {
+		code = rc
+	}
+	return &sqliteError{code: int(code), msg: libc.GoString(sqlite3.Xsqlite3_errmsg(h.tls, h.db))}
 }
 
 // sqliteError is an error SQLite reported on a handle; Code is its
 // extended result code, as the driver's errors have.
 type sqliteError struct {
 	code int
-	rc   int32
 	msg  string
 }
 
