@@ -586,6 +586,16 @@ func (tx *Tx) insertCase(ctx context.Context, c *nrm.Case) error {
 // them: they change only through the ReferralService.
 var childTables = []string{"contacts", "assessments", "reflection_periods", "accommodations", "offers", "exits", "reconsiderations", "reopenings"}
 
+// storedChildIDs selects the index in childTables and the id of every
+// child row of a case, which is given once per table.
+var storedChildIDs = func() string {
+	parts := make([]string, len(childTables))
+	for i, t := range childTables {
+		parts[i] = "SELECT " + strconv.Itoa(i) + ", id FROM " + t + " WHERE case_id = ?"
+	}
+	return strings.Join(parts, " UNION ALL ")
+}()
+
 // replaceCase rewrites the case row and its children, bumping the
 // version. The caller has checked the version. Children keep their ids:
 // a child carrying the id of one of the case's stored rows is written
@@ -627,27 +637,41 @@ func (tx *Tx) replaceCase(ctx context.Context, c *nrm.Case) error {
 	if err := tx.indexCase(ctx, c); err != nil {
 		return err
 	}
-	keep := map[string]map[int64]bool{}
-	for _, t := range childTables {
-		ids := map[int64]bool{}
-		if err := each(ctx, tx, "SELECT id FROM "+t+" WHERE case_id = ?", []any{c.ID}, func(r *sql.Rows) error {
-			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
-			ids[id] = true
-			return nil
-		}); err != nil {
+	// The stored ids of every child table, in one query; a table without
+	// stored rows needs no DELETE.
+	keep := make(map[string]map[int64]bool, len(childTables))
+	args := make([]any, len(childTables))
+	for i := range args {
+		args[i] = c.ID
+	}
+	if err := each(ctx, tx, storedChildIDs, args, func(r *sql.Rows) error {
+		var t int
+		var id int64
+		if err := r.Scan(&t, &id); err != nil {
 			return err
 		}
-		keep[t] = ids
+		if keep[childTables[t]] == nil {
+			keep[childTables[t]] = map[int64]bool{}
+		}
+		keep[childTables[t]][id] = true
+		return nil
+	}); err != nil {
+		return err
 	}
 	// Explicitly, not by ON DELETE CASCADE: an import runs with SQLite's
 	// foreign-key enforcement off (import.go).
-	if _, err := tx.exec(ctx, "DELETE FROM assessment_forms WHERE assessment_id IN (SELECT id FROM assessments WHERE case_id = ?)", c.ID); err != nil {
+	if len(keep["assessments"]) > 0 {
+		if _, err := tx.exec(ctx, "DELETE FROM assessment_forms WHERE assessment_id IN (SELECT id FROM assessments WHERE case_id = ?)", c.ID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM case_shares WHERE case_id = ?", c.ID); err != nil {
 		return err
 	}
-	for _, t := range append([]string{"case_shares"}, childTables...) {
+	for _, t := range childTables {
+		if len(keep[t]) == 0 {
+			continue
+		}
 		if _, err := tx.exec(ctx, "DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
 			return err
 		}
