@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,8 +143,18 @@ func TestContentHashUnchanged(t *testing.T) {
 		if got := c.ContentHash(key); got != want {
 			t.Fatalf("case %d: ContentHash %s, want %s", i, got, want)
 		}
+		before := c.Clone()
 		if got := h.Hash(c); got != want {
 			t.Fatalf("case %d: ContentHasher %s, want %s", i, got, want)
+		}
+		// The shared hasher reuses its projections and buffers from case
+		// to case: the record hash must be a fresh hasher's, and the case
+		// left as it was.
+		if got, want := h.HashRecord(c), NewContentHasher(key).HashRecord(c); got != want {
+			t.Fatalf("case %d: HashRecord %s with reused scratch, %s fresh", i, got, want)
+		}
+		if !reflect.DeepEqual(c, before) {
+			t.Fatalf("case %d: hashing changed the case", i)
 		}
 	}
 	for _, d := range []Date{{}, NewDate(1, 1, 1), NewDate(999, 12, 31), NewDate(2011, 3, 1), NewDate(9999, 12, 31), NewDate(10000, 1, 1)} {
