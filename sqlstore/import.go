@@ -150,7 +150,7 @@ func setPragmas(ctx context.Context, conn *sql.Conn, ps []struct{ name, value st
 // per case in memory.
 type contentKey [16]byte
 
-func contentKeyOf(hash string) contentKey {
+func contentKeyOf[T ~string | ~[]byte](hash T) contentKey {
 	var k contentKey
 	hex.Decode(k[:], []byte(hash)) // an empty or odd hash stays zero: never equal
 	return k
@@ -189,9 +189,7 @@ func (s *storedCases) load(ctx context.Context, tx *Tx, seed maphash.Seed) error
 		if err := rows.Scan(&ref, &hash); err != nil {
 			return err
 		}
-		var k contentKey
-		hex.Decode(k[:], hash) // an empty or odd hash stays zero: never equal
-		s.cases = append(s.cases, storedCase{maphash.Bytes(seed, ref) & storedHashMask, k})
+		s.cases = append(s.cases, storedCase{maphash.Bytes(seed, ref) & storedHashMask, contentKeyOf(hash)})
 	}
 	if err := rows.Err(); err != nil {
 		return err
