@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"nrm"
 )
 
@@ -51,11 +53,26 @@ func TestSQLiteHandleErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer h.finalize(p)
+		// exec clears the connection's pointer to its mutex while it
+		// runs: it must be back afterwards, whether the statement
+		// succeeded or failed, or later calls would skip the lock.
+		mu := sqlite3.Xsqlite3_db_mutex(h.tls, h.db)
+		if mu == 0 {
+			t.Fatal("the connection has no mutex")
+		}
+		mutexBack := func(after string) {
+			if got := sqlite3.Xsqlite3_db_mutex(h.tls, h.db); got != mu {
+				t.Errorf("after %s, the connection's mutex is %#x, not %#x", after, got, mu)
+			}
+		}
 		if err := h.exec(p, []any{"a", int64(1), "b", nil}); err != nil {
 			t.Fatal(err)
 		}
+		mutexBack("a statement")
 		stepErr = h.exec(p, []any{"c", int64(2), "a", int64(3)})
+		mutexBack("a failed step")
 		typeErr = h.exec(p, []any{"d", 1.5, "e", struct{}{}})
+		mutexBack("a failed bind")
 		_, prepErr = h.prepare("INSERT INTO nowhere VALUES (?)")
 		return nil
 	}); err != nil {

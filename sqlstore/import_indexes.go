@@ -26,8 +26,17 @@ import (
 // they guard the references and ids while the rows come in.
 
 // sorterCacheKiB is the page cache while the indexes are built, which
-// also bounds the memory of each sort.
-const sorterCacheKiB = 8 << 10
+// also bounds the memory of each sorted run (each of sorterThreads sorts
+// one while the connection reads the next).
+const sorterCacheKiB = 2 << 10
+
+// sorterThreads is how many threads SQLite may add to the connection's own
+// to sort an index's keys: a build then scans its table while earlier runs
+// of keys are sorted and written out, and merges the runs in parallel. On
+// two cores, the 16 indexes of 1,000,000 cases take a fifth less time with
+// two such threads (one: a tenth; four: no better than two), and smaller
+// runs than the 8 MiB before keep both threads fed.
+const sorterThreads = "2"
 
 // pgSortMemory bounds PostgreSQL's memory for each sort and join of the
 // rebuild.
@@ -95,8 +104,12 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 		if tx.db.dialect.name() == "sqlite" {
 			// Building an index sorts its keys in memory up to the cache
 			// size, then in temporary files; the page cache is idle now.
-			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(sorterCacheKiB)); err != nil {
-				return err
+			// The connection is closed after the import, with its
+			// settings.
+			for _, q := range []string{"PRAGMA cache_size = -" + strconv.Itoa(sorterCacheKiB), "PRAGMA threads = " + sorterThreads} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return err
+				}
 			}
 		} else {
 			// PostgreSQL sorts each index's keys and joins each child
