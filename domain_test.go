@@ -159,4 +159,19 @@ func TestValidCountryIsISO(t *testing.T) {
 	if n := len(nrm.CountryCodes()); n != 250 {
 		t.Errorf("%d codes, want the 249 of ISO 3166-1 and XK", n)
 	}
+	// Every string of two bytes, and a letter pair with a third byte:
+	// accepted exactly when it is one of the codes.
+	codes := map[string]bool{}
+	for _, c := range nrm.CountryCodes() {
+		codes[c] = true
+	}
+	for i := range 1 << 16 {
+		s := string([]byte{byte(i >> 8), byte(i)})
+		if nrm.ValidCountry(s) != codes[s] {
+			t.Errorf("ValidCountry(%q) = %v", s, !codes[s])
+		}
+		if codes[s] && nrm.ValidCountry(s+string(rune(i%128))) {
+			t.Errorf("ValidCountry(%q) accepted", s+string(rune(i%128)))
+		}
+	}
 }

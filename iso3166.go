@@ -26,7 +26,22 @@ var isoCountries = func() map[string]bool {
 
 // ValidCountry reports whether s is an ISO 3166-1 alpha-2 country code (or
 // XK, Kosovo).
-func ValidCountry(s string) bool { return isoCountries[s] }
+func ValidCountry(s string) bool {
+	if len(s) != 2 || s[0]-'A' >= 26 || s[1]-'A' >= 26 {
+		return false
+	}
+	return countryGrid[int(s[0]-'A')*26+int(s[1]-'A')]
+}
+
+// countryGrid is isoCountries by letter pair, for ValidCountry: an
+// import checks the nationality of every case, and a lookup in the grid
+// takes a fraction of a map's.
+var countryGrid = func() (g [26 * 26]bool) {
+	for c := range isoCountries {
+		g[int(c[0]-'A')*26+int(c[1]-'A')] = true
+	}
+	return g
+}()
 
 // CountryCodes returns the codes ValidCountry accepts, in no order.
 func CountryCodes() []string {
