@@ -25,10 +25,15 @@ import (
 // ever used by one goroutine at a time: sync waits for the writer to go
 // idle before the caller touches the transaction again.
 
-// Cases per batch; variables so that tests can make batches small.
+// Cases per batch; variables so that tests can make batches small. On
+// PostgreSQL each batch is one COPY per table, and each COPY has a fixed
+// cost at both ends of the connection: with 2,000 cases a batch, both
+// sides waited on each other a fifth of the time (1,000,000 cases,
+// 3 pairs: 8,000 took 0.81 of the time, at 16 MB more peak memory once
+// the rows of queued batches were given up, below).
 var (
 	bulkBatchSQLite   = 500
-	bulkBatchPostgres = 2000
+	bulkBatchPostgres = 8000
 )
 
 const (
@@ -138,6 +143,11 @@ type bulkWriter struct {
 	// encode, when set, turns a batch's rows into what the sink writes,
 	// on the caller's goroutine before the batch is handed over.
 	encode func(*bulkBatch) error
+	// spare, after encode, holds the emptied rows of the batch handed
+	// over, for the next batch to fill: only the batch being filled needs
+	// room for rows, and the queued batches (each with rows for 8,000
+	// cases) would keep theirs. Used on the caller's goroutine only.
+	spare [10][]any
 }
 
 // boxer turns the repeated values of new cases — dates, codes, names of
@@ -256,6 +266,9 @@ func (b *bulkWriter) add(ctx context.Context, n *newCase) error {
 		default:
 			b.cur = &bulkBatch{}
 		}
+		if b.encode != nil {
+			b.cur.rows, b.spare = b.spare, [10][]any{}
+		}
 	}
 	if err := b.rows(ctx, b.cur, n); err != nil {
 		return err
@@ -372,6 +385,7 @@ func (b *bulkWriter) send(ctx context.Context) error {
 		if err := b.encode(bt); err != nil {
 			return err
 		}
+		b.spare, bt.rows = bt.rows, [10][]any{}
 	}
 	select {
 	case b.work <- bt:
