@@ -135,9 +135,12 @@ func (d *DB) importTx(ctx context.Context, fn func(tx *Tx, conn *sql.Conn) error
 	return nil
 }
 
-// setPragmas sets SQLite pragmas on conn, which is closed after the
-// import rather than returned to the pool with foreign keys off.
-func setPragmas(ctx context.Context, conn *sql.Conn, ps []struct{ name, value string }) error {
+// setPragmas sets SQLite pragmas on the import's connection (or its
+// transaction), which is closed after the import rather than returned to
+// the pool with these settings.
+func setPragmas(ctx context.Context, conn interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, ps []struct{ name, value string }) error {
 	for _, p := range ps {
 		if _, err := conn.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
 			return err

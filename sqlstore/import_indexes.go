@@ -25,18 +25,18 @@ import (
 // readers wait for until the commit). Unique and primary-key indexes stay:
 // they guard the references and ids while the rows come in.
 
-// sorterCacheKiB is the page cache while the indexes are built, which
-// also bounds the memory of each sorted run (each of sorterThreads sorts
-// one while the connection reads the next).
-const sorterCacheKiB = 2 << 10
-
-// sorterThreads is how many threads SQLite may add to the connection's own
-// to sort an index's keys: a build then scans its table while earlier runs
-// of keys are sorted and written out, and merges the runs in parallel. On
-// two cores, the 16 indexes of 1,000,000 cases take a fifth less time with
-// two such threads (one: a tenth; four: no better than two), and smaller
-// runs than the 8 MiB before keep both threads fed.
-const sorterThreads = "2"
+// sorterPragmas tune the import's SQLite connection while the indexes
+// are built (importPragmas are the ones before):
+//   - cache_size: 2 MiB. The page cache, idle now, also bounds the memory
+//     of each sorted run of keys, beyond which a sort spills to temporary
+//     files.
+//   - threads: 2, the threads SQLite may add to the connection's own to
+//     sort an index's keys. A build then scans its table while earlier
+//     runs are sorted and written out, and merges the runs in parallel.
+//     On two cores, the 16 indexes of 1,000,000 cases take a fifth less
+//     time with two such threads (one: a tenth; four: no better than
+//     two), and runs smaller than the 8 MiB before keep both threads fed.
+var sorterPragmas = []struct{ name, value string }{{"cache_size", "-" + strconv.Itoa(2<<10)}, {"threads", "2"}}
 
 // pgSortMemory bounds PostgreSQL's memory for each sort and join of the
 // rebuild.
@@ -102,14 +102,8 @@ func (tx *Tx) deferIndexes(ctx context.Context) (rebuild func(context.Context) e
 	}
 	return func(ctx context.Context) error {
 		if tx.db.dialect.name() == "sqlite" {
-			// Building an index sorts its keys in memory up to the cache
-			// size, then in temporary files; the page cache is idle now.
-			// The connection is closed after the import, with its
-			// settings.
-			for _, q := range []string{"PRAGMA cache_size = -" + strconv.Itoa(sorterCacheKiB), "PRAGMA threads = " + sorterThreads} {
-				if _, err := tx.ExecContext(ctx, q); err != nil {
-					return err
-				}
+			if err := setPragmas(ctx, tx, sorterPragmas); err != nil {
+				return err
 			}
 		} else {
 			// PostgreSQL sorts each index's keys and joins each child
